@@ -1,0 +1,116 @@
+// One Kysely instance for either dialect. The embedded SQLite file is the laptop default; MySQL
+// (or MariaDB) is production. Everything above this file is dialect-agnostic.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import type { LogEvent } from 'kysely';
+import { createPool } from 'mysql2';
+import type { Pool } from 'mysql2';
+import type { DatabaseConfig, DatabaseDialect } from '../config.js';
+import type { Database } from './types.js';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  dialect: DatabaseDialect;
+  /** The mysql2 pool (MySQL only), for pool metrics. */
+  pool: Pool | undefined;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** Called for every query with its duration (metrics, slow-query logs). */
+  log?: (event: LogEvent) => void;
+  poolSize?: number;
+}
+
+export function openDatabase(
+  config: DatabaseConfig,
+  options: DatabaseOptions = {},
+): DatabaseHandle {
+  if (config.dialect === 'sqlite') {
+    const file = config.file ?? ':memory:';
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    const sqlite = new SqliteDatabase(file);
+    // WAL lets readers proceed during a write; the busy timeout queues writers instead of failing.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: sqlite }),
+      log: options.log,
+    });
+    return { db, dialect: 'sqlite', pool: undefined, close: () => db.destroy() };
+  }
+
+  const pool = createPool({
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    password: config.password,
+    database: config.database,
+    connectionLimit: options.poolSize ?? 10,
+    // Fail fast when the server is away so that readiness and requests answer 503 promptly.
+    connectTimeout: 5_000,
+    enableKeepAlive: true,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+  });
+  const db = new Kysely<Database>({
+    dialect: new MysqlDialect({ pool }),
+    log: options.log,
+  });
+  return { db, dialect: 'mysql', pool, close: () => db.destroy() };
+}
+
+/** Resolves when the database answers a trivial query; rejects otherwise. */
+export async function ping(db: Db, timeoutMs = 2_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`database did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([sql`select 1`.execute(db), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface WaitOptions {
+  timeoutSeconds: number;
+  onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Waits for the database with exponential backoff (250 ms doubling to 5 s) so that a pod that
+ * starts before its database neither crash-loops nor floods the server.
+ */
+export async function waitForDatabase(db: Db, options: WaitOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  let delay = 250;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ping(db, 5_000);
+      return;
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      if (Date.now() + delay > deadline) {
+        throw new Error(
+          `database not reachable after ${options.timeoutSeconds} s: ${(error as Error).message}`,
+        );
+      }
+      options.onRetry?.(attempt, delay, error);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+}

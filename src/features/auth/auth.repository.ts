@@ -1,0 +1,115 @@
+// SQL for users, sessions and API tokens. Functions take the database (or a transaction) first,
+// so that callers own the transaction.
+import type { Db } from '../../db/database.js';
+import type { ApiTokenRow, SessionRow, UserRow } from '../../db/types.js';
+import type { Insertable } from 'kysely';
+import type { ApiTokensTable, SessionsTable, UsersTable } from '../../db/types.js';
+
+export const findUserByEmail = (db: Db, email: string): Promise<UserRow | undefined> =>
+  db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+
+export const findUserById = (db: Db, id: string): Promise<UserRow | undefined> =>
+  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export const insertUser = (db: Db, user: Insertable<UsersTable>) =>
+  db.insertInto('users').values(user).execute();
+
+export const updatePasswordHash = (db: Db, userId: string, passwordHash: string, now: number) =>
+  db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, updated_at: now })
+    .where('id', '=', userId)
+    .execute();
+
+export const insertSession = (db: Db, session: Insertable<SessionsTable>) =>
+  db.insertInto('sessions').values(session).execute();
+
+export interface SessionWithUser {
+  session: SessionRow;
+  user: UserRow;
+}
+
+export async function findSessionByTokenHash(
+  db: Db,
+  tokenHash: string,
+): Promise<SessionWithUser | undefined> {
+  const session = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!session) return undefined;
+  const user = await findUserById(db, session.user_id);
+  return user ? { session, user } : undefined;
+}
+
+export const touchSession = (db: Db, sessionId: string, now: number) =>
+  db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', sessionId).execute();
+
+export const deleteSession = (db: Db, sessionId: string) =>
+  db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+
+export const deleteUserSession = (db: Db, userId: string, sessionId: string) =>
+  db
+    .deleteFrom('sessions')
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+
+export const deleteOtherSessions = (db: Db, userId: string, keepSessionId: string | undefined) => {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepSessionId) query = query.where('id', '!=', keepSessionId);
+  return query.execute();
+};
+
+export const listUserSessions = (db: Db, userId: string, now: number): Promise<SessionRow[]> =>
+  db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now)
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+
+export const insertApiToken = (db: Db, token: Insertable<ApiTokensTable>) =>
+  db.insertInto('api_tokens').values(token).execute();
+
+export const listApiTokens = (db: Db, userId: string): Promise<ApiTokenRow[]> =>
+  db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('id', 'desc')
+    .execute();
+
+export const deleteApiToken = (db: Db, userId: string, tokenId: string) =>
+  db
+    .deleteFrom('api_tokens')
+    .where('id', '=', tokenId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+
+export async function findApiToken(
+  db: Db,
+  tokenHash: string,
+): Promise<{ token: ApiTokenRow; user: UserRow } | undefined> {
+  const token = await db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!token) return undefined;
+  const user = await findUserById(db, token.user_id);
+  return user ? { token, user } : undefined;
+}
+
+export const touchApiToken = (db: Db, tokenId: string, now: number) =>
+  db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();

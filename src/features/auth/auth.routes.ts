@@ -1,0 +1,195 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Config } from '../../config.js';
+import { authErrors, errors, NoContent } from '../../platform/schemas.js';
+import { clearSessionCookie, requireAuth, setSessionCookie } from './auth.plugin.js';
+import {
+  ApiToken,
+  AuthResponse,
+  ChangePasswordBody,
+  CreateTokenBody,
+  IdParams,
+  LoginBody,
+  NewApiToken,
+  RegisterBody,
+  Session,
+} from './auth.schemas.js';
+import type { AuthService } from './auth.service.js';
+
+export interface AuthRoutesOptions {
+  auth: AuthService;
+  config: Readonly<Config>;
+}
+
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
+  app,
+  { auth, config },
+) => {
+  const loginLimit = { max: config.loginRateLimitPerMinute, timeWindow: '1 minute' };
+
+  app.post(
+    '/auth/register',
+    {
+      config: { rateLimit: loginLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account and sign in',
+        body: RegisterBody,
+        response: { 201: AuthResponse, ...errors(400, 403, 409, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const session = await auth.register(request.body, client(request));
+      setSessionCookie(reply, config, session);
+      return reply.status(201).send({ user: session.user, csrfToken: session.csrfToken });
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    {
+      config: { rateLimit: loginLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with email and password',
+        body: LoginBody,
+        response: { 200: AuthResponse, ...errors(400, 401, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const session = await auth.login(request.body, client(request));
+      setSessionCookie(reply, config, session);
+      return { user: session.user, csrfToken: session.csrfToken };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        response: { 204: NoContent, ...errors(401, 403) },
+      },
+    },
+    async (request, reply) => {
+      await auth.logout(requireAuth(request));
+      clearSessionCookie(reply, config);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Who am I',
+        response: { 200: AuthResponse, ...errors(401) },
+      },
+    },
+    async (request) => {
+      const me = requireAuth(request);
+      return { user: me.user, csrfToken: me.csrfToken ?? '' };
+    },
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      config: { rateLimit: loginLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change my password (ends my other sessions)',
+        body: ChangePasswordBody,
+        response: { 204: NoContent, ...errors(...authErrors) },
+      },
+    },
+    async (request, reply) => {
+      await auth.changePassword(
+        requireAuth(request),
+        request.body.currentPassword,
+        request.body.newPassword,
+      );
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/sessions',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'My active sessions',
+        response: { 200: Type.Object({ items: Type.Array(Session) }), ...errors(401) },
+      },
+    },
+    async (request) => ({ items: await auth.listSessions(requireAuth(request)) }),
+  );
+
+  app.delete(
+    '/auth/sessions/:id',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End one of my sessions',
+        params: IdParams,
+        response: { 204: NoContent, ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await auth.endSession(requireAuth(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/tokens',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Create an API token (the secret is shown once)',
+        body: CreateTokenBody,
+        response: { 201: NewApiToken, ...errors(...authErrors) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await auth.createApiToken(requireAuth(request), request.body.name)),
+  );
+
+  app.get(
+    '/tokens',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'My API tokens',
+        response: { 200: Type.Object({ items: Type.Array(ApiToken) }), ...errors(401) },
+      },
+    },
+    async (request) => ({ items: await auth.listApiTokens(requireAuth(request)) }),
+  );
+
+  app.delete(
+    '/tokens/:id',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke an API token',
+        params: IdParams,
+        response: { 204: NoContent, ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await auth.deleteApiToken(requireAuth(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};
+
+const client = (request: {
+  ip: string;
+  headers: Record<string, string | string[] | undefined>;
+}) => {
+  const userAgent = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined };
+};

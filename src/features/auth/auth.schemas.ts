@@ -1,0 +1,81 @@
+import { Type } from 'typebox';
+import { Id, Timestamp } from '../../platform/schemas.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.js';
+
+export const User = Type.Object(
+  {
+    id: Id,
+    email: Type.String(),
+    name: Type.String(),
+    role: Type.Union([Type.Literal('admin'), Type.Literal('user')]),
+    createdAt: Timestamp,
+  },
+  { $id: 'User' },
+);
+
+const Email = Type.String({ format: 'email', maxLength: 254 });
+const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX });
+
+export const RegisterBody = Type.Object(
+  {
+    email: Email,
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+    password: Password,
+  },
+  { additionalProperties: false },
+);
+
+export const LoginBody = Type.Object(
+  {
+    email: Type.String({ minLength: 1, maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }),
+  },
+  { additionalProperties: false },
+);
+
+export const AuthResponse = Type.Object({
+  user: Type.Ref('User'),
+  csrfToken: Type.String({ description: 'Send it as X-CSRF-Token on unsafe requests' }),
+});
+
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }),
+    newPassword: Password,
+  },
+  { additionalProperties: false },
+);
+
+export const Session = Type.Object({
+  id: Id,
+  createdAt: Timestamp,
+  lastSeenAt: Timestamp,
+  expiresAt: Timestamp,
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  current: Type.Boolean(),
+});
+
+export const ApiToken = Type.Object({
+  id: Id,
+  name: Type.String(),
+  prefix: Type.String({ description: 'First characters of the token, to recognise it' }),
+  createdAt: Timestamp,
+  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
+});
+
+export const NewApiToken = Type.Object({
+  id: Id,
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: Timestamp,
+  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
+  token: Type.String({ description: 'The secret: shown only in this response' }),
+});
+
+export const CreateTokenBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }) },
+  { additionalProperties: false },
+);
+
+export const IdParams = Type.Object({ id: Id });

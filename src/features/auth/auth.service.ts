@@ -1,0 +1,287 @@
+// Accounts, sessions and API tokens: the rules. No HTTP here (the routes own cookies and
+// headers) and no SQL (the repository owns it).
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/database.js';
+import type { ApiTokenRow, SessionRow, UserRow } from '../../db/types.js';
+import {
+  AppError,
+  Conflict,
+  Forbidden,
+  NotFound,
+  RateLimited,
+  Unauthenticated,
+} from '../../platform/errors.js';
+import { newId, randomToken, sha256 } from '../../platform/ids.js';
+import { toIso, toIsoOrNull } from '../../platform/schemas.js';
+import * as repo from './auth.repository.js';
+import {
+  checkPasswordPolicy,
+  dummyPasswordHash,
+  hashPassword,
+  verifyPassword,
+} from './passwords.js';
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'user';
+  createdAt: string;
+}
+
+export interface AuthContext {
+  user: PublicUser;
+  via: 'session' | 'token';
+  sessionId?: string;
+  csrfToken?: string;
+}
+
+export interface NewSession {
+  user: PublicUser;
+  csrfToken: string;
+  /** The cookie value: shown to the client once, stored only as a hash. */
+  sessionToken: string;
+  maxAgeSeconds: number;
+}
+
+export const toPublicUser = (row: UserRow): PublicUser => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role,
+  createdAt: toIso(row.created_at),
+});
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+// Sessions are touched at most once a minute: an idle timeout needs no finer clock, and a
+// write per request would make every read a write.
+const TOUCH_INTERVAL_MS = 60_000;
+const ACCOUNT_WINDOW_MS = 15 * 60_000;
+const TOKEN_PREFIX = 'tm_';
+
+export type LoginResultListener = (result: 'success' | 'failure' | 'locked') => void;
+
+export class AuthService {
+  /** Failed logins per account within the window (per replica; the per-IP limit is global). */
+  private readonly failures = new Map<string, { count: number; since: number }>();
+  loginListener: LoginResultListener | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Readonly<Config>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async register(input: { email: string; name: string; password: string }, client: ClientInfo) {
+    const email = normalizeEmail(input.email);
+    const name = input.name.trim();
+    checkPasswordPolicy(input.password, 'password', [email, email.split('@')[0] ?? '', name]);
+    const existingUsers = await repo.countUsers(this.db);
+    if (this.config.registration === 'closed' && existingUsers > 0) {
+      throw Forbidden('Registration is closed on this server; ask an administrator for an account');
+    }
+    if (await repo.findUserByEmail(this.db, email)) {
+      throw Conflict('An account with this email already exists', [
+        { in: 'body', field: 'email', message: 'is already registered' },
+      ]);
+    }
+    const now = this.now();
+    const user: UserRow = {
+      id: newId(),
+      email,
+      name,
+      password_hash: await hashPassword(input.password),
+      // The first account of a fresh installation administers it.
+      role: existingUsers === 0 ? 'admin' : 'user',
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await repo.insertUser(this.db, user);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw Conflict('An account with this email already exists');
+      throw error;
+    }
+    return this.startSession(user, client);
+  }
+
+  async login(input: { email: string; password: string }, client: ClientInfo): Promise<NewSession> {
+    const email = normalizeEmail(input.email);
+    const now = this.now();
+    const failure = this.failures.get(email);
+    if (
+      failure &&
+      now - failure.since < ACCOUNT_WINDOW_MS &&
+      failure.count >= this.config.loginMaxFailuresPerAccount
+    ) {
+      this.loginListener?.('locked');
+      throw RateLimited('Too many failed sign-ins for this account; try again in 15 minutes');
+    }
+    const user = await repo.findUserByEmail(this.db, email);
+    const ok = await verifyPassword(
+      user?.password_hash ?? (await dummyPasswordHash()),
+      input.password,
+    );
+    if (!user || !ok) {
+      const current =
+        failure && now - failure.since < ACCOUNT_WINDOW_MS ? failure : { count: 0, since: now };
+      this.failures.set(email, { count: current.count + 1, since: current.since });
+      this.loginListener?.('failure');
+      throw Unauthenticated('Email or password is incorrect');
+    }
+    this.failures.delete(email);
+    this.loginListener?.('success');
+    return this.startSession(user, client);
+  }
+
+  /** A new session id at every sign-in (no session fixation). */
+  private async startSession(user: UserRow, client: ClientInfo): Promise<NewSession> {
+    const now = this.now();
+    const sessionToken = randomToken(32);
+    const csrfToken = randomToken(32);
+    const absoluteMs = this.config.sessionAbsoluteHours * 3_600_000;
+    await repo.insertSession(this.db, {
+      id: newId(),
+      token_hash: sha256(sessionToken),
+      user_id: user.id,
+      csrf_token: csrfToken,
+      user_agent: client.userAgent?.slice(0, 255) ?? null,
+      ip: client.ip?.slice(0, 64) ?? null,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: now + absoluteMs,
+    });
+    return {
+      user: toPublicUser(user),
+      csrfToken,
+      sessionToken,
+      maxAgeSeconds: Math.floor(absoluteMs / 1000),
+    };
+  }
+
+  /** The session behind a cookie value, if it is alive; touches it and ends it when expired. */
+  async resolveSession(sessionToken: string): Promise<AuthContext | undefined> {
+    const found = await repo.findSessionByTokenHash(this.db, sha256(sessionToken));
+    if (!found) return undefined;
+    const { session, user } = found;
+    const now = this.now();
+    if (!this.isAlive(session, now)) {
+      await repo.deleteSession(this.db, session.id);
+      return undefined;
+    }
+    if (now - session.last_seen_at > TOUCH_INTERVAL_MS) {
+      await repo.touchSession(this.db, session.id, now);
+    }
+    return {
+      user: toPublicUser(user),
+      via: 'session',
+      sessionId: session.id,
+      csrfToken: session.csrf_token,
+    };
+  }
+
+  private isAlive(session: SessionRow, now: number): boolean {
+    const idleMs = this.config.sessionIdleMinutes * 60_000;
+    return now < session.expires_at && now < session.last_seen_at + idleMs;
+  }
+
+  async resolveApiToken(secret: string): Promise<AuthContext | undefined> {
+    if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
+    const found = await repo.findApiToken(this.db, sha256(secret));
+    if (!found) return undefined;
+    const now = this.now();
+    if (found.token.last_used_at === null || now - found.token.last_used_at > TOUCH_INTERVAL_MS) {
+      await repo.touchApiToken(this.db, found.token.id, now);
+    }
+    return { user: toPublicUser(found.user), via: 'token' };
+  }
+
+  async logout(auth: AuthContext): Promise<void> {
+    if (auth.sessionId) await repo.deleteSession(this.db, auth.sessionId);
+  }
+
+  async listSessions(auth: AuthContext) {
+    const rows = await repo.listUserSessions(this.db, auth.user.id, this.now());
+    return rows
+      .filter((row) => this.isAlive(row, this.now()))
+      .map((row) => ({
+        id: row.id,
+        createdAt: toIso(row.created_at),
+        lastSeenAt: toIso(row.last_seen_at),
+        expiresAt: toIso(row.expires_at),
+        userAgent: row.user_agent,
+        ip: row.ip,
+        current: row.id === auth.sessionId,
+      }));
+  }
+
+  async endSession(auth: AuthContext, sessionId: string): Promise<void> {
+    const result = await repo.deleteUserSession(this.db, auth.user.id, sessionId);
+    if (Number(result.numDeletedRows) === 0) throw NotFound('Session');
+  }
+
+  /** Changing the password ends every other session of the user (a stolen cookie dies too). */
+  async changePassword(auth: AuthContext, currentPassword: string, newPassword: string) {
+    const user = await repo.findUserById(this.db, auth.user.id);
+    if (!user) throw Unauthenticated();
+    if (!(await verifyPassword(user.password_hash, currentPassword))) {
+      throw new AppError('VALIDATION_FAILED', 'The current password is incorrect', [
+        { in: 'body', field: 'currentPassword', message: 'is incorrect' },
+      ]);
+    }
+    checkPasswordPolicy(newPassword, 'newPassword', [user.email, user.name]);
+    const now = this.now();
+    const hash = await hashPassword(newPassword);
+    await this.db.transaction().execute(async (trx) => {
+      await repo.updatePasswordHash(trx, user.id, hash, now);
+      await repo.deleteOtherSessions(trx, user.id, auth.sessionId);
+    });
+  }
+
+  async createApiToken(auth: AuthContext, name: string) {
+    const secret = `${TOKEN_PREFIX}${randomToken(32)}`;
+    const row: ApiTokenRow = {
+      id: newId(),
+      user_id: auth.user.id,
+      name: name.trim(),
+      token_hash: sha256(secret),
+      prefix: secret.slice(0, 8),
+      created_at: this.now(),
+      last_used_at: null,
+    };
+    await repo.insertApiToken(this.db, row);
+    return { ...toPublicToken(row), token: secret };
+  }
+
+  async listApiTokens(auth: AuthContext) {
+    return (await repo.listApiTokens(this.db, auth.user.id)).map(toPublicToken);
+  }
+
+  async deleteApiToken(auth: AuthContext, tokenId: string): Promise<void> {
+    const result = await repo.deleteApiToken(this.db, auth.user.id, tokenId);
+    if (Number(result.numDeletedRows) === 0) throw NotFound('Token');
+  }
+}
+
+export interface ClientInfo {
+  ip?: string;
+  userAgent?: string;
+}
+
+const toPublicToken = (row: ApiTokenRow) => ({
+  id: row.id,
+  name: row.name,
+  prefix: row.prefix,
+  createdAt: toIso(row.created_at),
+  lastUsedAt: toIsoOrNull(row.last_used_at),
+});
+
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === 'ER_DUP_ENTRY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}

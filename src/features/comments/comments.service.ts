@@ -1,0 +1,101 @@
+import type { Db } from '../../db/database.js';
+import { Forbidden, NotFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { toIso } from '../../platform/schemas.js';
+import { recordActivity } from '../activity/activity.repository.js';
+import type { AuthContext } from '../auth/auth.service.js';
+import { requireRole } from '../projects/project-access.js';
+import { findRole } from '../projects/projects.repository.js';
+import { findTaskProject } from '../tasks/tasks.repository.js';
+import * as repo from './comments.repository.js';
+
+const toComment = (
+  row: {
+    id: string;
+    task_id: string;
+    author_id: string;
+    body: string;
+    created_at: number;
+    updated_at: number;
+  },
+  authorName: string,
+) => ({
+  id: row.id,
+  taskId: row.task_id,
+  author: { id: row.author_id, name: authorName },
+  body: row.body,
+  createdAt: toIso(row.created_at),
+  updatedAt: toIso(row.updated_at),
+});
+
+export class CommentsService {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private async projectOfTask(auth: AuthContext, taskId: string, needed: 'viewer' | 'editor') {
+    const projectId = await findTaskProject(this.db, taskId);
+    if (!projectId) throw NotFound('Task');
+    await requireRole(this.db, auth.user.id, projectId, needed, 'Task');
+    return projectId;
+  }
+
+  async list(auth: AuthContext, taskId: string, limit: number, cursor?: string) {
+    await this.projectOfTask(auth, taskId, 'viewer');
+    const rows = await repo.listComments(this.db, taskId, limit, decodeCursor(cursor)?.id);
+    const page = pageOf(rows, limit, () => null);
+    return {
+      items: page.items.map((row) => toComment(row, row.author_name)),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async create(auth: AuthContext, taskId: string, body: string) {
+    const projectId = await this.projectOfTask(auth, taskId, 'editor');
+    const now = this.now();
+    const row = {
+      id: newId(),
+      task_id: taskId,
+      author_id: auth.user.id,
+      body,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await repo.insertComment(trx, row);
+      await recordActivity(trx, {
+        projectId,
+        taskId,
+        actorId: auth.user.id,
+        action: 'comment.added',
+        details: { commentId: row.id },
+        at: now,
+      });
+    });
+    return toComment(row, auth.user.name);
+  }
+
+  /** The author may delete their comment; a project owner may delete any. */
+  async remove(auth: AuthContext, commentId: string): Promise<void> {
+    const comment = await repo.findComment(this.db, commentId);
+    if (!comment) throw NotFound('Comment');
+    const role = await findRole(this.db, comment.project_id, auth.user.id);
+    if (!role) throw NotFound('Comment');
+    if (comment.author_id !== auth.user.id && role !== 'owner') {
+      throw Forbidden('Only the author or a project owner can delete this comment');
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await repo.deleteComment(trx, commentId);
+      await recordActivity(trx, {
+        projectId: comment.project_id,
+        taskId: comment.task_id,
+        actorId: auth.user.id,
+        action: 'comment.deleted',
+        details: { commentId },
+        at: this.now(),
+      });
+    });
+  }
+}

@@ -1,0 +1,227 @@
+// Projects and their members: who may see and change what, and the invariant that a project
+// always keeps an owner.
+import type { Db } from '../../db/database.js';
+import type { ProjectRole, ProjectRow } from '../../db/types.js';
+import { Conflict, NotFound, ValidationFailed } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { toIso } from '../../platform/schemas.js';
+import { recordActivity } from '../activity/activity.repository.js';
+import { findUserByEmail } from '../auth/auth.repository.js';
+import type { AuthContext } from '../auth/auth.service.js';
+import { requireRole } from './project-access.js';
+import * as repo from './projects.repository.js';
+
+type TaskCounts = { todo: number; in_progress: number; done: number };
+
+const toProject = (row: ProjectRow, role: ProjectRole, taskCounts: TaskCounts) => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  role,
+  createdBy: row.created_by,
+  createdAt: toIso(row.created_at),
+  updatedAt: toIso(row.updated_at),
+  taskCounts,
+});
+
+const toMember = (row: {
+  id: string;
+  email: string;
+  name: string;
+  role: ProjectRole;
+  created_at: number;
+}) => ({
+  userId: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role,
+  addedAt: toIso(row.created_at),
+});
+
+export class ProjectsService {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private async counts(projectIds: string[]): Promise<Map<string, TaskCounts>> {
+    const result = new Map<string, TaskCounts>();
+    for (const id of projectIds) result.set(id, { todo: 0, in_progress: 0, done: 0 });
+    for (const row of await repo.countTasksByStatus(this.db, projectIds)) {
+      const counts = result.get(row.project_id);
+      if (counts) counts[row.status] = Number(row.n);
+    }
+    return result;
+  }
+
+  async list(auth: AuthContext, limit: number, cursor?: string) {
+    const after = decodeCursor(cursor);
+    const rows = await repo.listProjectsOf(this.db, auth.user.id, limit, after?.id);
+    const page = pageOf(rows, limit, () => null);
+    const counts = await this.counts(page.items.map((row) => row.id));
+    return {
+      items: page.items.map((row) => toProject(row, row.role, counts.get(row.id)!)),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async get(auth: AuthContext, projectId: string) {
+    const role = await requireRole(this.db, auth.user.id, projectId, 'viewer');
+    const row = await repo.findProject(this.db, projectId);
+    if (!row) throw NotFound('Project');
+    return toProject(row, role, (await this.counts([projectId])).get(projectId)!);
+  }
+
+  async create(auth: AuthContext, input: { name: string; description?: string | null }) {
+    const now = this.now();
+    const row: ProjectRow = {
+      id: newId(),
+      name: input.name.trim(),
+      description: input.description ?? null,
+      created_by: auth.user.id,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await repo.insertProject(trx, row);
+      await repo.insertMember(trx, {
+        project_id: row.id,
+        user_id: auth.user.id,
+        role: 'owner',
+        created_at: now,
+      });
+      await recordActivity(trx, {
+        projectId: row.id,
+        actorId: auth.user.id,
+        action: 'project.created',
+        details: { name: row.name },
+        at: now,
+      });
+    });
+    return toProject(row, 'owner', { todo: 0, in_progress: 0, done: 0 });
+  }
+
+  async update(
+    auth: AuthContext,
+    projectId: string,
+    input: { name?: string; description?: string | null },
+  ) {
+    await requireRole(this.db, auth.user.id, projectId, 'owner');
+    const now = this.now();
+    const changes = {
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      updated_at: now,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await repo.updateProject(trx, projectId, changes);
+      await recordActivity(trx, {
+        projectId,
+        actorId: auth.user.id,
+        action: 'project.updated',
+        details: { fields: Object.keys(input) },
+        at: now,
+      });
+    });
+    return this.get(auth, projectId);
+  }
+
+  async remove(auth: AuthContext, projectId: string): Promise<void> {
+    await requireRole(this.db, auth.user.id, projectId, 'owner');
+    await repo.deleteProject(this.db, projectId);
+  }
+
+  async members(auth: AuthContext, projectId: string) {
+    await requireRole(this.db, auth.user.id, projectId, 'viewer');
+    return (await repo.listMembers(this.db, projectId)).map(toMember);
+  }
+
+  async addMember(
+    auth: AuthContext,
+    projectId: string,
+    input: { email: string; role: ProjectRole },
+  ) {
+    await requireRole(this.db, auth.user.id, projectId, 'owner');
+    const user = await findUserByEmail(this.db, input.email.trim().toLowerCase());
+    if (!user) {
+      throw ValidationFailed('No account uses this email; ask them to sign up first', [
+        { in: 'body', field: 'email', message: 'has no account' },
+      ]);
+    }
+    if (await repo.findRole(this.db, projectId, user.id)) {
+      throw Conflict('This person is already a member of the project');
+    }
+    const now = this.now();
+    await this.db.transaction().execute(async (trx) => {
+      await repo.insertMember(trx, {
+        project_id: projectId,
+        user_id: user.id,
+        role: input.role,
+        created_at: now,
+      });
+      await recordActivity(trx, {
+        projectId,
+        actorId: auth.user.id,
+        action: 'member.added',
+        details: { userId: user.id, name: user.name, role: input.role },
+        at: now,
+      });
+    });
+    return toMember({ ...user, role: input.role, created_at: now });
+  }
+
+  async updateMember(auth: AuthContext, projectId: string, userId: string, role: ProjectRole) {
+    await requireRole(this.db, auth.user.id, projectId, 'owner');
+    const now = this.now();
+    await this.db.transaction().execute(async (trx) => {
+      const member = await repo.findMember(trx, projectId, userId);
+      if (!member) throw NotFound('Member');
+      if (
+        member.role === 'owner' &&
+        role !== 'owner' &&
+        (await repo.countOwners(trx, projectId)) <= 1
+      ) {
+        throw Conflict('A project must keep at least one owner; make someone else owner first');
+      }
+      await repo.updateMemberRole(trx, projectId, userId, role);
+      await recordActivity(trx, {
+        projectId,
+        actorId: auth.user.id,
+        action: 'member.role_changed',
+        details: { userId, name: member.name, from: member.role, to: role },
+        at: now,
+      });
+    });
+    const updated = await repo.findMember(this.db, projectId, userId);
+    if (!updated) throw NotFound('Member');
+    return toMember(updated);
+  }
+
+  async removeMember(auth: AuthContext, projectId: string, userId: string): Promise<void> {
+    // Anyone may leave a project; removing someone else takes an owner.
+    await requireRole(
+      this.db,
+      auth.user.id,
+      projectId,
+      userId === auth.user.id ? 'viewer' : 'owner',
+    );
+    const now = this.now();
+    await this.db.transaction().execute(async (trx) => {
+      const member = await repo.findMember(trx, projectId, userId);
+      if (!member) throw NotFound('Member');
+      if (member.role === 'owner' && (await repo.countOwners(trx, projectId)) <= 1) {
+        throw Conflict('A project must keep at least one owner; make someone else owner first');
+      }
+      await repo.deleteMember(trx, projectId, userId);
+      await repo.unassignMember(trx, projectId, userId, now);
+      await recordActivity(trx, {
+        projectId,
+        actorId: auth.user.id,
+        action: 'member.removed',
+        details: { userId, name: member.name },
+        at: now,
+      });
+    });
+  }
+}

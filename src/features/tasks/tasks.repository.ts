@@ -1,0 +1,280 @@
+// SQL for tasks: keyset-paginated lists over the indexes created in the initial migration,
+// kanban positions, and version-checked updates (optimistic concurrency).
+import { sql } from 'kysely';
+import type { ExpressionBuilder, SqlBool } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Database, LabelRow, NewTask, TaskRow, TaskUpdate } from '../../db/types.js';
+import type { Cursor } from '../../platform/pagination.js';
+
+export const SORTS = [
+  'position',
+  'createdAt',
+  '-createdAt',
+  'updatedAt',
+  '-updatedAt',
+  'dueAt',
+  '-dueAt',
+  'priority',
+  '-priority',
+  'title',
+  '-title',
+] as const;
+export type TaskSort = (typeof SORTS)[number];
+
+const sortColumn = {
+  position: 'position',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  dueAt: 'due_at',
+  priority: 'priority',
+  title: 'title',
+} as const;
+
+export function sortSpec(sort: TaskSort) {
+  const descending = sort.startsWith('-');
+  const column = sortColumn[(descending ? sort.slice(1) : sort) as keyof typeof sortColumn];
+  return { column, descending, nullable: column === 'due_at' };
+}
+
+export interface TaskFilter {
+  projectId: string;
+  status?: TaskRow['status'];
+  assigneeId?: string | null;
+  labelId?: string;
+  q?: string;
+  dueBefore?: number;
+  sort: TaskSort;
+  limit: number;
+  after?: Cursor;
+}
+
+export type TaskListRow = TaskRow & { assignee_name: string | null };
+
+type Eb = ExpressionBuilder<Database & { t: Database['tasks'] }, 't'>;
+
+/** `(key, id)` strictly after the cursor in the sort order; nulls sort last either way. */
+function afterCursor(eb: Eb, column: ReturnType<typeof sortSpec>, cursor: Cursor) {
+  const col = sql.ref(`t.${column.column}`);
+  const id = sql.ref('t.id');
+  const cmp = column.descending ? sql.raw('<') : sql.raw('>');
+  if (cursor.k === null) {
+    return eb.and([sql<SqlBool>`${col} is null`, sql<SqlBool>`${id} ${cmp} ${cursor.id}`]);
+  }
+  const conditions = [
+    sql<SqlBool>`${col} ${cmp} ${cursor.k}`,
+    eb.and([sql<SqlBool>`${col} = ${cursor.k}`, sql<SqlBool>`${id} ${cmp} ${cursor.id}`]),
+  ];
+  if (column.nullable) conditions.push(sql<SqlBool>`${col} is null`);
+  return eb.or(conditions);
+}
+
+/** Escapes LIKE wildcards so that a search for "50%" means the text "50%". */
+const likePattern = (text: string) => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+
+export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
+  const spec = sortSpec(filter.sort);
+  let q = db
+    .selectFrom('tasks as t')
+    .leftJoin('users as a', 'a.id', 't.assignee_id')
+    .selectAll('t')
+    .select('a.name as assignee_name')
+    .where('t.project_id', '=', filter.projectId);
+  if (filter.status) q = q.where('t.status', '=', filter.status);
+  if (filter.assigneeId !== undefined) {
+    q =
+      filter.assigneeId === null
+        ? q.where('t.assignee_id', 'is', null)
+        : q.where('t.assignee_id', '=', filter.assigneeId);
+  }
+  if (filter.labelId) {
+    const labelId = filter.labelId;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('task_labels as tl')
+          .select('tl.task_id')
+          .whereRef('tl.task_id', '=', 't.id')
+          .where('tl.label_id', '=', labelId),
+      ),
+    );
+  }
+  if (filter.q) {
+    const pattern = likePattern(filter.q);
+    q = q.where((eb) =>
+      eb.or([
+        sql<SqlBool>`${sql.ref('t.title')} like ${pattern} escape '!'`,
+        sql<SqlBool>`${sql.ref('t.description')} like ${pattern} escape '!'`,
+      ]),
+    );
+  }
+  if (filter.dueBefore !== undefined) q = q.where('t.due_at', '<', filter.dueBefore);
+  const after = filter.after;
+  if (after) q = q.where((eb) => afterCursor(eb as unknown as Eb, spec, after));
+
+  const direction = spec.descending ? 'desc' : 'asc';
+  if (spec.nullable)
+    q = q.orderBy(sql`case when ${sql.ref(`t.${spec.column}`)} is null then 1 else 0 end`);
+  return q
+    .orderBy(`t.${spec.column}`, direction)
+    .orderBy('t.id', direction)
+    .limit(filter.limit + 1)
+    .execute();
+}
+
+export async function labelsOfTasks(db: Db, taskIds: string[]): Promise<Map<string, LabelRow[]>> {
+  const result = new Map<string, LabelRow[]>();
+  if (taskIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('task_labels as tl')
+    .innerJoin('labels as l', 'l.id', 'tl.label_id')
+    .select(['tl.task_id', 'l.id', 'l.project_id', 'l.name', 'l.color', 'l.created_at'])
+    .where('tl.task_id', 'in', taskIds)
+    .orderBy('l.name')
+    .execute();
+  for (const { task_id, ...label } of rows) {
+    const list = result.get(task_id) ?? [];
+    list.push(label);
+    result.set(task_id, list);
+  }
+  return result;
+}
+
+export async function findTaskProject(db: Db, taskId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('tasks')
+    .select('project_id')
+    .where('id', '=', taskId)
+    .executeTakeFirst();
+  return row?.project_id;
+}
+
+export const findTask = (db: Db, taskId: string): Promise<TaskListRow | undefined> =>
+  db
+    .selectFrom('tasks as t')
+    .leftJoin('users as a', 'a.id', 't.assignee_id')
+    .selectAll('t')
+    .select('a.name as assignee_name')
+    .where('t.id', '=', taskId)
+    .executeTakeFirst();
+
+export const insertTask = (db: Db, task: NewTask) => db.insertInto('tasks').values(task).execute();
+
+/** Applies `changes` only if the task is still at `version`; returns whether it was. */
+export async function updateTaskIfVersion(
+  db: Db,
+  taskId: string,
+  version: number,
+  changes: TaskUpdate,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('tasks')
+    .set({ ...changes, version: version + 1 })
+    .where('id', '=', taskId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export const deleteTask = (db: Db, taskId: string) =>
+  db.deleteFrom('tasks').where('id', '=', taskId).execute();
+
+export async function setTaskLabels(db: Db, taskId: string, labelIds: string[]): Promise<void> {
+  await db.deleteFrom('task_labels').where('task_id', '=', taskId).execute();
+  if (labelIds.length > 0) {
+    await db
+      .insertInto('task_labels')
+      .values(labelIds.map((labelId) => ({ task_id: taskId, label_id: labelId })))
+      .execute();
+  }
+}
+
+/** The largest position in a column (excluding one task), or undefined for an empty column. */
+export async function lastPosition(
+  db: Db,
+  projectId: string,
+  status: TaskRow['status'],
+  excludeId?: string,
+): Promise<number | undefined> {
+  let q = db
+    .selectFrom('tasks')
+    .select('position')
+    .where('project_id', '=', projectId)
+    .where('status', '=', status);
+  if (excludeId) q = q.where('id', '!=', excludeId);
+  const row = await q.orderBy('position', 'desc').limit(1).executeTakeFirst();
+  return row ? Number(row.position) : undefined;
+}
+
+/** The position just before `position` in a column (excluding one task). */
+export async function previousPosition(
+  db: Db,
+  projectId: string,
+  status: TaskRow['status'],
+  position: number,
+  excludeId: string,
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('tasks')
+    .select('position')
+    .where('project_id', '=', projectId)
+    .where('status', '=', status)
+    .where('position', '<', position)
+    .where('id', '!=', excludeId)
+    .orderBy('position', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.position) : undefined;
+}
+
+export const POSITION_STEP = 1024;
+
+/** Spreads a column's positions evenly again when repeated insertions exhausted a gap. */
+export async function renumberColumn(
+  db: Db,
+  projectId: string,
+  status: TaskRow['status'],
+): Promise<void> {
+  const rows = await db
+    .selectFrom('tasks')
+    .select('id')
+    .where('project_id', '=', projectId)
+    .where('status', '=', status)
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
+  let position = POSITION_STEP;
+  for (const row of rows) {
+    await db.updateTable('tasks').set({ position }).where('id', '=', row.id).execute();
+    position += POSITION_STEP;
+  }
+}
+
+export async function memberIds(
+  db: Db,
+  projectId: string,
+  userIds: string[],
+): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('project_members')
+    .select('user_id')
+    .where('project_id', '=', projectId)
+    .where('user_id', 'in', userIds)
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
+export async function labelIdsInProject(
+  db: Db,
+  projectId: string,
+  labelIds: string[],
+): Promise<Set<string>> {
+  if (labelIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('labels')
+    .select('id')
+    .where('project_id', '=', projectId)
+    .where('id', 'in', labelIds)
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}

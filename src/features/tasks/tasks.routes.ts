@@ -1,0 +1,142 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { authErrors, errors, NoContent } from '../../platform/schemas.js';
+import { requireAuth } from '../auth/auth.plugin.js';
+import {
+  CreateTaskBody,
+  MoveTaskBody,
+  ProjectParams,
+  TaskListQuery,
+  TaskPage,
+  TaskParams,
+  UpdateTaskBody,
+} from './tasks.schemas.js';
+import { etagOf, parseIfMatch } from './tasks.service.js';
+import type { TasksService } from './tasks.service.js';
+
+const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'ETag from GET; a stale one gives 412' })),
+});
+
+export const tasksRoutes: FastifyPluginAsyncTypebox<{ tasks: TasksService }> = async (
+  app,
+  { tasks },
+) => {
+  const tags = ['tasks'];
+
+  app.get(
+    '/projects/:projectId/tasks',
+    {
+      schema: {
+        tags,
+        summary: 'Tasks of a project: filters, search, sort and keyset pagination',
+        params: ProjectParams,
+        querystring: TaskListQuery,
+        response: { 200: TaskPage, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => tasks.list(requireAuth(request), request.params.projectId, request.query),
+  );
+
+  app.post(
+    '/projects/:projectId/tasks',
+    {
+      schema: {
+        tags,
+        summary: 'Create a task (editor)',
+        params: ProjectParams,
+        body: CreateTaskBody,
+        response: { 201: Type.Ref('Task'), ...errors(...authErrors) },
+      },
+    },
+    async (request, reply) => {
+      const task = await tasks.create(requireAuth(request), request.params.projectId, request.body);
+      return reply.status(201).header('etag', etagOf(task)).send(task);
+    },
+  );
+
+  app.get(
+    '/tasks/:taskId',
+    {
+      schema: {
+        tags,
+        summary: 'One task (with its ETag)',
+        params: TaskParams,
+        response: { 200: Type.Ref('Task'), ...errors(401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const task = await tasks.get(requireAuth(request), request.params.taskId);
+      return reply.header('etag', etagOf(task)).send(task);
+    },
+  );
+
+  app.patch(
+    '/tasks/:taskId',
+    {
+      schema: {
+        tags,
+        summary: 'Change a task (editor); If-Match guards against lost updates',
+        params: TaskParams,
+        headers: IfMatchHeaders,
+        body: UpdateTaskBody,
+        response: { 200: Type.Ref('Task'), ...errors(...authErrors, 412) },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = parseIfMatch(request.headers['if-match']);
+      const task = await tasks.update(
+        requireAuth(request),
+        request.params.taskId,
+        request.body,
+        ifMatch,
+      );
+      return reply.header('etag', etagOf(task)).send(task);
+    },
+  );
+
+  app.post(
+    '/tasks/:taskId/move',
+    {
+      schema: {
+        tags,
+        summary: 'Move a task on the board: to a column, before another task or to the end',
+        params: TaskParams,
+        headers: IfMatchHeaders,
+        body: MoveTaskBody,
+        response: { 200: Type.Ref('Task'), ...errors(...authErrors, 412) },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = parseIfMatch(request.headers['if-match']);
+      const task = await tasks.move(
+        requireAuth(request),
+        request.params.taskId,
+        request.body,
+        ifMatch,
+      );
+      return reply.header('etag', etagOf(task)).send(task);
+    },
+  );
+
+  app.delete(
+    '/tasks/:taskId',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a task (editor)',
+        params: TaskParams,
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...errors(401, 403, 404, 412) },
+      },
+    },
+    async (request, reply) => {
+      await tasks.remove(
+        requireAuth(request),
+        request.params.taskId,
+        parseIfMatch(request.headers['if-match']),
+      );
+      return reply.status(204).send(null);
+    },
+  );
+};

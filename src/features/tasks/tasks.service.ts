@@ -1,0 +1,341 @@
+// Tasks: authorization (viewers read, editors and owners write), validation that needs the
+// database (assignee is a member, labels belong to the project), kanban placement, and
+// optimistic concurrency: a write based on a stale version is refused, never silently merged.
+import type { Db } from '../../db/database.js';
+import type { LabelRow, TaskRow, TaskUpdate } from '../../db/types.js';
+import { NotFound, PreconditionFailed, ValidationFailed } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { toIso, toIsoOrNull } from '../../platform/schemas.js';
+import { recordActivity } from '../activity/activity.repository.js';
+import type { AuthContext } from '../auth/auth.service.js';
+import { requireRole } from '../projects/project-access.js';
+import * as repo from './tasks.repository.js';
+import type { TaskListRow, TaskSort } from './tasks.repository.js';
+
+export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+type Status = TaskRow['status'];
+
+export interface TaskInput {
+  title?: string;
+  description?: string | null;
+  status?: Status;
+  priority?: Priority;
+  dueAt?: string | null;
+  assigneeId?: string | null;
+  labels?: string[];
+}
+
+export interface ListInput {
+  status?: Status;
+  assigneeId?: string;
+  label?: string;
+  q?: string;
+  dueBefore?: string;
+  sort?: TaskSort;
+  limit?: number;
+  cursor?: string;
+}
+
+export type TaskCreatedListener = (projectId: string) => void;
+
+const toLabel = (row: LabelRow) => ({
+  id: row.id,
+  projectId: row.project_id,
+  name: row.name,
+  color: row.color,
+  createdAt: toIso(row.created_at),
+});
+
+export const toTask = (row: TaskListRow, labels: LabelRow[]) => ({
+  id: row.id,
+  projectId: row.project_id,
+  title: row.title,
+  description: row.description,
+  status: row.status,
+  priority: PRIORITIES[row.priority] ?? 'medium',
+  position: Number(row.position),
+  dueAt: toIsoOrNull(row.due_at === null ? null : Number(row.due_at)),
+  assigneeId: row.assignee_id,
+  assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? '' } : null,
+  labels: labels.map(toLabel),
+  version: row.version,
+  createdBy: row.created_by,
+  createdAt: toIso(row.created_at),
+  updatedAt: toIso(row.updated_at),
+});
+
+export type Task = ReturnType<typeof toTask>;
+
+/** `If-Match: "7"` (or W/"7", or a list): the versions the client says it has. */
+export function parseIfMatch(header: string | undefined): number[] | undefined {
+  if (header === undefined) return undefined;
+  if (header.trim() === '*') return [];
+  const versions = [...header.matchAll(/(?:W\/)?"(\d+)"/g)].map((m) => Number(m[1]));
+  if (versions.length === 0) {
+    throw ValidationFailed('If-Match must hold the ETag of the task, e.g. "3"', [
+      { in: 'headers', field: 'if-match', message: 'is not an ETag this API sent' },
+    ]);
+  }
+  return versions;
+}
+
+export const etagOf = (task: { version: number }) => `"${task.version}"`;
+
+export class TasksService {
+  taskCreatedListener: TaskCreatedListener | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private async withLabels(rows: TaskListRow[]): Promise<Task[]> {
+    const labels = await repo.labelsOfTasks(
+      this.db,
+      rows.map((r) => r.id),
+    );
+    return rows.map((row) => toTask(row, labels.get(row.id) ?? []));
+  }
+
+  /** The task and the caller's right to it; 404 for strangers, 403 for too low a role. */
+  private async load(
+    auth: AuthContext,
+    taskId: string,
+    needed: 'viewer' | 'editor',
+    db: Db = this.db,
+  ) {
+    const row = await repo.findTask(db, taskId);
+    if (!row) throw NotFound('Task');
+    await requireRole(db, auth.user.id, row.project_id, needed, 'Task');
+    return row;
+  }
+
+  async list(auth: AuthContext, projectId: string, input: ListInput) {
+    await requireRole(this.db, auth.user.id, projectId, 'viewer');
+    const limit = input.limit ?? 50;
+    const sort = input.sort ?? 'position';
+    const rows = await repo.listTasks(this.db, {
+      projectId,
+      status: input.status,
+      assigneeId: input.assigneeId === 'none' ? null : input.assigneeId,
+      labelId: input.label,
+      q: input.q?.trim() || undefined,
+      dueBefore: input.dueBefore ? Date.parse(input.dueBefore) : undefined,
+      sort,
+      limit,
+      after: decodeCursor(input.cursor),
+    });
+    const { column } = repo.sortSpec(sort);
+    const page = pageOf(rows, limit, (row) => (row[column] === null ? null : row[column]));
+    return { items: await this.withLabels(page.items), nextCursor: page.nextCursor };
+  }
+
+  async get(auth: AuthContext, taskId: string): Promise<Task> {
+    const row = await this.load(auth, taskId, 'viewer');
+    return (await this.withLabels([row]))[0]!;
+  }
+
+  private async checkReferences(db: Db, projectId: string, input: TaskInput): Promise<void> {
+    if (input.assigneeId) {
+      const members = await repo.memberIds(db, projectId, [input.assigneeId]);
+      if (!members.has(input.assigneeId)) {
+        throw ValidationFailed('The assignee must be a member of the project', [
+          { in: 'body', field: 'assigneeId', message: 'is not a member of this project' },
+        ]);
+      }
+    }
+    if (input.labels && input.labels.length > 0) {
+      const known = await repo.labelIdsInProject(db, projectId, input.labels);
+      const unknown = input.labels.filter((id) => !known.has(id));
+      if (unknown.length > 0) {
+        throw ValidationFailed('Some labels do not belong to this project', [
+          { in: 'body', field: 'labels', message: `unknown label ids: ${unknown.join(', ')}` },
+        ]);
+      }
+    }
+  }
+
+  async create(
+    auth: AuthContext,
+    projectId: string,
+    input: TaskInput & { title: string },
+  ): Promise<Task> {
+    await requireRole(this.db, auth.user.id, projectId, 'editor');
+    const id = newId();
+    const now = this.now();
+    const status = input.status ?? 'todo';
+    await this.db.transaction().execute(async (trx) => {
+      await this.checkReferences(trx, projectId, input);
+      const last = await repo.lastPosition(trx, projectId, status);
+      await repo.insertTask(trx, {
+        id,
+        project_id: projectId,
+        title: input.title.trim(),
+        description: input.description ?? null,
+        status,
+        priority: PRIORITIES.indexOf(input.priority ?? 'medium'),
+        position: (last ?? 0) + repo.POSITION_STEP,
+        due_at: input.dueAt ? Date.parse(input.dueAt) : null,
+        assignee_id: input.assigneeId ?? null,
+        created_by: auth.user.id,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
+      if (input.labels?.length) await repo.setTaskLabels(trx, id, input.labels);
+      await recordActivity(trx, {
+        projectId,
+        taskId: id,
+        actorId: auth.user.id,
+        action: 'task.created',
+        details: { title: input.title.trim() },
+        at: now,
+      });
+    });
+    this.taskCreatedListener?.(projectId);
+    return this.get(auth, id);
+  }
+
+  private stale(current: Task): never {
+    throw PreconditionFailed(
+      'The task was changed by someone else; review their version and try again',
+      {
+        currentVersion: current.version,
+        current,
+      },
+    );
+  }
+
+  async update(
+    auth: AuthContext,
+    taskId: string,
+    input: TaskInput,
+    ifMatch?: number[],
+  ): Promise<Task> {
+    const row = await this.load(auth, taskId, 'editor');
+    if (ifMatch && ifMatch.length > 0 && !ifMatch.includes(row.version)) {
+      this.stale((await this.withLabels([row]))[0]!);
+    }
+    const now = this.now();
+    const changes: TaskUpdate = { updated_at: now };
+    if (input.title !== undefined) changes.title = input.title.trim();
+    if (input.description !== undefined) changes.description = input.description;
+    if (input.priority !== undefined) changes.priority = PRIORITIES.indexOf(input.priority);
+    if (input.dueAt !== undefined)
+      changes.due_at = input.dueAt === null ? null : Date.parse(input.dueAt);
+    if (input.assigneeId !== undefined) changes.assignee_id = input.assigneeId;
+
+    const applied = await this.db.transaction().execute(async (trx) => {
+      await this.checkReferences(trx, row.project_id, input);
+      if (input.status !== undefined && input.status !== row.status) {
+        changes.status = input.status;
+        changes.position =
+          ((await repo.lastPosition(trx, row.project_id, input.status, taskId)) ?? 0) +
+          repo.POSITION_STEP;
+      }
+      if (!(await repo.updateTaskIfVersion(trx, taskId, row.version, changes))) return false;
+      if (input.labels !== undefined) await repo.setTaskLabels(trx, taskId, input.labels);
+      await recordActivity(trx, {
+        projectId: row.project_id,
+        taskId,
+        actorId: auth.user.id,
+        action: 'task.updated',
+        details: {
+          fields: Object.keys(input),
+          ...(changes.status ? { from: row.status, to: changes.status } : {}),
+        },
+        at: now,
+      });
+      return true;
+    });
+    // Another write landed between our read and our update: same answer as a stale If-Match.
+    if (!applied) this.stale(await this.get(auth, taskId));
+    return this.get(auth, taskId);
+  }
+
+  async move(
+    auth: AuthContext,
+    taskId: string,
+    input: { status: Status; beforeId?: string | null },
+    ifMatch?: number[],
+  ) {
+    const row = await this.load(auth, taskId, 'editor');
+    if (ifMatch && ifMatch.length > 0 && !ifMatch.includes(row.version)) {
+      this.stale((await this.withLabels([row]))[0]!);
+    }
+    if (input.beforeId === taskId) {
+      throw ValidationFailed('A task cannot be placed before itself', [
+        { in: 'body', field: 'beforeId', message: 'is the task being moved' },
+      ]);
+    }
+    const now = this.now();
+    const applied = await this.db.transaction().execute(async (trx) => {
+      const position = await this.placement(trx, row, input.status, input.beforeId ?? undefined);
+      const ok = await repo.updateTaskIfVersion(trx, taskId, row.version, {
+        status: input.status,
+        position,
+        updated_at: now,
+      });
+      if (!ok) return false;
+      await recordActivity(trx, {
+        projectId: row.project_id,
+        taskId,
+        actorId: auth.user.id,
+        action: 'task.moved',
+        details: { from: row.status, to: input.status },
+        at: now,
+      });
+      return true;
+    });
+    if (!applied) this.stale(await this.get(auth, taskId));
+    return this.get(auth, taskId);
+  }
+
+  /** A position between the neighbours, renumbering the column when the gap is used up. */
+  private async placement(
+    trx: Db,
+    row: TaskListRow,
+    status: Status,
+    beforeId?: string,
+  ): Promise<number> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (!beforeId) {
+        return (
+          ((await repo.lastPosition(trx, row.project_id, status, row.id)) ?? 0) + repo.POSITION_STEP
+        );
+      }
+      const before = await repo.findTask(trx, beforeId);
+      if (!before || before.project_id !== row.project_id || before.status !== status) {
+        throw ValidationFailed('beforeId must be a task in the target column of the same project', [
+          { in: 'body', field: 'beforeId', message: 'is not in the target column' },
+        ]);
+      }
+      const next = Number(before.position);
+      const previous = await repo.previousPosition(trx, row.project_id, status, next, row.id);
+      const position = previous === undefined ? next - repo.POSITION_STEP : (previous + next) / 2;
+      if (position !== previous && position !== next) return position;
+      await repo.renumberColumn(trx, row.project_id, status);
+    }
+    throw new Error('could not find a position after renumbering the column');
+  }
+
+  async remove(auth: AuthContext, taskId: string, ifMatch?: number[]): Promise<void> {
+    const row = await this.load(auth, taskId, 'editor');
+    if (ifMatch && ifMatch.length > 0 && !ifMatch.includes(row.version)) {
+      this.stale((await this.withLabels([row]))[0]!);
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await repo.deleteTask(trx, taskId);
+      await recordActivity(trx, {
+        projectId: row.project_id,
+        taskId,
+        actorId: auth.user.id,
+        action: 'task.deleted',
+        details: { title: row.title },
+        at: this.now(),
+      });
+    });
+  }
+}

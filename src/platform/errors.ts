@@ -1,0 +1,168 @@
+// Typed application errors, and the one place where any error becomes an HTTP response:
+// `{ error: { code, message, details? } }`. 5xx responses never carry internal details.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL';
+
+const statusOf: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly statusCode: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.statusCode = statusOf[code];
+  }
+}
+
+export const ValidationFailed = (message: string, details?: unknown) =>
+  new AppError('VALIDATION_FAILED', message, details);
+export const Unauthenticated = (message = 'Sign in to continue') =>
+  new AppError('UNAUTHENTICATED', message);
+export const Forbidden = (message = 'You do not have permission to do that') =>
+  new AppError('FORBIDDEN', message);
+export const NotFound = (what = 'Resource') => new AppError('NOT_FOUND', `${what} not found`);
+export const Conflict = (message: string, details?: unknown) =>
+  new AppError('CONFLICT', message, details);
+export const PreconditionFailed = (message: string, details?: unknown) =>
+  new AppError('PRECONDITION_FAILED', message, details);
+export const RateLimited = (message = 'Too many requests, try again later') =>
+  new AppError('RATE_LIMITED', message);
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {
+  return details === undefined
+    ? { error: { code, message } }
+    : { error: { code, message, details } };
+}
+
+// Error codes of drivers that mean "the database is not reachable right now": the request
+// failed through no fault of the user and may succeed later, so 503 rather than 500.
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+]);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && unavailableCodes.has(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /connection is in closed state|Pool is closed|Can't add new command when connection is in closed state/i.test(
+    message,
+  );
+}
+
+interface AjvIssue {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+  keyword?: string;
+}
+
+function validationDetails(error: FastifyError): unknown {
+  const issues = (error.validation ?? []) as AjvIssue[];
+  const part = error.validationContext ?? 'body';
+  return issues.map((issue) => {
+    let field = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const extra = issue.params?.additionalProperty ?? issue.params?.missingProperty;
+    if (typeof extra === 'string') field = field ? `${field}.${extra}` : extra;
+    const message =
+      issue.keyword === 'additionalProperties'
+        ? 'is not an allowed field'
+        : (issue.message ?? 'is invalid');
+    return { in: part, field: field || part, message };
+  });
+}
+
+function toAppError(error: FastifyError): AppError {
+  if (error instanceof AppError) return error;
+  if (error.validation) {
+    return ValidationFailed('The request is not valid', validationDetails(error));
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return ValidationFailed('The request body is not valid JSON');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+    case 'FST_ERR_RATE_LIMIT_EXCEEDED':
+      return RateLimited();
+  }
+  if (error.statusCode === 429) return RateLimited();
+  if (error.statusCode === 413)
+    return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('SERVICE_UNAVAILABLE', 'The database is not available, try again shortly');
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    // Fastify's own client errors (bad content-type header, malformed URL, …).
+    return ValidationFailed(error.message);
+  }
+  return new AppError('INTERNAL', 'Something went wrong on our side');
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error);
+    if (appError.statusCode >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ code: appError.code, message: appError.message }, 'request refused');
+    }
+    if (appError.code === 'RATE_LIMITED' && !reply.hasHeader('retry-after')) {
+      void reply.header('retry-after', '60');
+    }
+    const details = appError.statusCode >= 500 ? undefined : appError.details;
+    return reply
+      .status(appError.statusCode)
+      .send(errorBody(appError.code, appError.message, details));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(errorBody('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,50 @@
+// Schema pieces shared by every feature's routes (TypeBox → JSON Schema → validation,
+// serialization and the OpenAPI document, from one definition).
+import { Type } from 'typebox';
+import type { TSchema } from 'typebox';
+
+export const Id = Type.String({ minLength: 1, maxLength: 36, description: 'Opaque identifier' });
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+  { $id: 'ErrorResponse', description: 'Every error has this shape' },
+);
+
+const errorStatuses = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+} as const;
+
+type ErrorStatus = keyof typeof errorStatuses;
+
+/** Response schemas for the error statuses a route can return (documented in OpenAPI). */
+export function errors(...statuses: ErrorStatus[]): Record<number, TSchema> {
+  const out: Record<number, TSchema> = {};
+  for (const status of statuses) {
+    out[status] = Type.Ref('ErrorResponse', { description: errorStatuses[status] });
+  }
+  return out;
+}
+
+/** Error statuses of any authenticated route. */
+export const authErrors = [400, 401, 403, 404, 429, 503] as const;
+
+export const NoContent = Type.Null({ description: 'No content' });
+
+export const toIso = (ms: number): string => new Date(Number(ms)).toISOString();
+export const toIsoOrNull = (ms: number | null): string | null =>
+  ms === null ? null : new Date(Number(ms)).toISOString();
