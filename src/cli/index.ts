@@ -5,8 +5,18 @@ import { UsageError } from './command.js';
 import { serveCommand } from './commands/serve.js';
 import { migrateCommand } from './commands/migrate.js';
 import { seedCommand } from './commands/seed.js';
+import { deployCommand } from './commands/deploy.js';
+import { statusCommand } from './commands/status.js';
+import { doctorCommand } from './commands/doctor.js';
 
-const commands: Command[] = [serveCommand, migrateCommand, seedCommand];
+const commands: Command[] = [
+  serveCommand,
+  migrateCommand,
+  seedCommand,
+  deployCommand,
+  statusCommand,
+  doctorCommand,
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

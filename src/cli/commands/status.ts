@@ -1,0 +1,167 @@
+// `taskmanager status`: what runs in the app's namespace, in kubectl's words, in one screen.
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
+import { UsageError } from '../command.js';
+import { appUrl } from '../deploy/cluster.js';
+import { ToolNotFoundError, ToolRunner } from '../deploy/exec.js';
+import type { Pod, Snapshot } from '../deploy/kube.js';
+import { KubectlError, eventTime, readSnapshot } from '../deploy/kube.js';
+import type { Io } from '../deploy/options.js';
+import {
+  CliError,
+  commonOptions,
+  currentCluster,
+  defaultIo,
+  parseClusterKind,
+  parseEnvironment,
+  resolveNamespace,
+} from '../deploy/options.js';
+import { age, renderTable } from '../deploy/table.js';
+
+const help = `Usage: taskmanager status [options]
+
+Shows the app's pods (readiness, restarts, image), its URL and the last events of its namespace,
+read with kubectl -o json.
+
+Options:
+  -e, --env NAME        dev, staging or prod: picks the namespace cloudedu-<env> (default: dev)
+  -n, --namespace NAME  namespace to show (overrides --env)
+      --context NAME    kubectl context (default: the current one)
+      --cluster KIND    kind, minikube, docker-desktop or other, when the context name does not tell
+      --events N        how many recent events to show (default: 10)
+  -h, --help            this help`;
+
+/** The STATUS column as kubectl prints it: the first waiting or terminated reason, else the phase. */
+export function podStatus(pod: Pod): string {
+  for (const c of [
+    ...(pod.status.initContainerStatuses ?? []),
+    ...(pod.status.containerStatuses ?? []),
+  ]) {
+    if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing')
+      return c.state.waiting.reason;
+    if (
+      c.state?.terminated?.reason &&
+      pod.status.phase !== 'Succeeded' &&
+      c.state.terminated.exitCode !== 0
+    ) {
+      return c.state.terminated.reason;
+    }
+  }
+  return pod.status.reason ?? pod.status.phase ?? 'Unknown';
+}
+
+export function podRows(pods: Pod[], now: Date): string[][] {
+  return pods.map((pod) => {
+    const statuses = pod.status.containerStatuses ?? [];
+    const ready = statuses.filter((c) => c.ready).length;
+    const restarts = statuses.reduce((sum, c) => sum + c.restartCount, 0);
+    const images = [...new Set(pod.spec.containers.map((c) => c.image ?? ''))].join(',');
+    return [
+      pod.metadata.name,
+      `${ready}/${pod.spec.containers.length}`,
+      podStatus(pod),
+      String(restarts),
+      images,
+      age(pod.status.startTime ?? pod.metadata.creationTimestamp, now),
+    ];
+  });
+}
+
+export function eventRows(snapshot: Snapshot, count: number, now: Date): string[][] {
+  return [...snapshot.events]
+    .sort((a, b) => eventTime(a).localeCompare(eventTime(b)))
+    .slice(-count)
+    .map((e) => [
+      age(eventTime(e), now),
+      e.type ?? '',
+      e.reason ?? '',
+      `${(e.involvedObject.kind ?? '').toLowerCase()}/${e.involvedObject.name ?? ''}`,
+      e.message ?? '',
+    ]);
+}
+
+export async function runStatus(argv: string[], io: Io = defaultIo()): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { ...commonOptions, events: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Next: taskmanager status --help`);
+  }
+  const env = parseEnvironment(values.env, false);
+  const namespace = resolveNamespace(env, values.namespace);
+  const count = values.events === undefined ? 10 : Number(values.events);
+  if (!Number.isInteger(count) || count < 0)
+    throw new UsageError(`--events must be a whole number, not "${values.events}"`);
+  const clusterKind = parseClusterKind(values.cluster);
+  const runner = new ToolRunner({ env: io.env, cwd: io.root });
+  try {
+    const cluster = await currentCluster(runner, values.context, clusterKind);
+    const snapshot = await readSnapshot(runner, namespace, values.context, 'status');
+    if (!snapshot.namespaceObject && snapshot.pods.length === 0) {
+      throw new CliError(
+        `namespace ${namespace} does not exist: nothing is deployed there. Next: taskmanager deploy --env ${env}`,
+      );
+    }
+    const now = io.now();
+    const out = (text: string): boolean => io.out.write(`${text}\n`);
+    out(`Namespace ${namespace}, context "${cluster.context}" (${cluster.kind})\n`);
+    if (snapshot.pods.length === 0) out('No pods.');
+    else
+      out(
+        renderTable(
+          ['NAME', 'READY', 'STATUS', 'RESTARTS', 'IMAGE', 'AGE'],
+          podRows(snapshot.pods, now),
+        ),
+      );
+
+    let nodeAddress: string | undefined;
+    if (cluster.kind === 'minikube' && runner.has('minikube')) {
+      const ip = await runner.run({ tool: 'minikube', args: ['ip', '-p', cluster.name] });
+      if (ip.code === 0) nodeAddress = ip.stdout.trim();
+    }
+    const url = appUrl(snapshot.services, snapshot.ingresses, cluster, namespace, nodeAddress);
+    out(`\nURL: ${url ? url.url : '(no Service found)'}${url?.note ? `\n     (${url.note})` : ''}`);
+
+    const rows = eventRows(snapshot, count, now);
+    if (count > 0) {
+      out(`\nLast events:`);
+      out(
+        rows.length
+          ? renderTable(['AGE', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'], rows, 100)
+          : 'none (events expire after an hour)',
+      );
+    }
+    const notReady = snapshot.pods.filter(
+      (p) =>
+        p.status.phase !== 'Succeeded' &&
+        !p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
+    if (notReady.length > 0)
+      out(
+        `\n${notReady.length} pod(s) not ready. Next: taskmanager doctor --env ${env}${values.context ? ` --context ${values.context}` : ''}`,
+      );
+    return 0;
+  } catch (error) {
+    if (
+      error instanceof CliError ||
+      error instanceof KubectlError ||
+      error instanceof ToolNotFoundError
+    ) {
+      io.err.write(`taskmanager status: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: "show the app's pods, readiness, restarts, image, URL and last events",
+  help,
+  run: (argv) => runStatus(argv),
+};
