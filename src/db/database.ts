@@ -3,8 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
-import type { LogEvent } from 'kysely';
+import { Kysely, MysqlDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import type { DialectAdapter, LogEvent, MigrationLockOptions } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Pool } from 'mysql2';
 import type { DatabaseConfig, DatabaseDialect } from '../config.js';
@@ -26,6 +26,46 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+// Kysely's SQLite adapter takes no migration lock (it assumes one connection), so two processes
+// migrating one file would both find the schema missing. This lock is the lock row itself:
+// claimed with a compare-and-set of the claim time, released by clearing it; a claim older than
+// STALE_LOCK_MS (a migrator that died) may be taken over.
+const STALE_LOCK_MS = 120_000;
+
+class LockingSqliteAdapter extends SqliteAdapter {
+  override async acquireMigrationLock(
+    db: Kysely<unknown>,
+    options: MigrationLockOptions,
+  ): Promise<void> {
+    const deadline = Date.now() + 2 * STALE_LOCK_MS;
+    while (Date.now() < deadline) {
+      const now = Date.now();
+      const result = await sql`update ${sql.table(options.lockTable)} set is_locked = ${now}
+        where id = ${options.lockRowId} and (is_locked = 0 or is_locked < ${now - STALE_LOCK_MS})`.execute(
+        db,
+      );
+      if (Number(result.numAffectedRows ?? 0) === 1) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('timed out waiting for another migrator to finish');
+  }
+
+  override async releaseMigrationLock(
+    db: Kysely<unknown>,
+    options: MigrationLockOptions,
+  ): Promise<void> {
+    await sql`update ${sql.table(options.lockTable)} set is_locked = 0 where id = ${options.lockRowId}`.execute(
+      db,
+    );
+  }
+}
+
+class LockingSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new LockingSqliteAdapter();
+  }
+}
+
 export function openDatabase(
   config: DatabaseConfig,
   options: DatabaseOptions = {},
@@ -40,7 +80,7 @@ export function openDatabase(
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: sqlite }),
+      dialect: new LockingSqliteDialect({ database: sqlite }),
       log: options.log,
     });
     return { db, dialect: 'sqlite', pool: undefined, close: () => db.destroy() };

@@ -16,7 +16,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(target: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  target: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const created = await target.create();
   const config = loadConfig({
     DATABASE_URL: created.url,
@@ -53,7 +56,8 @@ export interface Reply<T = unknown> {
 }
 
 let counter = 0;
-export const uniqueEmail = (prefix = 'user') => `${prefix}${++counter}.${Date.now().toString(36)}@example.com`;
+export const uniqueEmail = (prefix = 'user') =>
+  `${prefix}${++counter}.${Date.now().toString(36)}@example.com`;
 export const PASSWORD = 'correct horse battery staple';
 
 /** A signed-in (or anonymous) caller: keeps the session cookie, sends the CSRF token. */
@@ -65,7 +69,7 @@ export class Client {
 
   constructor(private readonly app: App) {}
 
-  async request<T = any>( // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience
+  async request<T = any>(
     method: Method,
     url: string,
     body?: unknown,
@@ -74,23 +78,42 @@ export class Client {
     const headers: Record<string, string> = { ...options.headers };
     if (this.cookie) headers.cookie = this.cookie;
     if (this.bearer) headers.authorization = `Bearer ${this.bearer}`;
-    if (this.csrfToken && options.csrf !== false && method !== 'GET') headers['x-csrf-token'] = this.csrfToken;
+    if (this.csrfToken && options.csrf !== false && method !== 'GET')
+      headers['x-csrf-token'] = this.csrfToken;
     const response = await this.app.inject({
       method,
       url,
       headers,
-      ...(body === undefined ? {} : typeof body === 'string' ? { payload: body, headers: { ...headers, 'content-type': 'application/json' } } : { payload: body as object }),
+      ...(body === undefined
+        ? {}
+        : typeof body === 'string'
+          ? { payload: body, headers: { ...headers, 'content-type': 'application/json' } }
+          : { payload: body as object }),
     });
-    const setCookie = response.cookies.find((c) => c.name === 'tm_session' || c.name === '__Host-tm_session');
-    if (setCookie) this.cookie = setCookie.value ? `${setCookie.name}=${setCookie.value}` : undefined;
+    const setCookie = response.cookies.find(
+      (c) => c.name === 'tm_session' || c.name === '__Host-tm_session',
+    );
+    if (setCookie)
+      this.cookie = setCookie.value ? `${setCookie.name}=${setCookie.value}` : undefined;
     let parsed: unknown = undefined;
-    if (response.body && String(response.headers['content-type'] ?? '').includes('json')) parsed = response.json();
-    return { status: response.statusCode, body: parsed as T, headers: response.headers, raw: response };
+    if (response.body && String(response.headers['content-type'] ?? '').includes('json'))
+      parsed = response.json();
+    return {
+      status: response.statusCode,
+      body: parsed as T,
+      headers: response.headers,
+      raw: response,
+    };
   }
 
   async register(name = 'Test User', email = uniqueEmail()): Promise<this> {
-    const reply = await this.request('POST', '/api/v1/auth/register', { email, name, password: PASSWORD });
-    if (reply.status !== 201) throw new Error(`register failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+    const reply = await this.request('POST', '/api/v1/auth/register', {
+      email,
+      name,
+      password: PASSWORD,
+    });
+    if (reply.status !== 201)
+      throw new Error(`register failed: ${reply.status} ${JSON.stringify(reply.body)}`);
     this.csrfToken = reply.body.csrfToken;
     this.user = reply.body.user;
     return this;

@@ -38,12 +38,21 @@ if (inCI && !mysqlUrl) {
 
 const mysql: TestDatabase = {
   name: 'mysql',
-  skipReason: mysqlUrl ? undefined : 'TEST_MYSQL_URL not set (run scripts/ci/start-mariadb.sh); skipping MySQL',
+  skipReason: mysqlUrl
+    ? undefined
+    : 'TEST_MYSQL_URL not set (run scripts/ci/start-mariadb.sh); skipping MySQL',
   async create() {
     const base = parseDatabaseUrl('TEST_MYSQL_URL', mysqlUrl!, undefined, process.cwd());
     const database = `${base.database}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-    const admin = await createConnection({ host: base.host, port: base.port, user: base.user, password: base.password });
-    await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    const admin = await createConnection({
+      host: base.host,
+      port: base.port,
+      user: base.user,
+      password: base.password,
+    });
+    await admin.query(
+      `CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
     await admin.end();
     const url = new URL(mysqlUrl!);
     url.pathname = `/${database}`;
@@ -51,7 +60,12 @@ const mysql: TestDatabase = {
       url: url.toString(),
       config: { ...base, database },
       drop: async () => {
-        const conn = await createConnection({ host: base.host, port: base.port, user: base.user, password: base.password });
+        const conn = await createConnection({
+          host: base.host,
+          port: base.port,
+          user: base.user,
+          password: base.password,
+        });
         await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
         await conn.end();
       },
