@@ -1,0 +1,253 @@
+{{/* Names ---------------------------------------------------------------------------------- */}}
+
+{{- define "taskmanager.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Object-name prefix: the release name, plus the chart name unless the release already has it. */}}
+{{- define "taskmanager.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "taskmanager.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "taskmanager.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.mysqlName" -}}
+{{- printf "%s-mysql" (include "taskmanager.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Name of the InnoDBCluster (also the name of the router Service the operator creates). */}}
+{{- define "taskmanager.innodbclusterName" -}}
+{{- printf "%s-db" (include "taskmanager.fullname" .) | trunc 40 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels ---------------------------------------------------------------------------------- */}}
+
+{{- define "taskmanager.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "taskmanager.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "taskmanager.labels" -}}
+helm.sh/chart: {{ include "taskmanager.chart" . }}
+{{ include "taskmanager.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: cloudedu-taskmanager
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Labels of one component: include with (dict "ctx" $ "component" "app"). */}}
+{{- define "taskmanager.componentLabels" -}}
+{{ include "taskmanager.labels" .ctx }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "taskmanager.componentSelectorLabels" -}}
+{{ include "taskmanager.selectorLabels" .ctx }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* Images ---------------------------------------------------------------------------------- */}}
+
+{{/* repository:tag or repository@digest; the tag defaults to appVersion, never `latest`. */}}
+{{- define "taskmanager.image" -}}
+{{- $tag := default .Chart.AppVersion .Values.image.tag | toString }}
+{{- if eq $tag "latest" }}{{ fail "image.tag: `latest` is not allowed; use a version tag or image.digest" }}{{ end }}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository $tag }}
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.mysqlImage" -}}
+{{- $img := .Values.mysql.standalone.image }}
+{{- if $img.digest }}
+{{- printf "%s@%s" $img.repository $img.digest }}
+{{- else }}
+{{- printf "%s:%s" $img.repository (toString $img.tag) }}
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Security ---------------------------------------------------------------------------------- */}}
+
+{{/* Pod Security Standards `restricted`, container level. */}}
+{{- define "taskmanager.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+privileged: false
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* Pod level for pods running the app image (UID/GID 10001). */}}
+{{- define "taskmanager.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.podSecurityContext.runAsUser }}
+runAsGroup: {{ .Values.podSecurityContext.runAsGroup }}
+fsGroup: {{ .Values.podSecurityContext.fsGroup }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "taskmanager.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- end }}
+
+{{/* Database -------------------------------------------------------------------------------- */}}
+
+{{- define "taskmanager.validate" -}}
+{{- if and (eq .Values.mysql.mode "external") (not .Values.mysql.external.host) }}
+{{- fail "mysql.external.host is required when mysql.mode is external" }}
+{{- end }}
+{{- if and (eq .Values.mysql.mode "external") (not .Values.mysql.external.existingSecret) }}
+{{- fail "mysql.external.existingSecret is required when mysql.mode is external (the chart never stores an external password)" }}
+{{- end }}
+{{- if and .Values.ingress.enabled (eq .Values.service.type "NodePort") }}
+{{- fail "use either ingress.enabled or service.type NodePort, not both" }}
+{{- end }}
+{{- end }}
+
+{{/* Secret holding the generated (or supplied) database credentials, in standalone and operator modes. */}}
+{{- define "taskmanager.dbSecretName" -}}
+{{- if eq .Values.mysql.mode "external" }}
+{{- .Values.mysql.external.existingSecret }}
+{{- else if .Values.mysql.auth.existingSecret }}
+{{- .Values.mysql.auth.existingSecret }}
+{{- else }}
+{{- printf "%s-db" (include "taskmanager.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.dbPasswordKey" -}}
+{{- if eq .Values.mysql.mode "external" }}{{ .Values.mysql.external.passwordKey }}{{ else }}mysql-password{{ end }}
+{{- end }}
+
+{{/* Host and port the app writes to. */}}
+{{- define "taskmanager.dbHost" -}}
+{{- if eq .Values.mysql.mode "external" }}
+{{- .Values.mysql.external.host }}
+{{- else if eq .Values.mysql.mode "operator" }}
+{{- printf "%s.%s.svc" (include "taskmanager.innodbclusterName" .) .Release.Namespace }}
+{{- else }}
+{{- printf "%s.%s.svc" (include "taskmanager.mysqlName" .) .Release.Namespace }}
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.dbPort" -}}
+{{- if eq .Values.mysql.mode "external" }}{{ .Values.mysql.external.port }}{{ else if eq .Values.mysql.mode "operator" }}6446{{ else }}3306{{ end }}
+{{- end }}
+
+{{- define "taskmanager.dbName" -}}
+{{- if eq .Values.mysql.mode "external" }}{{ .Values.mysql.external.database }}{{ else }}{{ .Values.mysql.auth.database }}{{ end }}
+{{- end }}
+
+{{- define "taskmanager.dbUser" -}}
+{{- if eq .Values.mysql.mode "external" }}{{ .Values.mysql.external.username }}{{ else }}{{ .Values.mysql.auth.username }}{{ end }}
+{{- end }}
+
+{{/* DATABASE_URL without a password: the password comes from DATABASE_PASSWORD_FILE. */}}
+{{- define "taskmanager.databaseURL" -}}
+{{- printf "mysql://%s@%s:%s/%s" (include "taskmanager.dbUser" .) (include "taskmanager.dbHost" .) (include "taskmanager.dbPort" .) (include "taskmanager.dbName" .) }}
+{{- end }}
+
+{{/* DATABASE_READ_URL: the router's read-only port (operator) or an external read replica; empty otherwise. */}}
+{{- define "taskmanager.databaseReadURL" -}}
+{{- if and (eq .Values.mysql.mode "operator") .Values.mysql.operator.readFromReplicas }}
+{{- printf "mysql://%s@%s:6447/%s" (include "taskmanager.dbUser" .) (include "taskmanager.dbHost" .) (include "taskmanager.dbName" .) }}
+{{- else if and (eq .Values.mysql.mode "external") .Values.mysql.external.readHost }}
+{{- printf "mysql://%s@%s:%v/%s" (include "taskmanager.dbUser" .) .Values.mysql.external.readHost .Values.mysql.external.port (include "taskmanager.dbName" .) }}
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.dbPasswordMountPath" -}}/var/run/secrets/cloudedu{{- end }}
+
+{{/* Non-secret environment of the service; the ConfigMap and the migration Job both use it. */}}
+{{- define "taskmanager.env" -}}
+PORT: {{ .Values.ports.http | quote }}
+HOST: "0.0.0.0"
+METRICS_PORT: {{ .Values.ports.metrics | quote }}
+LOG_LEVEL: {{ .Values.config.logLevel | quote }}
+TRUST_PROXY: {{ .Values.config.trustProxy | toString | quote }}
+REGISTRATION: {{ .Values.config.registration | quote }}
+COOKIE_SECURE: {{ .Values.config.cookieSecure | toString | quote }}
+SHUTDOWN_GRACE_SECONDS: {{ .Values.config.shutdownGraceSeconds | quote }}
+DB_CONNECT_TIMEOUT_SECONDS: {{ .Values.config.dbConnectTimeoutSeconds | quote }}
+SESSION_IDLE_MINUTES: {{ .Values.config.sessionIdleMinutes | quote }}
+SESSION_ABSOLUTE_HOURS: {{ .Values.config.sessionAbsoluteHours | quote }}
+MIGRATE_ON_START: "false"
+DATABASE_URL: {{ include "taskmanager.databaseURL" . | quote }}
+DATABASE_PASSWORD_FILE: {{ printf "%s/database-password" (include "taskmanager.dbPasswordMountPath" .) | quote }}
+{{- with include "taskmanager.databaseReadURL" . }}
+DATABASE_READ_URL: {{ . | quote }}
+{{- end }}
+OTEL_SERVICE_NAME: "cloudedu-taskmanager"
+OTEL_RESOURCE_ATTRIBUTES: {{ printf "service.version=%s,deployment.environment=%s,k8s.namespace.name=%s" .Chart.AppVersion .Values.environment .Release.Namespace | quote }}
+{{- if .Values.tracing.enabled }}
+OTEL_EXPORTER_OTLP_ENDPOINT: {{ .Values.tracing.endpoint | quote }}
+OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf"
+OTEL_TRACES_SAMPLER: "parentbased_traceidratio"
+OTEL_TRACES_SAMPLER_ARG: {{ .Values.tracing.samplingRatio | toString | quote }}
+{{- end }}
+{{- range $name, $value := .Values.config.extraEnv }}
+{{ $name }}: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/* The database password as a file (never an env value). */}}
+{{- define "taskmanager.dbPasswordVolume" -}}
+- name: database-password
+  secret:
+    secretName: {{ include "taskmanager.dbSecretName" . }}
+    defaultMode: 0440
+    items:
+      - key: {{ include "taskmanager.dbPasswordKey" . }}
+        path: database-password
+{{- end }}
+
+{{/* Grace: preStop sleep, then SIGTERM and the app's own drain, plus a margin. */}}
+{{- define "taskmanager.terminationGracePeriodSeconds" -}}
+{{- add .Values.preStopSleepSeconds .Values.config.shutdownGraceSeconds .Values.terminationGraceMarginSeconds }}
+{{- end }}
+
+{{/* The release creates the database (so it does not exist yet before install). */}}
+{{- define "taskmanager.inReleaseDatabase" -}}
+{{- if ne .Values.mysql.mode "external" }}true{{ end }}
+{{- end }}
