@@ -107,7 +107,6 @@ async function insertBatches<T extends keyof Database>(
   rows: Insertable<Database[T]>[],
 ) {
   for (let i = 0; i < rows.length; i += BATCH) {
-     
     await db
       .insertInto(table)
       .values(rows.slice(i, i + BATCH))
