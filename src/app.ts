@@ -30,7 +30,8 @@ import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { TasksService } from './features/tasks/tasks.service.js';
 import { registerErrorHandling } from './platform/errors.js';
 import { Lifecycle, registerHealth } from './platform/health.js';
-import { loggerOptions, requestIdOptions } from './platform/logging.js';
+import { loggerOptions, registerRequestLogging, requestIdOptions } from './platform/logging.js';
+import { registerMetrics } from './platform/metrics.js';
 import { ErrorResponse } from './platform/schemas.js';
 import { registerWebUi } from './platform/web.js';
 import { version } from './version.js';
@@ -118,9 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   };
 
   registerErrorHandling(app);
-  app.addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
+  registerMetrics(app);
+  registerRequestLogging(app);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },

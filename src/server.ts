@@ -8,6 +8,8 @@ import { openDatabase, waitForDatabase } from './db/database.js';
 import type { DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { Lifecycle } from './platform/health.js';
+import { queryObserverFor, recordMigrationState, startServiceMetrics } from './platform/metrics.js';
+import { shutdownTracing } from './platform/tracing.js';
 
 export interface RunningServer {
   app: App;
@@ -21,13 +23,19 @@ export interface RunningServer {
 
 export async function startServer(config: Readonly<Config>): Promise<RunningServer> {
   const lifecycle = new Lifecycle();
-  const database = openDatabase(config.database);
-  const readDatabase = config.readDatabase ? openDatabase(config.readDatabase) : undefined;
+  const database = openDatabase(config.database, { log: queryObserverFor(config.database) });
+  const readDatabase = config.readDatabase
+    ? openDatabase(config.readDatabase, { log: queryObserverFor(config.readDatabase, 'replica') })
+    : undefined;
   const app = await buildApp({ config, database, readDb: readDatabase?.db, lifecycle });
 
   // Listen first, so that liveness answers while the database is still on its way; readiness
   // stays 503 until it is reachable (and migrated, where this process migrates).
   await app.listen({ port: config.port, host: config.host });
+  const metricsServer = await startServiceMetrics(config, {
+    primary: database,
+    replica: readDatabase,
+  });
   const address = app.server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
@@ -47,6 +55,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
       const applied = await migrateToLatest(database.db);
       if (applied.length > 0) app.log.info({ applied }, 'migrations applied');
     }
+    await recordMigrationState(database.db);
     lifecycle.databaseReady = true;
   })();
 
@@ -58,6 +67,8 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
       await app.close();
       await database.close();
       await readDatabase?.close();
+      await metricsServer.close();
+      await shutdownTracing();
     })());
 
   return { app, url, database, stop, ready };
