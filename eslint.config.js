@@ -1,5 +1,6 @@
 // Flat config: type-aware rules for the service, tests and CLI; the web UI has its own tsconfig.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -31,6 +32,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // The web UI: the project service types these files with web/tsconfig.json (DOM, JSX).
+    files: ['web/**/*.{ts,tsx}'],
+    extends: [reactHooks.configs.flat.recommended],
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

@@ -1,0 +1,129 @@
+// The shell: providers, the header, the routes. Screens other than sign-in and the project list
+// are loaded on demand so that the first page stays small.
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Header } from './components/Header';
+import { HelpDialog } from './components/HelpDialog';
+import { Loading } from './components/States';
+import { AuthProvider, useAuth } from './lib/auth';
+import { matchPath, navigate, usePathname } from './lib/router';
+import { useShortcut } from './lib/shortcuts';
+import { ToastProvider } from './lib/toast';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { ProjectShell } from './pages/ProjectShell';
+import { ProjectsPage } from './pages/ProjectsPage';
+import { SignInPage, SignUpPage } from './pages/AuthPages';
+
+const BoardPage = lazy(() => import('./pages/BoardPage'));
+const ListPage = lazy(() => import('./pages/ListPage'));
+const TaskPage = lazy(() => import('./pages/TaskPage'));
+const MembersPage = lazy(() => import('./pages/MembersPage'));
+const AccountPage = lazy(() => import('./pages/AccountPage'));
+
+export function App() {
+  return (
+    <ToastProvider>
+      <AuthProvider>
+        <Shell />
+      </AuthProvider>
+    </ToastProvider>
+  );
+}
+
+function Shell() {
+  const { t } = useTranslation();
+  const { status } = useAuth();
+  const pathname = usePathname();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+
+  useShortcut('?', () => setHelpOpen(true));
+
+  // After a navigation, move focus to the new page so screen readers announce it.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    window.scrollTo(0, 0);
+    mainRef.current?.focus({ preventScroll: true });
+  }, [pathname]);
+
+  const isPublic = pathname === '/signin' || pathname === '/signup';
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      {status === 'authenticated' && <Header onHelp={() => setHelpOpen(true)} />}
+      <main id="main" ref={mainRef} tabIndex={-1} className={isPublic ? 'main main-auth' : 'main'}>
+        <Suspense fallback={<Loading />}>
+          <Routes pathname={pathname} />
+        </Suspense>
+      </main>
+      <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+    </div>
+  );
+}
+
+function Routes({ pathname }: { pathname: string }) {
+  if (pathname === '/signin') return <SignInPage />;
+  if (pathname === '/signup') return <SignUpPage />;
+  return <Protected>{route(pathname)}</Protected>;
+}
+
+function route(pathname: string): ReactNode {
+  if (pathname === '/' || pathname === '/projects') return <ProjectsPage />;
+  if (pathname === '/account') return <AccountPage />;
+  let params = matchPath('/projects/:projectId', pathname);
+  if (params?.projectId) {
+    return (
+      <ProjectShell projectId={params.projectId} view="board">
+        <BoardPage />
+      </ProjectShell>
+    );
+  }
+  params = matchPath('/projects/:projectId/list', pathname);
+  if (params?.projectId) {
+    return (
+      <ProjectShell projectId={params.projectId} view="list">
+        <ListPage />
+      </ProjectShell>
+    );
+  }
+  params = matchPath('/projects/:projectId/members', pathname);
+  if (params?.projectId) {
+    return (
+      <ProjectShell projectId={params.projectId} view="members">
+        <MembersPage />
+      </ProjectShell>
+    );
+  }
+  params = matchPath('/projects/:projectId/tasks/:taskId', pathname);
+  if (params?.projectId && params.taskId) {
+    return (
+      <ProjectShell projectId={params.projectId} view="task">
+        <TaskPage key={params.taskId} taskId={params.taskId} />
+      </ProjectShell>
+    );
+  }
+  return <NotFoundPage />;
+}
+
+function Protected({ children }: { children: ReactNode }) {
+  const { status } = useAuth();
+  useEffect(() => {
+    if (status === 'anonymous' || status === 'expired') {
+      const here = window.location.pathname + window.location.search;
+      const params = new URLSearchParams();
+      if (here !== '/') params.set('next', here);
+      if (status === 'expired') params.set('reason', 'expired');
+      const qs = params.toString();
+      navigate(`/signin${qs ? `?${qs}` : ''}`, { replace: true });
+    }
+  }, [status]);
+  if (status !== 'authenticated') return <Loading />;
+  return <>{children}</>;
+}

@@ -1,0 +1,9 @@
+// Translation keys are checked at compile time against the English resources.
+import 'i18next';
+import type { en } from './en';
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    resources: { translation: typeof en };
+  }
+}

@@ -1,0 +1,180 @@
+// Sign in and sign up. After either, the user lands on the page they wanted (`?next=`).
+import { useEffect, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Logo } from '../components/Header';
+import { LanguageSelect } from '../components/LanguageSelect';
+import { InlineError } from '../components/States';
+import { useAuth } from '../lib/auth';
+import { Link, navigate, safeNext, useSearchParams } from '../lib/router';
+
+function AuthCard({ title, children }: { title: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <div className="auth">
+      <div className="auth-brand">
+        <Logo />
+        <span>CloudEdu TaskManager</span>
+      </div>
+      <section className="card auth-card" aria-labelledby="auth-title">
+        <h1 id="auth-title">{title}</h1>
+        {children}
+      </section>
+      <p className="auth-tagline">{t('auth.tagline')}</p>
+      <LanguageSelect compact />
+    </div>
+  );
+}
+
+function useRedirectWhenSignedIn(next: string) {
+  const { status } = useAuth();
+  useEffect(() => {
+    if (status === 'authenticated') navigate(next, { replace: true });
+  }, [status, next]);
+}
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  const { signIn } = useAuth();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const expired = params.get('reason') === 'expired';
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  useRedirectWhenSignedIn(next);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await signIn(email.trim(), password);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  const signUpHref = `/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`;
+  return (
+    <AuthCard title={t('auth.signInTitle')}>
+      {expired && (
+        <p className="notice notice-warning" role="status">
+          {t('auth.expired')}
+        </p>
+      )}
+      <form onSubmit={(event) => void submit(event)} className="form" noValidate={false}>
+        <div className="field">
+          <label htmlFor="signin-email">{t('auth.email')}</label>
+          <input
+            id="signin-email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="signin-password">{t('auth.password')}</label>
+          <input
+            id="signin-password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        </div>
+        <InlineError error={error} />
+        <button type="submit" className="button button-primary button-block" disabled={busy}>
+          {busy ? t('auth.signingIn') : t('auth.signIn')}
+        </button>
+      </form>
+      <p className="auth-switch">
+        {t('auth.noAccount')} <Link to={signUpHref}>{t('auth.signUp')}</Link>
+      </p>
+    </AuthCard>
+  );
+}
+
+export function SignUpPage() {
+  const { t } = useTranslation();
+  const { signUp } = useAuth();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  useRedirectWhenSignedIn(next);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await signUp(email.trim(), name.trim(), password);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  const signInHref = `/signin${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`;
+  return (
+    <AuthCard title={t('auth.signUpTitle')}>
+      <form onSubmit={(event) => void submit(event)} className="form">
+        <div className="field">
+          <label htmlFor="signup-name">{t('auth.name')}</label>
+          <input
+            id="signup-name"
+            autoComplete="name"
+            required
+            maxLength={100}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="signup-email">{t('auth.email')}</label>
+          <input
+            id="signup-email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="signup-password">{t('auth.password')}</label>
+          <input
+            id="signup-password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            maxLength={128}
+            aria-describedby="signup-password-hint"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+          <p id="signup-password-hint" className="hint">
+            {t('auth.passwordHint')}
+          </p>
+        </div>
+        <InlineError error={error} />
+        <button type="submit" className="button button-primary button-block" disabled={busy}>
+          {busy ? t('auth.creating') : t('auth.createAccount')}
+        </button>
+      </form>
+      <p className="auth-switch">
+        {t('auth.haveAccount')} <Link to={signInHref}>{t('auth.signIn')}</Link>
+      </p>
+    </AuthCard>
+  );
+}

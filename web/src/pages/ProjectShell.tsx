@@ -1,0 +1,120 @@
+import { useMemo } from 'react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { labels as labelsApi, members as membersApi, projects } from '../api/endpoints';
+import type { Label, Member, Project, Role } from '../api/types';
+import { RoleBadge } from '../components/Badges';
+import { Icon } from '../components/Icon';
+import { ErrorState, Loading } from '../components/States';
+import { useAuth } from '../lib/auth';
+import { ProjectContext, type ProjectContextValue } from '../lib/project';
+import { Link } from '../lib/router';
+import { useAsync } from '../lib/useAsync';
+
+interface Loaded {
+  project: Project;
+  members: Member[];
+  labels: Label[];
+}
+
+export type ProjectView = 'board' | 'list' | 'members' | 'task';
+
+export function ProjectShell({
+  projectId,
+  view,
+  children,
+}: {
+  projectId: string;
+  view: ProjectView;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const { user } = useAuth();
+  const state = useAsync<Loaded>(async () => {
+    const [project, members, labels] = await Promise.all([
+      projects.get(projectId),
+      membersApi.list(projectId),
+      labelsApi.list(projectId),
+    ]);
+    return { project, members, labels };
+  }, [projectId]);
+
+  const { data, setData } = state;
+  const value = useMemo<ProjectContextValue | undefined>(() => {
+    if (!data) return undefined;
+    const role: Role =
+      data.project.role ?? data.members.find((m) => m.userId === user?.id)?.role ?? 'viewer';
+    const names = new Map(data.members.map((m) => [m.userId, m.name]));
+    return {
+      ...data,
+      role,
+      canEdit: role !== 'viewer',
+      isOwner: role === 'owner',
+      memberName: (userId) => (userId ? names.get(userId) : undefined),
+      setProject: (project) => setData((d) => ({ ...(d as Loaded), project })),
+      setMembers: (members) => setData((d) => ({ ...(d as Loaded), members })),
+      setLabels: (labels) => setData((d) => ({ ...(d as Loaded), labels })),
+    };
+  }, [data, setData, user?.id]);
+
+  if (state.error !== undefined) {
+    return (
+      <div className="page">
+        <h1 className="visually-hidden">{t('project.loadFailed')}</h1>
+        <ErrorState error={state.error} onRetry={state.reload} />
+      </div>
+    );
+  }
+  if (!value) return <Loading />;
+
+  const base = `/projects/${encodeURIComponent(projectId)}`;
+  const tabs: { view: ProjectView; to: string; label: string; icon: 'board' | 'list' | 'users' }[] =
+    [
+      { view: 'board', to: base, label: t('project.board'), icon: 'board' },
+      { view: 'list', to: `${base}/list`, label: t('project.list'), icon: 'list' },
+      { view: 'members', to: `${base}/members`, label: t('project.members'), icon: 'users' },
+    ];
+
+  return (
+    <ProjectContext.Provider value={value}>
+      <div className={`page project-page project-view-${view}`}>
+        <div className="project-header">
+          <nav className="breadcrumbs" aria-label={t('nav.breadcrumbs')}>
+            <Link to="/">{t('nav.projects')}</Link>
+            <span aria-hidden="true">/</span>
+            {view === 'task' ? (
+              <Link to={base}>{value.project.name}</Link>
+            ) : (
+              <span aria-current="page">{value.project.name}</span>
+            )}
+          </nav>
+          {view !== 'task' && (
+            <div className="project-title-row">
+              <h1 className="project-title">{value.project.name}</h1>
+              <RoleBadge role={value.role} />
+              {value.role === 'viewer' && (
+                <span className="muted readonly-note">{t('project.readOnly')}</span>
+              )}
+            </div>
+          )}
+          {view !== 'task' && (
+            <nav className="tabs" aria-label={t('project.views')}>
+              {tabs.map((tab) => (
+                <Link
+                  key={tab.view}
+                  to={tab.to}
+                  className="tab"
+                  aria-current={tab.view === view ? 'page' : undefined}
+                >
+                  <Icon name={tab.icon} />
+                  {tab.label}
+                </Link>
+              ))}
+            </nav>
+          )}
+        </div>
+        {children}
+      </div>
+    </ProjectContext.Provider>
+  );
+}
