@@ -39,7 +39,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      const session = await auth.register(request.body, client(request));
+      const session = await auth.register(request.body, client(request), request.auth?.sessionId);
       setSessionCookie(reply, config, session);
       return reply.status(201).send({ user: session.user, csrfToken: session.csrfToken });
     },
@@ -57,7 +57,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      const session = await auth.login(request.body, client(request));
+      const session = await auth.login(request.body, client(request), request.auth?.sessionId);
       setSessionCookie(reply, config, session);
       return { user: session.user, csrfToken: session.csrfToken };
     },

@@ -73,7 +73,11 @@ export class AuthService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async register(input: { email: string; name: string; password: string }, client: ClientInfo) {
+  async register(
+    input: { email: string; name: string; password: string },
+    client: ClientInfo,
+    replacesSessionId?: string,
+  ) {
     const email = normalizeEmail(input.email);
     const name = input.name.trim();
     checkPasswordPolicy(input.password, 'password', [email, email.split('@')[0] ?? '', name]);
@@ -103,10 +107,14 @@ export class AuthService {
       if (isUniqueViolation(error)) throw Conflict('An account with this email already exists');
       throw error;
     }
-    return this.startSession(user, client);
+    return this.startSession(user, client, replacesSessionId);
   }
 
-  async login(input: { email: string; password: string }, client: ClientInfo): Promise<NewSession> {
+  async login(
+    input: { email: string; password: string },
+    client: ClientInfo,
+    replacesSessionId?: string,
+  ): Promise<NewSession> {
     const email = normalizeEmail(input.email);
     const now = this.now();
     const failure = this.failures.get(email);
@@ -132,15 +140,23 @@ export class AuthService {
     }
     this.failures.delete(email);
     this.loginListener?.('success');
-    return this.startSession(user, client);
+    return this.startSession(user, client, replacesSessionId);
   }
 
-  /** A new session id at every sign-in (no session fixation). */
-  private async startSession(user: UserRow, client: ClientInfo): Promise<NewSession> {
+  /**
+   * A new session id at every sign-in, and the session the browser held before ends with it
+   * (no session fixation: a planted or leaked earlier id does not survive the sign-in).
+   */
+  private async startSession(
+    user: UserRow,
+    client: ClientInfo,
+    replacesSessionId?: string,
+  ): Promise<NewSession> {
     const now = this.now();
     const sessionToken = randomToken(32);
     const csrfToken = randomToken(32);
     const absoluteMs = this.config.sessionAbsoluteHours * 3_600_000;
+    if (replacesSessionId) await repo.deleteSession(this.db, replacesSessionId);
     await repo.insertSession(this.db, {
       id: newId(),
       token_hash: sha256(sessionToken),
