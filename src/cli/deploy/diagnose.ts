@@ -156,9 +156,10 @@ function ruleImagePull(
       const entry = byImage.get(image) ?? { pods: [], reason: w.reason, message: w.message };
       if (!entry.pods.includes(pod.metadata.name)) entry.pods.push(pod.metadata.name);
       // The pull error itself is in the pod's events; the status only says "Back-off".
-      const failed = eventsFor(s, 'Pod', pod.metadata.name).find(
-        (e) => e.reason === 'Failed' && /image/i.test(e.message ?? ''),
-      );
+      const podEvents = eventsFor(s, 'Pod', pod.metadata.name);
+      const failed =
+        podEvents.find((e) => /^Failed to pull image/.test(e.message ?? '')) ??
+        podEvents.find((e) => e.reason === 'ErrImageNeverPull');
       if (failed?.message) entry.message = failed.message;
       byImage.set(image, entry);
       explained.add(pod.metadata.name);
@@ -357,18 +358,26 @@ function ruleReadiness(
       const db = mysqlPods
         .map((p) => `pod/${p.metadata.name} is ${describeNotReady(p)}`)
         .join(', ');
+      const dbHasOwnProblem = mysqlPods.some((p) => explained.has(p.metadata.name));
+      // A MySQL pod that is merely starting is part of this finding, not a separate one.
+      for (const p of mysqlPods) if (p.status.phase === 'Running') explained.add(p.metadata.name);
       out.push({
         id: 'waiting-for-database',
         severity: 'problem',
         title: 'The app is not ready because its database is not up yet',
         subject: `pod/${pod.metadata.name}`,
         evidence: `${probe}; ${db}`,
-        fix: [
-          'Usually nothing to change: on a first start MySQL initialises its data directory (about a minute), and the app turns ready by itself as soon as the database answers (it retries for DB_CONNECT_TIMEOUT_SECONDS).',
-          cmd(`kubectl -n ${s.namespace} get pods --watch`),
-          'If MySQL does not become ready, its own problem is listed here, or:',
-          cmd(`kubectl -n ${s.namespace} describe pod ${mysqlPods[0]?.metadata.name ?? ''}`),
-        ],
+        fix: dbHasOwnProblem
+          ? [
+              'This follows from the database problem reported here: fix that, and the app turns ready by itself (it retries the database for DB_CONNECT_TIMEOUT_SECONDS).',
+              cmd(`kubectl -n ${s.namespace} get pods --watch`),
+            ]
+          : [
+              'Usually nothing to change: on a first start MySQL initialises its data directory (about a minute), and the app turns ready by itself as soon as the database answers (it retries for DB_CONNECT_TIMEOUT_SECONDS).',
+              cmd(`kubectl -n ${s.namespace} get pods --watch`),
+              'If MySQL does not become ready, its own problem is listed here, or:',
+              cmd(`kubectl -n ${s.namespace} describe pod ${mysqlPods[0]?.metadata.name ?? ''}`),
+            ],
       });
       continue;
     }
