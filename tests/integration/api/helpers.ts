@@ -127,3 +127,24 @@ export async function rowCounts(t: TestApp): Promise<Record<string, number>> {
 }
 
 export const ids = (items: { id: string }[]) => items.map((item) => item.id);
+
+/**
+ * Every `METHOD /path` the app serves under /api/v1 (path without the prefix, HEAD left out),
+ * read from Fastify's own route tree rather than from a list kept by hand.
+ */
+export function servedApiRoutes(app: TestApp['app']): string[] {
+  const served = new Set<string>();
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^([│ ]*)[├└]── (\S+)(?: \(([^)]*)\))?/.exec(line);
+    if (!match) continue;
+    stack.length = match[1]!.length / 4;
+    stack.push(match[2]!);
+    const path = stack.join('');
+    if (!path.startsWith(`${API}/`)) continue;
+    for (const method of (match[3] ?? '').split(', ')) {
+      if (method && method !== 'HEAD') served.add(`${method} ${path.slice(API.length)}`);
+    }
+  }
+  return [...served].sort();
+}

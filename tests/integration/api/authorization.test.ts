@@ -1,0 +1,358 @@
+// The authorization matrix: every route × {anonymous, stranger, viewer, editor, owner}.
+// Viewers read; editors and owners write tasks, labels and comments; owners manage the project
+// and its members. Strangers get 404 for the project and everything in it (no existence leak);
+// members without the right get 403; anonymous callers get 401.
+import { describe, expect, it } from 'vitest';
+import { Client, PASSWORD, uniqueEmail } from '../../support/app.js';
+import type { TestApp } from '../../support/app.js';
+import { testDatabases } from '../../support/databases.js';
+import { API, createTask, expectError, servedApiRoutes, signUp, team, useApp } from './helpers.js';
+import type { ErrorCode } from './helpers.js';
+
+const ROLES = ['anonymous', 'stranger', 'viewer', 'editor', 'owner'] as const;
+type Role = (typeof ROLES)[number];
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+interface Fixture {
+  t: TestApp;
+  clients: Record<Role, Client>;
+  projectId: string;
+  taskId: string;
+  labelId: string;
+  /** A member (viewer) other than the five callers, for member management routes. */
+  target: Client;
+}
+
+interface RouteCase {
+  route: string;
+  /** Expected status per caller, in the order anonymous, stranger, viewer, editor, owner. */
+  expect: [number, number, number, number, number];
+  /** Builds the request for one caller; may create what the request acts on. */
+  request(f: Fixture, role: Role): Promise<[Method, string, unknown?]> | [Method, string, unknown?];
+}
+
+const code: Record<number, ErrorCode> = {
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+};
+
+const DENY_READ = [401, 404, 200, 200, 200] as const;
+
+async function freshTask(f: Fixture) {
+  return (await createTask(f.clients.owner, f.projectId, { title: 'Disposable' })).id;
+}
+
+async function commentBy(f: Fixture, author: Client) {
+  const reply = await author.request('POST', `${API}/tasks/${f.taskId}/comments`, {
+    body: 'A comment',
+  });
+  expect(reply.status).toBe(201);
+  return reply.body.id as string;
+}
+
+/** For the signed-in callers, a second session of theirs (for DELETE /auth/sessions/:id). */
+async function secondSession(f: Fixture, role: Role) {
+  const who = role === 'anonymous' ? f.clients.owner : f.clients[role];
+  const other = new Client(f.t.app);
+  const login = await other.request('POST', `${API}/auth/login`, {
+    email: who.user!.email,
+    password: PASSWORD,
+  });
+  expect(login.status).toBe(200);
+  const list = await who.request('GET', `${API}/auth/sessions`);
+  return (list.body.items as { id: string; current: boolean }[]).find((s) => !s.current)!.id;
+}
+
+async function tokenOf(f: Fixture, role: Role) {
+  const who = role === 'anonymous' ? f.clients.owner : f.clients[role];
+  const reply = await who.request('POST', `${API}/tokens`, { name: 'matrix' });
+  expect(reply.status).toBe(201);
+  return reply.body.id as string;
+}
+
+const signedIn = (status: number) => [401, status, status, status, status] as RouteCase['expect'];
+
+const cases: RouteCase[] = [
+  // Account routes: anyone signed in, nobody anonymous.
+  { route: 'GET /auth/me', expect: signedIn(200), request: () => ['GET', `${API}/auth/me`] },
+  {
+    route: 'GET /auth/sessions',
+    expect: signedIn(200),
+    request: () => ['GET', `${API}/auth/sessions`],
+  },
+  {
+    route: 'DELETE /auth/sessions/:id',
+    expect: signedIn(204),
+    request: async (f, role) => ['DELETE', `${API}/auth/sessions/${await secondSession(f, role)}`],
+  },
+  {
+    route: 'POST /auth/password',
+    expect: signedIn(204),
+    request: () => [
+      'POST',
+      `${API}/auth/password`,
+      { currentPassword: PASSWORD, newPassword: 'matrix passphrase 2031' },
+    ],
+  },
+  {
+    route: 'POST /auth/logout',
+    expect: signedIn(204),
+    request: () => ['POST', `${API}/auth/logout`],
+  },
+  { route: 'GET /tokens', expect: signedIn(200), request: () => ['GET', `${API}/tokens`] },
+  {
+    route: 'POST /tokens',
+    expect: signedIn(201),
+    request: () => ['POST', `${API}/tokens`, { name: 'matrix' }],
+  },
+  {
+    route: 'DELETE /tokens/:id',
+    expect: signedIn(204),
+    request: async (f, role) => ['DELETE', `${API}/tokens/${await tokenOf(f, role)}`],
+  },
+  // Public routes.
+  {
+    route: 'POST /auth/register',
+    expect: [201, 201, 201, 201, 201],
+    request: () => [
+      'POST',
+      `${API}/auth/register`,
+      { email: uniqueEmail('matrix'), name: 'New', password: PASSWORD },
+    ],
+  },
+  {
+    route: 'POST /auth/login',
+    expect: [200, 200, 200, 200, 200],
+    request: (f, role) => [
+      'POST',
+      `${API}/auth/login`,
+      {
+        email: (role === 'anonymous' ? f.clients.owner : f.clients[role]).user!.email,
+        password: PASSWORD,
+      },
+    ],
+  },
+  {
+    route: 'GET /openapi.json',
+    expect: [200, 200, 200, 200, 200],
+    request: () => ['GET', `${API}/openapi.json`],
+  },
+  // Projects.
+  { route: 'GET /projects', expect: signedIn(200), request: () => ['GET', `${API}/projects`] },
+  {
+    route: 'POST /projects',
+    expect: signedIn(201),
+    request: () => ['POST', `${API}/projects`, { name: 'Mine' }],
+  },
+  {
+    route: 'GET /projects/:projectId',
+    expect: [...DENY_READ],
+    request: (f) => ['GET', `${API}/projects/${f.projectId}`],
+  },
+  {
+    route: 'PATCH /projects/:projectId',
+    expect: [401, 404, 403, 403, 200],
+    request: (f) => ['PATCH', `${API}/projects/${f.projectId}`, { name: 'Renamed' }],
+  },
+  {
+    route: 'DELETE /projects/:projectId',
+    expect: [401, 404, 403, 403, 204],
+    request: (f) => ['DELETE', `${API}/projects/${f.projectId}`],
+  },
+  // Members.
+  {
+    route: 'GET /projects/:projectId/members',
+    expect: [...DENY_READ],
+    request: (f) => ['GET', `${API}/projects/${f.projectId}/members`],
+  },
+  {
+    route: 'POST /projects/:projectId/members',
+    expect: [401, 404, 403, 403, 201],
+    request: async (f) => {
+      const newcomer = await signUp(f.t, 'Newcomer');
+      return [
+        'POST',
+        `${API}/projects/${f.projectId}/members`,
+        { email: newcomer.user!.email, role: 'viewer' },
+      ];
+    },
+  },
+  {
+    route: 'PATCH /projects/:projectId/members/:userId',
+    expect: [401, 404, 403, 403, 200],
+    request: (f) => [
+      'PATCH',
+      `${API}/projects/${f.projectId}/members/${f.target.user!.id}`,
+      { role: 'editor' },
+    ],
+  },
+  {
+    route: 'DELETE /projects/:projectId/members/:userId',
+    expect: [401, 404, 403, 403, 204],
+    request: (f) => ['DELETE', `${API}/projects/${f.projectId}/members/${f.target.user!.id}`],
+  },
+  // Tasks.
+  {
+    route: 'GET /projects/:projectId/tasks',
+    expect: [...DENY_READ],
+    request: (f) => ['GET', `${API}/projects/${f.projectId}/tasks`],
+  },
+  {
+    route: 'POST /projects/:projectId/tasks',
+    expect: [401, 404, 403, 201, 201],
+    request: (f) => ['POST', `${API}/projects/${f.projectId}/tasks`, { title: 'New' }],
+  },
+  {
+    route: 'GET /tasks/:taskId',
+    expect: [...DENY_READ],
+    request: (f) => ['GET', `${API}/tasks/${f.taskId}`],
+  },
+  {
+    route: 'PATCH /tasks/:taskId',
+    expect: [401, 404, 403, 200, 200],
+    request: (f) => ['PATCH', `${API}/tasks/${f.taskId}`, { priority: 'high' }],
+  },
+  {
+    route: 'POST /tasks/:taskId/move',
+    expect: [401, 404, 403, 200, 200],
+    request: (f) => ['POST', `${API}/tasks/${f.taskId}/move`, { status: 'in_progress' }],
+  },
+  {
+    route: 'DELETE /tasks/:taskId',
+    expect: [401, 404, 403, 204, 204],
+    request: async (f) => ['DELETE', `${API}/tasks/${await freshTask(f)}`],
+  },
+  // Labels.
+  {
+    route: 'GET /projects/:projectId/labels',
+    expect: [...DENY_READ],
+    request: (f) => ['GET', `${API}/projects/${f.projectId}/labels`],
+  },
+  {
+    route: 'POST /projects/:projectId/labels',
+    expect: [401, 404, 403, 201, 201],
+    request: (f, role) => ['POST', `${API}/projects/${f.projectId}/labels`, { name: `by ${role}` }],
+  },
+  {
+    route: 'DELETE /labels/:labelId',
+    expect: [401, 404, 403, 204, 204],
+    request: async (f, role) => {
+      const label = await f.clients.owner.request('POST', `${API}/projects/${f.projectId}/labels`, {
+        name: `gone ${role}`,
+      });
+      return ['DELETE', `${API}/labels/${label.body.id}`];
+    },
+  },
+  // Comments.
+  {
+    route: 'GET /tasks/:taskId/comments',
+    expect: [...DENY_READ],
+    request: (f) => ['GET', `${API}/tasks/${f.taskId}/comments`],
+  },
+  {
+    route: 'POST /tasks/:taskId/comments',
+    expect: [401, 404, 403, 201, 201],
+    request: (f) => ['POST', `${API}/tasks/${f.taskId}/comments`, { body: 'Hello' }],
+  },
+  {
+    // Written by the editor: the author and any owner may delete it.
+    route: "DELETE /comments/:commentId (the editor's)",
+    expect: [401, 404, 403, 204, 204],
+    request: async (f) => ['DELETE', `${API}/comments/${await commentBy(f, f.clients.editor)}`],
+  },
+  {
+    // Written by the owner: an editor who is not the author may not delete it.
+    route: "DELETE /comments/:commentId (the owner's)",
+    expect: [401, 404, 403, 403, 204],
+    request: async (f) => ['DELETE', `${API}/comments/${await commentBy(f, f.clients.owner)}`],
+  },
+  // Activity.
+  {
+    route: 'GET /projects/:projectId/activity',
+    expect: [...DENY_READ],
+    request: (f) => ['GET', `${API}/projects/${f.projectId}/activity`],
+  },
+  {
+    route: 'GET /tasks/:taskId/activity',
+    expect: [...DENY_READ],
+    request: (f) => ['GET', `${API}/tasks/${f.taskId}/activity`],
+  },
+];
+
+describe.each(testDatabases)('authorization matrix on $name', (target) => {
+  const it_ = it.skipIf(target.skipReason);
+  const app = useApp(target);
+
+  async function fixture(app: TestApp): Promise<Fixture> {
+    const { owner, editor, viewer, stranger, projectId } = await team(app);
+    const target = await signUp(app, 'Target');
+    const added = await owner.request('POST', `${API}/projects/${projectId}/members`, {
+      email: target.user!.email,
+      role: 'viewer',
+    });
+    expect(added.status).toBe(201);
+    const taskId = (await createTask(owner, projectId, { title: 'Shared task' })).id;
+    const label = await owner.request('POST', `${API}/projects/${projectId}/labels`, {
+      name: 'shared',
+    });
+    expect(label.status).toBe(201);
+    return {
+      t: app,
+      clients: { anonymous: new Client(app.app), stranger, viewer, editor, owner },
+      projectId,
+      taskId,
+      labelId: label.body.id,
+      target,
+    };
+  }
+
+  it_.each(cases.map((c) => [c.route, c] as const))('%s', async (_route, routeCase) => {
+    const f = await fixture(app());
+    const seen: Record<string, number> = {};
+    const expected: Record<string, number> = {};
+    for (const [i, role] of ROLES.entries()) {
+      const [method, url, body] = await routeCase.request(f, role);
+      const reply = await f.clients[role].request(method, url, body);
+      seen[role] = reply.status;
+      expected[role] = routeCase.expect[i]!;
+      if (reply.status >= 400 && code[reply.status]) expectError(reply, code[reply.status]!);
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it_('covers every route the app serves under /api/v1', () => {
+    const apiRoutes = servedApiRoutes(app().app);
+    const covered = new Set(
+      cases.map((c) => c.route.replace(/ \(.*\)$/, '').replace(/:\w+/g, ':param')),
+    );
+    const missing = apiRoutes.filter((r) => !covered.has(r.replace(/:\w+/g, ':param')));
+    expect(missing).toEqual([]);
+    expect(apiRoutes.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it_(
+    'a stranger learns nothing: a real task, label or comment answers like a made-up id',
+    async () => {
+      const f = await fixture(app());
+      const commentId = await commentBy(f, f.clients.owner);
+      const madeUp = '01900000-0000-7000-8000-000000000000';
+      const pairs: [Method, string, string, unknown?][] = [
+        ['GET', `${API}/projects/${f.projectId}`, `${API}/projects/${madeUp}`],
+        ['GET', `${API}/projects/${f.projectId}/tasks`, `${API}/projects/${madeUp}/tasks`],
+        ['GET', `${API}/tasks/${f.taskId}`, `${API}/tasks/${madeUp}`],
+        ['PATCH', `${API}/tasks/${f.taskId}`, `${API}/tasks/${madeUp}`, { title: 'x' }],
+        ['DELETE', `${API}/labels/${f.labelId}`, `${API}/labels/${madeUp}`],
+        ['DELETE', `${API}/comments/${commentId}`, `${API}/comments/${madeUp}`],
+        ['GET', `${API}/tasks/${f.taskId}/comments`, `${API}/tasks/${madeUp}/comments`],
+      ];
+      for (const [method, real, fake, body] of pairs) {
+        const a = await f.clients.stranger.request(method, real, body);
+        const b = await f.clients.stranger.request(method, fake, body);
+        expectError(a, 'NOT_FOUND');
+        expect(a.body, real).toEqual(b.body);
+      }
+    },
+  );
+});
