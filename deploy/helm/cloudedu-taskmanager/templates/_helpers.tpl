@@ -140,6 +140,14 @@ seccompProfile:
 {{- if and (eq .Values.mysql.mode "external") (not .Values.mysql.external.existingSecret) }}
 {{- fail "mysql.external.existingSecret is required when mysql.mode is external (the chart never stores an external password)" }}
 {{- end }}
+{{- range $name, $_ := .Values.config.extraEnv }}
+{{- if not (regexMatch "^[A-Z_][A-Z0-9_]*$" $name) }}
+{{- fail (printf "config.extraEnv.%s: not an environment variable name (A-Z, 0-9, _)" $name) }}
+{{- end }}
+{{- if regexMatch "(PASSWORD|SECRET|TOKEN|PRIVATE_KEY)" $name }}
+{{- fail (printf "config.extraEnv.%s looks like a secret: extraEnv lands in a ConfigMap; mount secrets from a Secret instead" $name) }}
+{{- end }}
+{{- end }}
 {{- if and .Values.ingress.enabled (eq .Values.service.type "NodePort") }}
 {{- fail "use either ingress.enabled or service.type NodePort, not both" }}
 {{- end }}
