@@ -2,6 +2,7 @@
 // serialization and the OpenAPI document, from one definition).
 import { Type } from 'typebox';
 import type { TSchema } from 'typebox';
+import { ValidationFailed } from './errors.js';
 
 export const Id = Type.String({ minLength: 1, maxLength: 36, description: 'Opaque identifier' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
@@ -48,3 +49,17 @@ export const NoContent = Type.Null({ description: 'No content' });
 export const toIso = (ms: number): string => new Date(Number(ms)).toISOString();
 export const toIsoOrNull = (ms: number | null): string | null =>
   ms === null ? null : new Date(Number(ms)).toISOString();
+
+/**
+ * Epoch milliseconds of a date-time the schema accepted. RFC 3339 allows a leap second
+ * (`23:59:60`) that JavaScript dates cannot hold; refuse it rather than store NaN.
+ */
+export function fromIso(value: string, field: string, part: 'body' | 'querystring' = 'body') {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) {
+    throw ValidationFailed('The request is not valid', [
+      { in: part, field, message: 'is not a date-time this service can store' },
+    ]);
+  }
+  return ms;
+}

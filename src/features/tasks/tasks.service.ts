@@ -6,7 +6,7 @@ import type { LabelRow, TaskRow, TaskUpdate } from '../../db/types.js';
 import { NotFound, PreconditionFailed, ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
-import { toIso, toIsoOrNull } from '../../platform/schemas.js';
+import { fromIso, toIso, toIsoOrNull } from '../../platform/schemas.js';
 import { recordActivity } from '../activity/activity.repository.js';
 import type { AuthContext } from '../auth/auth.service.js';
 import { requireRole } from '../projects/project-access.js';
@@ -122,7 +122,7 @@ export class TasksService {
       assigneeId: input.assigneeId === 'none' ? null : input.assigneeId,
       labelId: input.label,
       q: input.q?.trim() || undefined,
-      dueBefore: input.dueBefore ? Date.parse(input.dueBefore) : undefined,
+      dueBefore: input.dueBefore ? fromIso(input.dueBefore, 'dueBefore', 'querystring') : undefined,
       sort,
       limit,
       after: decodeCursor(input.cursor),
@@ -177,7 +177,7 @@ export class TasksService {
         status,
         priority: PRIORITIES.indexOf(input.priority ?? 'medium'),
         position: (last ?? 0) + repo.POSITION_STEP,
-        due_at: input.dueAt ? Date.parse(input.dueAt) : null,
+        due_at: input.dueAt ? fromIso(input.dueAt, 'dueAt') : null,
         assignee_id: input.assigneeId ?? null,
         created_by: auth.user.id,
         version: 1,
@@ -224,7 +224,7 @@ export class TasksService {
     if (input.description !== undefined) changes.description = input.description;
     if (input.priority !== undefined) changes.priority = PRIORITIES.indexOf(input.priority);
     if (input.dueAt !== undefined)
-      changes.due_at = input.dueAt === null ? null : Date.parse(input.dueAt);
+      changes.due_at = input.dueAt === null ? null : fromIso(input.dueAt, 'dueAt');
     if (input.assigneeId !== undefined) changes.assignee_id = input.assigneeId;
 
     const applied = await this.db.transaction().execute(async (trx) => {
