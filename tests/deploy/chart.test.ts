@@ -545,6 +545,7 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
       expect(exporter.ports).toEqual([{ name: 'metrics', containerPort: 9104, protocol: 'TCP' }]);
       const monitor = named(rendered.staging.objects, 'ServiceMonitor', `${full}-mysql`);
       expect(at(monitor, 'spec.endpoints.0.port')).toBe('metrics');
+      expect(at(monitor, 'spec.endpoints.0.relabelings.0.replacement')).toBe('cloudedu-taskmanager-mysql');
       const headless = named(rendered.staging.objects, 'Service', `${full}-mysql-headless`);
       expect(at(monitor, 'spec.selector.matchLabels')).toEqual(
         expect.objectContaining({ 'cloudedu.io/metrics': 'mysql' }),
@@ -869,6 +870,10 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
         ]);
         const monitor = named(objects, 'ServiceMonitor', full);
         expect(at(monitor, 'spec.endpoints.0.port')).toBe('metrics');
+        // files/alerts.yaml selects job="cloudedu-taskmanager", whatever the release is called.
+        expect(at(monitor, 'spec.endpoints.0.relabelings')).toEqual([
+          { action: 'replace', targetLabel: 'job', replacement: 'cloudedu-taskmanager' },
+        ]);
         // Each is optional.
         const off = mustRender(helm.path!, 'staging', [
           '--set',
