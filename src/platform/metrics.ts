@@ -22,7 +22,8 @@ export const UNMATCHED_ROUTE = 'unmatched';
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const QUERY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-export type LoginResult = 'success' | 'failure';
+/** `locked`: refused before the password check, the account having failed too often. */
+export type LoginResult = 'success' | 'failure' | 'locked';
 export type QueryOperation = 'select' | 'insert' | 'update' | 'delete' | 'other';
 const QUERY_OPERATIONS: readonly QueryOperation[] = [
   'select',
@@ -146,8 +147,7 @@ function metricsOf(reg: Registry): AppMetrics {
     }),
   };
   // Series that exist at 0 from the start let rate() and the dashboards work before the first event.
-  metrics.logins.inc({ result: 'success' }, 0);
-  metrics.logins.inc({ result: 'failure' }, 0);
+  for (const result of ['success', 'failure', 'locked'] as const) metrics.logins.inc({ result }, 0);
   metrics.tasksCreated.inc(0);
   perRegistry.set(reg, metrics);
   return metrics;
