@@ -1,0 +1,141 @@
+// The floor: the list-tasks scenario answered by node:http and the database driver alone, with
+// the service's SQL (floor/queries.ts) and the service's JSON, and no framework, validation,
+// authentication or authorization. What the service reaches of the floor's throughput, on the
+// same database in the same run, is its overhead figure.
+//
+// Env: PORT, HOST (127.0.0.1), DATABASE_URL (sqlite:<file> or mysql://user:pass@host:port/db).
+// Serves GET /api/v1/projects/:projectId/tasks[?limit=N&cursor=C] and GET /readyz.
+import http from 'node:http';
+import Sqlite from 'better-sqlite3';
+import { createPool } from 'mysql2';
+import { floorSql } from './queries.js';
+import type { FloorDialect } from './queries.js';
+
+type Row = Record<string, unknown>;
+type Query = (sql: string, params: unknown[]) => Promise<Row[]>;
+
+const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
+const iso = (ms: unknown) => new Date(Number(ms)).toISOString();
+
+function openDatabase(url: string): { dialect: FloorDialect; query: Query } {
+  if (url.startsWith('sqlite:')) {
+    const db = new Sqlite(url.slice('sqlite:'.length));
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    const statements = new Map<string, Sqlite.Statement>();
+    return {
+      dialect: 'sqlite',
+      query: (sql, params) => {
+        let statement = statements.get(sql);
+        if (!statement) {
+          statement = db.prepare(sql);
+          statements.set(sql, statement);
+        }
+        return Promise.resolve(statement.all(...params) as Row[]);
+      },
+    };
+  }
+  const parsed = new URL(url);
+  // The service's pool options (src/db/database.ts), so that both talk to MySQL alike.
+  const pool = createPool({
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: parsed.pathname.slice(1),
+    connectionLimit: 10,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+  });
+  return {
+    dialect: 'mysql',
+    query: (sql, params) =>
+      new Promise((resolve, reject) =>
+        pool.query(sql, params, (error, rows) =>
+          error ? reject(error) : resolve(rows as unknown as Row[]),
+        ),
+      ),
+  };
+}
+
+const { dialect, query } = openDatabase(process.env.DATABASE_URL ?? '');
+const sql = floorSql(dialect);
+
+async function listTasks(projectId: string, limit: number, cursor: string | null) {
+  let rows: Row[];
+  if (cursor) {
+    const after = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      k: number;
+      id: string;
+    };
+    rows = await query(sql.pageAfter, [projectId, after.k, after.k, after.id, limit + 1]);
+  } else {
+    rows = await query(sql.firstPage, [projectId, limit + 1]);
+  }
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  const labelsOf = new Map<string, Row[]>();
+  if (items.length > 0) {
+    const ids = items.map((row) => row.id);
+    for (const label of await query(sql.labels(ids.length), ids)) {
+      const list = labelsOf.get(label.task_id as string) ?? [];
+      list.push(label);
+      labelsOf.set(label.task_id as string, list);
+    }
+  }
+  const last = items[items.length - 1];
+  return {
+    items: items.map((row) => ({
+      id: row.id,
+      projectId: row.project_id,
+      title: row.title,
+      description: row.description,
+      status: row.status,
+      priority: PRIORITIES[row.priority as number] ?? 'medium',
+      position: Number(row.position),
+      dueAt: row.due_at === null ? null : iso(row.due_at),
+      assigneeId: row.assignee_id,
+      assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? '' } : null,
+      labels: (labelsOf.get(row.id as string) ?? []).map((label) => ({
+        id: label.id,
+        projectId: label.project_id,
+        name: label.name,
+        color: label.color,
+        createdAt: iso(label.created_at),
+      })),
+      version: row.version,
+      createdBy: row.created_by,
+      createdAt: iso(row.created_at),
+      updatedAt: iso(row.updated_at),
+    })),
+    nextCursor:
+      more && last
+        ? Buffer.from(JSON.stringify({ k: last.position, id: last.id })).toString('base64url')
+        : null,
+  };
+}
+
+const route = /^\/api\/v1\/projects\/([^/]+)\/tasks$/;
+
+const server = http.createServer((request, response) => {
+  const url = new URL(request.url ?? '/', 'http://floor');
+  const send = (status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    response.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
+    response.end(text);
+  };
+  if (url.pathname === '/readyz') return send(200, { status: 'ready' });
+  const match = route.exec(url.pathname);
+  if (request.method !== 'GET' || !match) return send(404, { error: 'not found' });
+  listTasks(match[1]!, Number(url.searchParams.get('limit') ?? 50), url.searchParams.get('cursor'))
+    .then((page) => send(200, page))
+    .catch((error: unknown) => send(500, { error: String(error) }));
+});
+
+server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1');
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,159 @@
+// Child processes of a run (the service, the floor, the seeding CLI): free ports, readiness with
+// the start-to-ready time, peak RSS from /proc, and a stop that waits for the exit.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Server {
+  name: string;
+  baseUrl: string;
+  pid: number;
+  /** Milliseconds from spawn to the first 200 from the readiness URL. */
+  startToReadyMs: number;
+  /** Starts a peak-RSS window: resets the kernel's high-water mark and samples as a fallback. */
+  startRssWindow(): void;
+  /** Peak RSS in MB since startRssWindow(). */
+  endRssWindow(): number | undefined;
+  /** Last lines the process wrote to stderr (for failure messages). */
+  stderrTail(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  name: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  port: number;
+  readyPath: string;
+  timeoutMs: number;
+}
+
+export async function startServer(options: StartOptions): Promise<Server> {
+  const started = performance.now();
+  const child: ChildProcess = spawn(options.command, options.args, {
+    env: options.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const state: { exited: number | null } = { exited: null };
+  const exit = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      state.exited = code ?? (signal ? 128 : 1);
+      resolve();
+    });
+  });
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  const deadline = started + options.timeoutMs;
+  let ready = false;
+  while (!ready) {
+    if (state.exited !== null)
+      throw new Error(`${options.name} exited with ${state.exited} before ready:\n${stderr}`);
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${options.name} not ready within ${options.timeoutMs} ms:\n${stderr}`);
+    }
+    try {
+      const response = await fetch(baseUrl + options.readyPath);
+      ready = response.status === 200;
+      await response.arrayBuffer();
+    } catch {
+      // not listening yet
+    }
+    if (!ready) await sleep(5);
+  }
+  const startToReadyMs = performance.now() - started;
+  const pid = child.pid!;
+  let sampler: NodeJS.Timeout | undefined;
+  let sampledPeak = 0;
+  let hwmReset = false;
+  return {
+    name: options.name,
+    baseUrl,
+    pid,
+    startToReadyMs,
+    startRssWindow() {
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+        hwmReset = true;
+      } catch {
+        hwmReset = false;
+      }
+      sampledPeak = statusKb(pid, 'VmRSS') ?? 0;
+      clearInterval(sampler);
+      sampler = setInterval(() => {
+        sampledPeak = Math.max(sampledPeak, statusKb(pid, 'VmRSS') ?? 0);
+      }, 100);
+      sampler.unref();
+    },
+    endRssWindow() {
+      clearInterval(sampler);
+      const hwm = hwmReset ? (statusKb(pid, 'VmHWM') ?? 0) : 0;
+      const peak = Math.max(hwm, sampledPeak, statusKb(pid, 'VmRSS') ?? 0);
+      return peak > 0 ? Math.round(peak / 102.4) / 10 : undefined;
+    },
+    stderrTail: () => stderr,
+    async stop() {
+      clearInterval(sampler);
+      if (state.exited !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Runs a command to completion; rejects with its stderr on a non-zero exit. */
+export function runCommand(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else
+        reject(
+          new Error(`${command} ${args.join(' ')} failed (${code ?? signal}):\n${stderr.trim()}`),
+        );
+    });
+  });
+}

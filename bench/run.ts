@@ -1,0 +1,418 @@
+// `npm run bench`: seeds each data set with `taskmanager seed`, starts the built service on a free
+// port (production mode, logs at warn), warms up, then runs every scenario at fixed concurrency
+// (throughput) and at half that rate (latency below saturation), compares the list scenario with
+// the floor, and writes a table to stdout and a results file under bench/results/.
+// Exit status: 1 when a scenario had errors or a process failed; never for a missed target.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import os from 'node:os';
+import path from 'node:path';
+import Sqlite from 'better-sqlite3';
+import {
+  explainListQueries,
+  loadFixtures,
+  openDirect,
+  prepareDataSet,
+  SEARCH_TERM,
+} from './lib/data.js';
+import type { DataSet, Fixtures } from './lib/data.js';
+import { floorSql } from './floor/queries.js';
+import { paced, saturate } from './lib/load.js';
+import type { LoadResult } from './lib/load.js';
+import { parseOptions } from './lib/options.js';
+import type { DbKind, Options } from './lib/options.js';
+import { freePort, startServer } from './lib/processes.js';
+import type { Server } from './lib/processes.js';
+import { environment, evaluateTargets, formatTable, formatTargets } from './lib/report.js';
+import type { DataSetResult, FloorComparison, ScenarioResult } from './lib/report.js';
+import { buildScenarios } from './lib/scenarios.js';
+import type { Scenario } from './lib/scenarios.js';
+import { labelsQuery, listQuery } from './lib/sql.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const started = performance.now();
+const log = (line: string) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${line}\n`);
+
+function ensureBuilt(options: Options): string {
+  const dist = path.resolve(root, options.dist ?? 'dist/server');
+  if (!existsSync(path.join(dist, 'main.js'))) {
+    log(`building the service into ${path.relative(root, dist)}`);
+    execFileSync(
+      process.execPath,
+      [
+        path.join(root, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        dist,
+      ],
+      { cwd: root, stdio: 'inherit' },
+    );
+  }
+  return dist;
+}
+
+/** The floor's SQL must be the repository's SQL, or the overhead figure means nothing. */
+async function checkFloorSql(db: DbKind): Promise<string[]> {
+  const floor = floorSql(db);
+  const base = { projectId: 'p', sort: 'position' as const, limit: 50 };
+  const pairs: [string, string, string][] = [
+    ['first page', floor.firstPage, (await listQuery(db, base)).sql],
+    [
+      'page after',
+      floor.pageAfter,
+      (await listQuery(db, { ...base, after: { k: 1, id: 'x' } })).sql,
+    ],
+    ['labels', floor.labels(50), (await labelsQuery(db, 50)).sql],
+  ];
+  return pairs
+    .filter(([, ours, theirs]) => ours !== theirs)
+    .map(
+      ([name, ours, theirs]) => `${name} SQL differs:\n  floor:   ${ours}\n  service: ${theirs}`,
+    );
+}
+
+async function getJson(url: string, token: string): Promise<unknown> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}`);
+  return response.json();
+}
+
+interface RunContext {
+  options: Options;
+  dist: string;
+  failures: string[];
+}
+
+async function startService(set: DataSet, context: RunContext, profileDir?: string) {
+  const port = await freePort();
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  return startServer({
+    name: 'service',
+    command: process.execPath,
+    args: [...nodeArgs, path.join(context.dist, 'main.js')],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: set.databaseUrl,
+      LOG_LEVEL: 'warn',
+      METRICS_PORT: String(await freePort()),
+      MIGRATE_ON_START: 'true',
+    },
+    port,
+    readyPath: '/readyz',
+    timeoutMs: 60_000,
+  });
+}
+
+async function startFloor(set: DataSet) {
+  const port = await freePort();
+  return startServer({
+    name: 'floor',
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(root, 'bench/floor/server.ts')],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      DATABASE_URL: set.databaseUrl,
+    },
+    port,
+    readyPath: '/readyz',
+    timeoutMs: 30_000,
+  });
+}
+
+async function runScenario(
+  server: Server,
+  scenario: Scenario,
+  set: DataSet,
+  options: Options,
+): Promise<ScenarioResult> {
+  const load1 = Math.round(os.loadavg()[0]! * 100) / 100;
+  server.startRssWindow();
+  const sat = await saturate(server.baseUrl, scenario, options.connections, options.duration);
+  let rate: LoadResult | undefined;
+  if (options.rateDuration > 0 && sat.reqPerSec > 0) {
+    rate = await paced(
+      server.baseUrl,
+      scenario,
+      Math.max(1, sat.reqPerSec / 2),
+      options.rateDuration,
+    );
+  }
+  const result: ScenarioResult = {
+    scenario: scenario.name,
+    kind: scenario.kind,
+    db: set.db,
+    size: set.size,
+    saturate: sat,
+    rate,
+    rssPeakMb: server.endRssWindow(),
+    load1,
+  };
+  const errors = sat.errors + (rate?.errors ?? 0);
+  log(
+    `${set.db} ${set.size} ${scenario.name}: ${sat.reqPerSec} req/s, p99 ${sat.p99} ms` +
+      (rate ? `; at ${rate.targetRate}/s p99 ${rate.p99} ms` : '') +
+      (errors
+        ? `; ${errors} errors ${JSON.stringify({ ...sat.statusCodes, ...rate?.statusCodes })}`
+        : ''),
+  );
+  return result;
+}
+
+async function compareWithFloor(
+  service: Server,
+  set: DataSet,
+  fixtures: Fixtures,
+  listScenario: Scenario,
+  first: ScenarioResult,
+  context: RunContext,
+): Promise<FloorComparison> {
+  const differences = await checkFloorSql(set.db);
+  const sameSql = differences.length === 0;
+  const floor = await startFloor(set);
+  try {
+    let sameJson = true;
+    for (const query of ['limit=50', `limit=50&cursor=${fixtures.deepCursors[0]}`]) {
+      const tasksPath = `/api/v1/projects/${set.projectId}/tasks?${query}`;
+      const ours = await getJson(service.baseUrl + tasksPath, set.token);
+      const theirs = await getJson(floor.baseUrl + tasksPath, set.token);
+      if (!isDeepStrictEqual(ours, theirs)) {
+        sameJson = false;
+        differences.push(
+          `JSON of ?${query.slice(0, 30)} differs between the service and the floor`,
+        );
+      }
+    }
+    const { options } = context;
+    const serviceRuns = [first.saturate.reqPerSec];
+    const floorRuns: number[] = [];
+    floor.startRssWindow();
+    const floorScenario: Scenario = { ...listScenario, name: 'floor list' };
+    // Alternate the two so that a change in the machine's load hits both alike.
+    const rounds = options.quick ? 1 : 2;
+    for (let round = 0; round < rounds; round++) {
+      const result = await saturate(
+        floor.baseUrl,
+        floorScenario,
+        options.connections,
+        options.duration,
+      );
+      if (result.errors > 0)
+        context.failures.push(`floor list on ${set.db}: ${result.errors} errors`);
+      floorRuns.push(result.reqPerSec);
+      if (round + 1 < rounds) {
+        const again = await saturate(
+          service.baseUrl,
+          listScenario,
+          options.connections,
+          options.duration,
+        );
+        serviceRuns.push(again.reqPerSec);
+      }
+    }
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const ratio = Math.round((mean(serviceRuns) / mean(floorRuns)) * 1000) / 1000;
+    log(
+      `${set.db} ${set.size} floor: ${floorRuns.join(', ')} req/s; service ${serviceRuns.join(', ')}; ratio ${ratio}`,
+    );
+    for (const difference of differences) log(`WARNING ${difference}`);
+    return {
+      serviceReqPerSec: serviceRuns,
+      floorReqPerSec: floorRuns,
+      floorRssPeakMb: floor.endRssWindow(),
+      ratio,
+      sameSql,
+      sameJson,
+      differences,
+    };
+  } finally {
+    await floor.stop();
+  }
+}
+
+async function runDataSet(db: DbKind, size: number, context: RunContext): Promise<DataSetResult> {
+  const { options } = context;
+  const set = await prepareDataSet(db, size, {
+    cli: path.join(context.dist, 'cli/index.js'),
+    mysqlUrl: options.mysqlUrl,
+    reuse: options.reuseData,
+    log,
+  });
+  const fixtures = await loadFixtures(set);
+  const explain = await explainListQueries(set, fixtures);
+  log(
+    `${db} ${size}: project of ${set.projectTasks} tasks, deep page at row ${fixtures.deepOffset}`,
+  );
+
+  // Start-to-ready of a cold process, a few times (the first start also migrates nothing new).
+  const startToReadyMs: number[] = [];
+  for (let i = 0; i < (options.quick ? 1 : 3); i++) {
+    const probe = await startService(set, context);
+    startToReadyMs.push(Math.round(probe.startToReadyMs));
+    await probe.stop();
+  }
+
+  const profileDir = options.cpuProf
+    ? path.join(root, 'bench/results/tmp', `prof-${db}-${size}`)
+    : undefined;
+  const service = await startService(set, context, profileDir);
+  startToReadyMs.push(Math.round(service.startToReadyMs));
+  const scenarios: ScenarioResult[] = [];
+  let floor: FloorComparison | undefined;
+  try {
+    const all = buildScenarios(set.token, set.projectId, fixtures);
+    const byName = new Map(all.map((s) => [s.name, s]));
+    const warm = await saturate(
+      service.baseUrl,
+      byName.get('warmup')!,
+      options.connections,
+      options.warmup,
+    );
+    if (warm.errors > 0)
+      context.failures.push(
+        `${db} ${size} warm-up: ${warm.errors} errors ${JSON.stringify(warm.statusCodes)}`,
+      );
+    const wanted = all.filter(
+      (s) => s.name !== 'warmup' && (!options.scenarios || options.scenarios.includes(s.name)),
+    );
+    for (const scenario of wanted) {
+      const result = await runScenario(service, scenario, set, options);
+      scenarios.push(result);
+      const errors = result.saturate.errors + (result.rate?.errors ?? 0);
+      if (errors > 0) context.failures.push(`${db} ${size} ${scenario.name}: ${errors} errors`);
+      // The floor runs right after the service's list scenario, before any write changes the data.
+      if (scenario.name === 'list')
+        floor = await compareWithFloor(service, set, fixtures, scenario, result, context);
+    }
+  } finally {
+    await service.stop();
+  }
+  if (service.stderrTail().trim()) log(`service stderr:\n${service.stderrTail().trim()}`);
+  return {
+    db,
+    size,
+    projects: set.projects,
+    users: set.users,
+    projectTasks: set.projectTasks,
+    deepOffset: fixtures.deepOffset,
+    seedSeconds: set.seedSeconds,
+    reusedData: set.reused,
+    startToReadyMs,
+    scenarios,
+    floor,
+    explain,
+  };
+}
+
+async function databaseVersions(options: Options) {
+  const versions: Record<string, unknown> = {
+    sqlite: new Sqlite(':memory:').prepare('select sqlite_version() as v').get(),
+  };
+  if (options.databases.includes('mysql')) {
+    const direct = await openDirect('mysql', options.mysqlUrl.replace(/\/[^/]*$/, '/'));
+    try {
+      const [row] = await direct.all(
+        'select version() as version, @@innodb_buffer_pool_size as bufferPool, @@max_connections as maxConnections',
+        [],
+      );
+      versions.mysql = row;
+    } finally {
+      await direct.close();
+    }
+  }
+  return versions;
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  if (!options) return 0;
+  const dist = ensureBuilt(options);
+  const context: RunContext = { options, dist, failures: [] };
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  // Smoke runs go to the ignored tmp/ folder; full runs are meant to be committed.
+  const folder = options.quick ? 'bench/results/tmp' : 'bench/results';
+  const out = path.resolve(
+    options.out ?? path.join(root, folder, `${stamp}-${options.label}.json`),
+  );
+  mkdirSync(path.dirname(out), { recursive: true });
+  const results = {
+    issue: 6,
+    startedAt: new Date().toISOString(),
+    finishedAt: undefined as string | undefined,
+    machine: {
+      ...environment(),
+      loadBefore: os.loadavg(),
+      loadAfter: undefined as number[] | undefined,
+    },
+    databases: await databaseVersions(options),
+    options: { ...options, mysqlUrl: options.mysqlUrl.replace(/:[^:@/]*@/, ':***@') },
+    searchTerm: SEARCH_TERM,
+    dataSets: [] as DataSetResult[],
+    rows: [] as ScenarioResult[],
+    targets: [] as ReturnType<typeof evaluateTargets>,
+    failures: context.failures,
+  };
+  const save = () => {
+    results.rows = results.dataSets.flatMap((s) => s.scenarios);
+    results.targets = evaluateTargets(results.dataSets);
+    results.machine.loadAfter = os.loadavg();
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  };
+
+  for (const size of options.sizes) {
+    for (const db of options.databases) {
+      if (db === 'sqlite' && size > options.sqliteMaxSize) {
+        log(`skipping sqlite at ${size} tasks (--sqlite-max-size ${options.sqliteMaxSize})`);
+        continue;
+      }
+      try {
+        results.dataSets.push(await runDataSet(db, size, context));
+      } catch (error) {
+        context.failures.push(`${db} ${size}: ${(error as Error).message}`);
+        log(`FAILED ${db} ${size}: ${(error as Error).stack ?? String(error)}`);
+      }
+      save();
+    }
+  }
+  results.finishedAt = new Date().toISOString();
+  save();
+
+  console.log(formatTable(results.rows));
+  console.log('');
+  for (const set of results.dataSets) {
+    if (set.floor)
+      console.log(
+        `floor ${set.db} ${set.size}: service ${set.floor.serviceReqPerSec.join('/')} req/s, floor ${set.floor.floorReqPerSec.join('/')} req/s, ratio ${set.floor.ratio}` +
+          (set.floor.differences.length ? ` (WARNING: ${set.floor.differences.join('; ')})` : ''),
+      );
+    console.log(`start-to-ready ${set.db} ${set.size}: ${set.startToReadyMs.join(', ')} ms`);
+  }
+  console.log('\nTargets (issue 6; read, not asserted):');
+  console.log(formatTargets(results.targets));
+  console.log(
+    `\nresults: ${path.relative(root, out)} (load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
+  if (context.failures.length > 0) {
+    console.error(`\nbench FAILED:\n- ${context.failures.join('\n- ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
