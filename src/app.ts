@@ -31,7 +31,7 @@ import { TasksService } from './features/tasks/tasks.service.js';
 import { registerErrorHandling } from './platform/errors.js';
 import { Lifecycle, registerHealth } from './platform/health.js';
 import { loggerOptions, registerRequestLogging, requestIdOptions } from './platform/logging.js';
-import { registerMetrics } from './platform/metrics.js';
+import { businessMetrics, registerMetrics } from './platform/metrics.js';
 import { ErrorResponse } from './platform/schemas.js';
 import { registerWebUi } from './platform/web.js';
 import { version } from './version.js';
@@ -117,6 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     comments: new CommentsService(db),
     activity: new ActivityService(deps.readDb ?? db),
   };
+  services.auth.loginListener = businessMetrics.loginAttempt;
+  services.tasks.taskCreatedListener = businessMetrics.taskCreated;
 
   registerErrorHandling(app);
   registerMetrics(app);

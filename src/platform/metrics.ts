@@ -160,12 +160,8 @@ export function buildInfo(): { version: string; commit: string } {
 
 /** Counters the services call; they live in the process-wide registry. */
 export const businessMetrics = {
-  taskCreated(): void {
-    metricsOf(registry).tasksCreated.inc();
-  },
-  loginAttempt(result: LoginResult): void {
-    metricsOf(registry).logins.inc({ result });
-  },
+  taskCreated: (): void => metricsOf(registry).tasksCreated.inc(),
+  loginAttempt: (result: LoginResult): void => metricsOf(registry).logins.inc({ result }),
 };
 
 /** Route label of a request: its route template, or 'unmatched'. Never the URL. */
