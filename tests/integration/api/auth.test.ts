@@ -245,6 +245,56 @@ describe.each(testDatabases)('auth on $name', (target) => {
   });
 
   describe('sessions', () => {
+    // Time is moved by ageing the stored session, as a week of idleness would.
+    it_('an idle session and one past its absolute lifetime no longer authenticate', async () => {
+      const t = app();
+      const idle = await signUp(t, 'Idle');
+      const old = await signUp(t, 'Old');
+      const now = Date.now();
+      const sessionOf = (client: Client) =>
+        t.database.db.updateTable('sessions').where('user_id', '=', client.user!.id);
+      // Defaults: SESSION_IDLE_MINUTES one week, SESSION_ABSOLUTE_HOURS thirty days.
+      await sessionOf(idle)
+        .set({ last_seen_at: now - 7 * 24 * 3_600_000 - 60_000 })
+        .execute();
+      await sessionOf(old)
+        .set({ expires_at: now - 1 })
+        .execute();
+      for (const client of [idle, old]) {
+        const reply = await client.request('GET', `${API}/auth/me`);
+        expectError(reply, 'UNAUTHENTICATED');
+        const rows = await t.database.db
+          .selectFrom('sessions')
+          .select('id')
+          .where('user_id', '=', client.user!.id)
+          .execute();
+        expect(rows).toEqual([]);
+      }
+      // A session used within the idle window lives on.
+      const active = await signUp(t, 'Active');
+      await sessionOf(active)
+        .set({ last_seen_at: now - 6 * 24 * 3_600_000 })
+        .execute();
+      expect((await active.request('GET', `${API}/auth/me`)).status).toBe(200);
+    });
+
+    it_('the cookie lasts as long as the absolute session lifetime', async () => {
+      const t = app();
+      const reply = await new Client(t.app).request('POST', `${API}/auth/register`, {
+        email: uniqueEmail(),
+        name: 'Lifetime',
+        password: PASSWORD,
+      });
+      const cookie = reply.raw.cookies.find((c) => c.name === 'tm_session')!;
+      expect(cookie.maxAge).toBe(30 * 24 * 3600);
+      const row = await t.database.db
+        .selectFrom('sessions')
+        .select(['created_at', 'expires_at'])
+        .where('user_id', '=', reply.body.user.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(row.expires_at) - Number(row.created_at)).toBe(30 * 24 * 3_600_000);
+    });
+
     it_('GET /auth/sessions lists mine with the current one marked; DELETE ends one', async () => {
       const t = app();
       const laptop = await signUp(t, 'Two devices');

@@ -26,6 +26,8 @@ interface Fixture {
 
 interface RouteCase {
   route: string;
+  /** The request changes what other cases rely on (sessions, who is who, members): own fixture. */
+  fresh?: true;
   /** Expected status per caller, in the order anonymous, stranger, viewer, editor, owner. */
   expect: [number, number, number, number, number];
   /** Builds the request for one caller; may create what the request acts on. */
@@ -89,6 +91,7 @@ const cases: RouteCase[] = [
   },
   {
     route: 'POST /auth/password',
+    fresh: true,
     expect: signedIn(204),
     request: () => [
       'POST',
@@ -98,6 +101,7 @@ const cases: RouteCase[] = [
   },
   {
     route: 'POST /auth/logout',
+    fresh: true,
     expect: signedIn(204),
     request: () => ['POST', `${API}/auth/logout`],
   },
@@ -115,6 +119,7 @@ const cases: RouteCase[] = [
   // Public routes.
   {
     route: 'POST /auth/register',
+    fresh: true,
     expect: [201, 201, 201, 201, 201],
     request: () => [
       'POST',
@@ -124,6 +129,7 @@ const cases: RouteCase[] = [
   },
   {
     route: 'POST /auth/login',
+    fresh: true,
     expect: [200, 200, 200, 200, 200],
     request: (f, role) => [
       'POST',
@@ -158,6 +164,7 @@ const cases: RouteCase[] = [
   },
   {
     route: 'DELETE /projects/:projectId',
+    fresh: true,
     expect: [401, 404, 403, 403, 204],
     request: (f) => ['DELETE', `${API}/projects/${f.projectId}`],
   },
@@ -181,6 +188,7 @@ const cases: RouteCase[] = [
   },
   {
     route: 'PATCH /projects/:projectId/members/:userId',
+    fresh: true,
     expect: [401, 404, 403, 403, 200],
     request: (f) => [
       'PATCH',
@@ -190,6 +198,7 @@ const cases: RouteCase[] = [
   },
   {
     route: 'DELETE /projects/:projectId/members/:userId',
+    fresh: true,
     expect: [401, 404, 403, 403, 204],
     request: (f) => ['DELETE', `${API}/projects/${f.projectId}/members/${f.target.user!.id}`],
   },
@@ -308,8 +317,11 @@ describe.each(testDatabases)('authorization matrix on $name', (target) => {
     };
   }
 
+  let shared: Promise<Fixture> | undefined;
+  const sharedFixture = () => (shared ??= fixture(app()));
+
   it_.each(cases.map((c) => [c.route, c] as const))('%s', async (_route, routeCase) => {
-    const f = await fixture(app());
+    const f = routeCase.fresh ? await fixture(app()) : await sharedFixture();
     const seen: Record<string, number> = {};
     const expected: Record<string, number> = {};
     for (const [i, role] of ROLES.entries()) {

@@ -1,6 +1,7 @@
 // Labels (per project, unique names, tasks lose a deleted label) and comments (oldest first,
 // paginated, deleted by their author or a project owner).
 import { describe, expect, it } from 'vitest';
+import type { Reply } from '../../support/app.js';
 import { testDatabases } from '../../support/databases.js';
 import { API, createTask, expectError, ids, rowCounts, team, useApp } from './helpers.js';
 
@@ -102,10 +103,8 @@ describe.each(testDatabases)('labels and comments on $name', (target) => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page = await viewer.request(
-          'GET',
-          `${url}?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
-        );
+        const page: Reply<{ items: { id: string }[]; nextCursor: string | null }> =
+          await viewer.request('GET', `${url}?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
         expect(page.status).toBe(200);
         seen.push(...ids(page.body.items));
         cursor = page.body.nextCursor;

@@ -2,7 +2,7 @@
 // pages, ETag + If-Match (412 on a stale version, and under concurrent writes), kanban moves,
 // and the activity they leave behind.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '../../support/app.js';
+import type { Client, Reply } from '../../support/app.js';
 import { testDatabases } from '../../support/databases.js';
 import { API, createTask, expectError, ids, rowCounts, signUp, team, useApp } from './helpers.js';
 
@@ -28,7 +28,7 @@ async function allPages(client: Client, url: string) {
   let cursor: string | null = null;
   do {
     const separator = url.includes('?') ? '&' : '?';
-    const reply = await client.request(
+    const reply: Reply<{ items: Task[]; nextCursor: string | null }> = await client.request(
       'GET',
       cursor ? `${url}${separator}cursor=${encodeURIComponent(cursor)}` : url,
     );
