@@ -98,7 +98,7 @@ export function appUrl(
     if (cluster.kind === 'kind') {
       return {
         url: `http://localhost:${port.nodePort}/`,
-        note: `needs the kind cluster created with extraPortMappings for ${port.nodePort} (docs/deploy.md); otherwise: kubectl -n ${namespace} port-forward service/${service.metadata.name} 8080:${port.port}`,
+        note: `needs the kind cluster created with .github/kind-config.yaml (maps ${port.nodePort}); otherwise: kubectl -n ${namespace} port-forward service/${service.metadata.name} 8080:${port.port}`,
       };
     }
     if (nodeAddress) return { url: `http://${nodeAddress}:${port.nodePort}/` };
