@@ -23,22 +23,44 @@ FROM ${NODE_IMAGE} AS deps
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-WORKDIR /app
-COPY package.json package-lock.json ./
 # Behind a TLS-intercepting proxy, npm needs the proxy's CA. Pass it as a build secret: it is
 # mounted for the npm steps only and never lands in a layer (docs/container.md):
 #   --secret id=npm-ca,src=/etc/ssl/certs/ca-certificates.crt
 # (A CA file mounted with --volume and named in --build-arg NPM_CONFIG_CAFILE works too, but the
 # bind mount leaves an empty mount-point file behind in every stage that runs a command.)
 ARG NPM_CONFIG_CAFILE
-# nodedir: node-gyp uses the headers shipped in the image instead of downloading them.
+# Headers the addon is compiled against. Node 24.19 and later ship a header-only node::ObjectWrap
+# whose destructor aborts the process when V8 collects the object outside a JS context
+# (https://github.com/nodejs/node/issues/65446, open); better-sqlite3 12 derives from it, and built
+# against the 24.21 headers it crashed this service at every start. Built against 24.18.1 headers
+# it runs on every later 24.x (same ABI, NODE_MODULE_VERSION 137), as prebuilt binaries do. Set it
+# to "" to use the image's own headers once Node ships the fix or better-sqlite3 >= 13 (Node-API)
+# is in use; tests/deploy/container.test.ts starts the app and catches the abort.
+ARG ADDON_HEADERS_VERSION=24.18.1
+RUN --mount=type=secret,id=npm-ca \
+    if [ -s /run/secrets/npm-ca ]; then export NPM_CONFIG_CAFILE=/run/secrets/npm-ca; fi \
+ && mkdir -p /opt/addon-headers \
+ && if [ -z "$ADDON_HEADERS_VERSION" ]; then \
+      ln -s /usr/local/include /opt/addon-headers/include; \
+    else \
+      case "$(uname -m)" in aarch64) arch=arm64 ;; *) arch=x64 ;; esac \
+      && cd /tmp \
+      && npm pack --silent "node-linux-${arch}@${ADDON_HEADERS_VERSION}" >/dev/null \
+      && tar -xzf "node-linux-${arch}-${ADDON_HEADERS_VERSION}.tgz" -C /opt/addon-headers \
+           --strip-components=1 package/include \
+      && rm -rf /tmp/node-linux-* /root/.npm; \
+    fi \
+ && test -f /opt/addon-headers/include/node/node_object_wrap.h
+WORKDIR /app
+COPY package.json package-lock.json ./
+# nodedir: node-gyp uses the headers above instead of downloading them.
 # build_from_source: prebuild-install gives up at once instead of trying to download.
 # Then keep only the compiled addon (the SQLite sources and object files are ~25 MB of build
 # waste), drop source maps and type declarations (half of node_modules, never loaded by node),
 # and fail the build, not the first request, if the addon does not load on this Node.
 RUN --mount=type=secret,id=npm-ca \
     if [ -s /run/secrets/npm-ca ]; then export NPM_CONFIG_CAFILE=/run/secrets/npm-ca; fi \
- && npm_config_nodedir=/usr/local npm_config_build_from_source=true \
+ && npm_config_nodedir=/opt/addon-headers npm_config_build_from_source=true \
     npm ci --omit=dev --no-audit --no-fund --no-update-notifier \
  && cd node_modules/better-sqlite3 \
  && mv build/Release/better_sqlite3.node /tmp/ \
