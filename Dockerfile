@@ -7,18 +7,18 @@
 # Base image, used by every stage so that the native module built in `deps` matches the runtime's
 # Node ABI and libc. The official Node.js 24 LTS image on Debian bookworm slim, pinned by digest
 # (the digest of node:24-bookworm-slim at 24.18.0). To bump it, resolve the tag's current
-# multi-arch index digest and paste it here, then rebuild and run tests/deploy/container.test.ts:
+# multi-arch index digest, paste it here, rebuild and run tests/deploy/container.test.ts:
 #   docker buildx imagetools inspect node:24-bookworm-slim      (the "Digest:" line), or
-#   skopeo inspect --format '{{.Digest}}' docker://docker.io/library/node:24-bookworm-slim
+#   crane digest node:24-bookworm-slim
 # Without registry access, pass a local stand-in instead:
 #   --build-arg NODE_IMAGE=localhost/node-base:24   (scripts/container/build-base-image.sh)
-ARG NODE_IMAGE=docker.io/library/node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
 
 # ---------------------------------------------------------------------------------------------
 # deps: production dependencies only. better-sqlite3 is compiled here by its install script
 # (allowed in package.json `allowScripts`): its prebuilt binaries are downloads from outside the
-# package registries, and compiling against this image's own Node headers guarantees the ABI and
-# libc of the runtime stage. The toolchain stays in this stage.
+# package registries, and compiling on this base image matches the runtime stage's libc and Node
+# ABI. The toolchain stays in this stage.
 FROM ${NODE_IMAGE} AS deps
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -118,8 +118,9 @@ ENV NODE_ENV=production \
 
 USER 10001:10001
 EXPOSE 8080 9464
-# The app drains on SIGTERM (readyz 503, finish requests, exit 0 within SHUTDOWN_GRACE_SECONDS);
-# give the runtime's stop timeout a few seconds more than that grace.
+# The app drains on SIGTERM (readyz 503, finish requests, exit 0 within SHUTDOWN_GRACE_SECONDS,
+# default 10); keep the runtime's stop timeout (`stop -t`, terminationGracePeriodSeconds) at least
+# that long, or it SIGKILLs a draining process.
 STOPSIGNAL SIGTERM
 # Slim images have no curl; Node's fetch does the probe. Kubernetes ignores HEALTHCHECK (the chart
 # has its own probes); Docker and Podman (with --format docker) use it.
