@@ -1,5 +1,7 @@
 // SQL for users, sessions and API tokens. Functions take the database (or a transaction) first,
 // so that callers own the transaction.
+import { sql } from 'kysely';
+import type { DatabaseDialect } from '../../config.js';
 import type { Db } from '../../db/database.js';
 import type { ApiTokenRow, SessionRow, UserRow } from '../../db/types.js';
 import type { Insertable } from 'kysely';
@@ -17,6 +19,30 @@ export async function countUsers(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * Runs `fn` on one connection that no other sign-up holds meanwhile. MySQL: a named lock,
+ * which also serialises replicas (released after `fn`'s autocommitted writes). SQLite: the one
+ * connection is exclusive while pinned, which serialises the process that owns the file.
+ */
+export async function withSignUpLock<T>(
+  db: Db,
+  dialect: DatabaseDialect,
+  fn: (db: Db) => Promise<T>,
+): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    if (dialect !== 'mysql') return fn(conn);
+    const lock = await sql<{
+      ok: number | null;
+    }>`select get_lock('taskmanager.sign-up', 10) as ok`.execute(conn);
+    if (Number(lock.rows[0]?.ok) !== 1) throw new Error('timed out waiting for the sign-up lock');
+    try {
+      return await fn(conn);
+    } finally {
+      await sql`select release_lock('taskmanager.sign-up')`.execute(conn);
+    }
+  });
 }
 
 export const insertUser = (db: Db, user: Insertable<UsersTable>) =>

@@ -81,10 +81,12 @@ export class AuthService {
     const email = normalizeEmail(input.email);
     const name = input.name.trim();
     checkPasswordPolicy(input.password, 'password', [email, email.split('@')[0] ?? '', name]);
-    const existingUsers = await repo.countUsers(this.db);
-    if (this.config.registration === 'closed' && existingUsers > 0) {
-      throw Forbidden('Registration is closed on this server; ask an administrator for an account');
-    }
+    const closed = this.config.registration === 'closed';
+    const closedError = () =>
+      Forbidden('Registration is closed on this server; ask an administrator for an account');
+    // Accounts are never removed, so once there is one, this sign-up cannot be the first.
+    const mayBeFirst = (await repo.countUsers(this.db)) === 0;
+    if (closed && !mayBeFirst) throw closedError();
     if (await repo.findUserByEmail(this.db, email)) {
       throw Conflict('An account with this email already exists', [
         { in: 'body', field: 'email', message: 'is already registered' },
@@ -96,16 +98,30 @@ export class AuthService {
       email,
       name,
       password_hash: await hashPassword(input.password),
-      // The first account of a fresh installation administers it.
-      role: existingUsers === 0 ? 'admin' : 'user',
+      role: 'user',
       created_at: now,
       updated_at: now,
     };
-    try {
-      await repo.insertUser(this.db, user);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw Conflict('An account with this email already exists');
-      throw error;
+    const insert = async (db: Db) => {
+      try {
+        await repo.insertUser(db, user);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw Conflict('An account with this email already exists');
+        throw error;
+      }
+    };
+    if (!mayBeFirst) {
+      await insert(this.db);
+    } else {
+      // The first account of a fresh installation administers it (and is the only one a closed
+      // installation lets in). Decide under a lock: simultaneous first sign-ups must not all
+      // see an empty table and all become admins.
+      await repo.withSignUpLock(this.db, this.config.database.dialect, async (db) => {
+        const first = (await repo.countUsers(db)) === 0;
+        if (closed && !first) throw closedError();
+        user.role = first ? 'admin' : 'user';
+        await insert(db);
+      });
     }
     return this.startSession(user, client, replacesSessionId);
   }

@@ -42,6 +42,43 @@ describe.each(testDatabases)('auth settings on $name', (target) => {
     });
   });
 
+  describe.each(['closed', 'open'])(
+    'simultaneous first sign-ups, REGISTRATION=%s',
+    (registration) => {
+      const app = useApp(target, { REGISTRATION: registration });
+
+      it_('make exactly one admin (and let only that one in when closed)', async () => {
+        const t = app();
+        const replies = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            new Client(t.app).request('POST', `${API}/auth/register`, {
+              email: uniqueEmail(`racer${i}`),
+              name: `Racer ${i}`,
+              password: PASSWORD,
+            }),
+          ),
+        );
+        const admins = replies.filter((r) => r.status === 201 && r.body.user.role === 'admin');
+        expect(admins).toHaveLength(1);
+        const others = replies.filter((r) => r !== admins[0]);
+        if (registration === 'closed') {
+          for (const reply of others) expectError(reply, 'FORBIDDEN');
+          expect((await rowCounts(t)).users).toBe(1);
+        } else {
+          expect(others.map((r) => [r.status, r.body.user.role])).toEqual(
+            Array(5).fill([201, 'user']),
+          );
+        }
+        const roles = await t.database.db
+          .selectFrom('users')
+          .select('role')
+          .where('role', '=', 'admin')
+          .execute();
+        expect(roles).toHaveLength(1);
+      });
+    },
+  );
+
   describe('COOKIE_SECURE=true', () => {
     const app = useApp(target, { COOKIE_SECURE: 'true' });
 
