@@ -1,94 +1,111 @@
-// Every API call the UI makes, one function each, in the order of the contract (issue 2).
-import { request } from './http';
-import type {
-  Activity,
-  ApiToken,
-  Comment,
-  Label,
-  Member,
-  Page,
-  Project,
-  Role,
-  SessionInfo,
-  SessionRow,
-  Status,
-  Task,
-  TaskInput,
-  TaskQuery,
-} from './types';
-
-const enc = encodeURIComponent;
+// Every API call the UI makes, one function each, typed end to end by the generated schema.
+import { call, client } from './http';
+import type { Role, Status, Task, TaskInput, TaskPatch, TaskQuery } from './types';
 
 export const auth = {
-  me: async () => (await request<SessionInfo>('GET', '/auth/me', { allowAnonymous: true })).data,
+  me: async () => (await call(client.GET('/api/v1/auth/me'), { allowAnonymous: true })).data,
   login: async (email: string, password: string) =>
     (
-      await request<SessionInfo>('POST', '/auth/login', {
-        body: { email, password },
+      await call(client.POST('/api/v1/auth/login', { body: { email, password } }), {
         allowAnonymous: true,
       })
     ).data,
   register: async (email: string, name: string, password: string) =>
     (
-      await request<SessionInfo>('POST', '/auth/register', {
-        body: { email, name, password },
+      await call(client.POST('/api/v1/auth/register', { body: { email, name, password } }), {
         allowAnonymous: true,
       })
     ).data,
   logout: async () => {
-    await request<void>('POST', '/auth/logout', { allowAnonymous: true });
+    await call(client.POST('/api/v1/auth/logout'), { allowAnonymous: true });
   },
   changePassword: async (currentPassword: string, newPassword: string) => {
-    await request<unknown>('POST', '/auth/password', { body: { currentPassword, newPassword } });
+    await call(client.POST('/api/v1/auth/password', { body: { currentPassword, newPassword } }));
   },
-  sessions: async () => (await request<{ items: SessionRow[] }>('GET', '/auth/sessions')).data,
+  sessions: async () => (await call(client.GET('/api/v1/auth/sessions'))).data.items,
   endSession: async (id: string) => {
-    await request<void>('DELETE', `/auth/sessions/${enc(id)}`);
+    await call(client.DELETE('/api/v1/auth/sessions/{id}', { params: { path: { id } } }));
   },
 };
 
 export const tokens = {
-  list: async () => (await request<{ items: ApiToken[] }>('GET', '/tokens')).data.items,
+  list: async () => (await call(client.GET('/api/v1/tokens'))).data.items,
   create: async (name: string) =>
-    (await request<ApiToken & { token: string }>('POST', '/tokens', { body: { name } })).data,
+    (await call(client.POST('/api/v1/tokens', { body: { name } }))).data,
   revoke: async (id: string) => {
-    await request<void>('DELETE', `/tokens/${enc(id)}`);
+    await call(client.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } }));
   },
 };
 
 export const projects = {
-  list: async () => (await request<{ items: Project[] }>('GET', '/projects')).data.items,
-  get: async (id: string) => (await request<Project>('GET', `/projects/${enc(id)}`)).data,
+  list: async () => {
+    const items = [];
+    let cursor: string | undefined;
+    do {
+      const { data } = await call(
+        client.GET('/api/v1/projects', { params: { query: { limit: 200, cursor } } }),
+      );
+      items.push(...data.items);
+      cursor = data.nextCursor ?? undefined;
+    } while (cursor);
+    return items;
+  },
+  get: async (projectId: string) =>
+    (await call(client.GET('/api/v1/projects/{projectId}', { params: { path: { projectId } } })))
+      .data,
   create: async (name: string, description?: string) =>
     (
-      await request<Project>('POST', '/projects', {
-        body: description ? { name, description } : { name },
-      })
+      await call(
+        client.POST('/api/v1/projects', {
+          body: description ? { name, description } : { name },
+        }),
+      )
     ).data,
-  update: async (id: string, patch: { name?: string; description?: string | null }) =>
-    (await request<Project>('PATCH', `/projects/${enc(id)}`, { body: patch })).data,
-  remove: async (id: string) => {
-    await request<void>('DELETE', `/projects/${enc(id)}`);
+  update: async (projectId: string, patch: { name?: string; description?: string | null }) =>
+    (
+      await call(
+        client.PATCH('/api/v1/projects/{projectId}', {
+          params: { path: { projectId } },
+          body: patch,
+        }),
+      )
+    ).data,
+  remove: async (projectId: string) => {
+    await call(client.DELETE('/api/v1/projects/{projectId}', { params: { path: { projectId } } }));
   },
 };
 
 export const members = {
   list: async (projectId: string) =>
-    (await request<{ items: Member[] }>('GET', `/projects/${enc(projectId)}/members`)).data.items,
+    (
+      await call(
+        client.GET('/api/v1/projects/{projectId}/members', { params: { path: { projectId } } }),
+      )
+    ).data.items,
   add: async (projectId: string, email: string, role: Role) =>
     (
-      await request<Member>('POST', `/projects/${enc(projectId)}/members`, {
-        body: { email, role },
-      })
+      await call(
+        client.POST('/api/v1/projects/{projectId}/members', {
+          params: { path: { projectId } },
+          body: { email, role },
+        }),
+      )
     ).data,
   update: async (projectId: string, userId: string, role: Role) =>
     (
-      await request<Member>('PATCH', `/projects/${enc(projectId)}/members/${enc(userId)}`, {
-        body: { role },
-      })
+      await call(
+        client.PATCH('/api/v1/projects/{projectId}/members/{userId}', {
+          params: { path: { projectId, userId } },
+          body: { role },
+        }),
+      )
     ).data,
   remove: async (projectId: string, userId: string) => {
-    await request<void>('DELETE', `/projects/${enc(projectId)}/members/${enc(userId)}`);
+    await call(
+      client.DELETE('/api/v1/projects/{projectId}/members/{userId}', {
+        params: { path: { projectId, userId } },
+      }),
+    );
   },
 };
 
@@ -97,71 +114,110 @@ export interface TaskWithEtag {
   etag: string;
 }
 
+function withEtag(task: Task, response: Response): TaskWithEtag {
+  return { task, etag: response.headers.get('etag') ?? `"${task.version}"` };
+}
+
 export const tasks = {
   list: async (projectId: string, query: TaskQuery, signal?: AbortSignal) =>
     (
-      await request<Page<Task>>('GET', `/projects/${enc(projectId)}/tasks`, {
-        query: { ...query },
-        signal,
-      })
+      await call(
+        client.GET('/api/v1/projects/{projectId}/tasks', {
+          params: { path: { projectId }, query },
+          signal,
+        }),
+      )
     ).data,
   create: async (projectId: string, input: TaskInput) =>
-    (await request<Task>('POST', `/projects/${enc(projectId)}/tasks`, { body: input })).data,
+    (
+      await call(
+        client.POST('/api/v1/projects/{projectId}/tasks', {
+          params: { path: { projectId } },
+          body: input,
+        }),
+      )
+    ).data,
   get: async (taskId: string): Promise<TaskWithEtag> => {
-    const { data, headers } = await request<Task>('GET', `/tasks/${enc(taskId)}`);
-    return { task: data, etag: headers.get('etag') ?? `"${data.version}"` };
+    const { data, response } = await call(
+      client.GET('/api/v1/tasks/{taskId}', { params: { path: { taskId } } }),
+    );
+    return withEtag(data, response);
   },
-  update: async (
-    taskId: string,
-    patch: Partial<TaskInput>,
-    etag: string,
-  ): Promise<TaskWithEtag> => {
-    const { data, headers } = await request<Task>('PATCH', `/tasks/${enc(taskId)}`, {
-      body: patch,
-      headers: { 'if-match': etag },
-    });
-    return { task: data, etag: headers.get('etag') ?? `"${data.version}"` };
+  update: async (taskId: string, patch: TaskPatch, etag: string): Promise<TaskWithEtag> => {
+    const { data, response } = await call(
+      client.PATCH('/api/v1/tasks/{taskId}', {
+        params: { path: { taskId } },
+        body: patch,
+        headers: { 'if-match': etag },
+      }),
+    );
+    return withEtag(data, response);
   },
   remove: async (taskId: string) => {
-    await request<void>('DELETE', `/tasks/${enc(taskId)}`);
+    await call(client.DELETE('/api/v1/tasks/{taskId}', { params: { path: { taskId } } }));
   },
   move: async (taskId: string, status: Status, beforeId?: string) =>
     (
-      await request<Task>('POST', `/tasks/${enc(taskId)}/move`, {
-        body: beforeId ? { status, beforeId } : { status },
-      })
+      await call(
+        client.POST('/api/v1/tasks/{taskId}/move', {
+          params: { path: { taskId } },
+          body: beforeId ? { status, beforeId } : { status },
+        }),
+      )
     ).data,
 };
 
 export const labels = {
   list: async (projectId: string) =>
-    (await request<{ items: Label[] }>('GET', `/projects/${enc(projectId)}/labels`)).data.items,
+    (
+      await call(
+        client.GET('/api/v1/projects/{projectId}/labels', { params: { path: { projectId } } }),
+      )
+    ).data.items,
   create: async (projectId: string, name: string, color?: string) =>
     (
-      await request<Label>('POST', `/projects/${enc(projectId)}/labels`, {
-        body: color ? { name, color } : { name },
-      })
+      await call(
+        client.POST('/api/v1/projects/{projectId}/labels', {
+          params: { path: { projectId } },
+          body: color ? { name, color } : { name },
+        }),
+      )
     ).data,
   remove: async (labelId: string) => {
-    await request<void>('DELETE', `/labels/${enc(labelId)}`);
+    await call(client.DELETE('/api/v1/labels/{labelId}', { params: { path: { labelId } } }));
   },
 };
 
 export const comments = {
-  list: async (taskId: string) =>
-    (await request<Page<Comment>>('GET', `/tasks/${enc(taskId)}/comments`)).data,
+  list: async (taskId: string, cursor?: string) =>
+    (
+      await call(
+        client.GET('/api/v1/tasks/{taskId}/comments', {
+          params: { path: { taskId }, query: { limit: 100, cursor } },
+        }),
+      )
+    ).data,
   create: async (taskId: string, body: string) =>
-    (await request<Comment>('POST', `/tasks/${enc(taskId)}/comments`, { body: { body } })).data,
+    (
+      await call(
+        client.POST('/api/v1/tasks/{taskId}/comments', {
+          params: { path: { taskId } },
+          body: { body },
+        }),
+      )
+    ).data,
   remove: async (commentId: string) => {
-    await request<void>('DELETE', `/comments/${enc(commentId)}`);
+    await call(client.DELETE('/api/v1/comments/{commentId}', { params: { path: { commentId } } }));
   },
 };
 
 export const activity = {
-  list: async (projectId: string, query: { taskId?: string; cursor?: string; limit?: number }) =>
+  forTask: async (taskId: string, cursor?: string) =>
     (
-      await request<Page<Activity>>('GET', `/projects/${enc(projectId)}/activity`, {
-        query: { ...query },
-      })
+      await call(
+        client.GET('/api/v1/tasks/{taskId}/activity', {
+          params: { path: { taskId }, query: { limit: 50, cursor } },
+        }),
+      )
     ).data,
 };

@@ -1,6 +1,10 @@
-// The one place that talks HTTP: same-origin cookies, the CSRF header on unsafe requests, the
-// `{error:{code,message,details}}` envelope turned into ApiError, and a hook for a 401 that means
-// "your session ended" (the app sends the user to sign-in and back).
+// The one place that talks HTTP: a typed openapi-fetch client over the generated schema, the
+// CSRF header on unsafe requests, the `{error:{code,message,details}}` envelope turned into
+// ApiError, and a hook for a 401 that means "your session ended" (the app sends the user to
+// sign-in and back).
+import createClient from 'openapi-fetch';
+import type { paths } from './schema';
+
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
@@ -24,77 +28,55 @@ export function setSessionLostHandler(handler: (() => void) | undefined): void {
   onSessionLost = handler;
 }
 
-type Query = Record<string, string | number | undefined | null>;
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export interface RequestOptions {
-  query?: Query;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** A 401 here is an answer (e.g. "not signed in"), not a lost session. */
-  allowAnonymous?: boolean;
-  signal?: AbortSignal;
+export const client = createClient<paths>({ baseUrl: '' });
+
+client.use({
+  onRequest({ request }) {
+    if (!SAFE.has(request.method) && csrfToken) request.headers.set('x-csrf-token', csrfToken);
+    return request;
+  },
+});
+
+interface Result<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
 }
 
-export interface ApiResponse<T> {
+export interface Unwrapped<T> {
   data: T;
-  headers: Headers;
+  response: Response;
 }
 
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-export function buildUrl(path: string, query?: Query): string {
-  const url = `/api/v1${path}`;
-  if (!query) return url;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
-  }
-  const qs = params.toString();
-  return qs ? `${url}?${qs}` : url;
-}
-
-export async function request<T>(
-  method: string,
-  path: string,
-  options: RequestOptions = {},
-): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (UNSAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let response: Response;
+/**
+ * Awaits an openapi-fetch call and returns its data, or throws ApiError. `allowAnonymous` marks
+ * calls where a 401 is an answer ("not signed in"), not a session that ended.
+ */
+export async function call<T>(
+  pending: Promise<Result<T>>,
+  options: { allowAnonymous?: boolean } = {},
+): Promise<Unwrapped<T>> {
+  let result: Result<T>;
   try {
-    response = await fetch(buildUrl(path, options.query), {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
-    });
+    result = await pending;
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'NETWORK', 'The server could not be reached.');
   }
-  if (response.status === 204) return { data: undefined as T, headers: response.headers };
-  const text = await response.text();
-  let payload: unknown = undefined;
-  if (text) {
-    try {
-      payload = JSON.parse(text);
-    } catch {
-      payload = undefined;
-    }
-  }
+  const { response } = result;
   if (!response.ok) {
-    const envelope = (payload as { error?: { code?: string; message?: string; details?: unknown } })
-      ?.error;
-    const error = new ApiError(
+    const envelope = (
+      result.error as { error?: { code?: string; message?: string; details?: unknown } } | undefined
+    )?.error;
+    if (response.status === 401 && !options.allowAnonymous) onSessionLost?.();
+    throw new ApiError(
       response.status,
       envelope?.code ?? `HTTP_${response.status}`,
       envelope?.message ?? response.statusText,
       envelope?.details,
     );
-    if (response.status === 401 && !options.allowAnonymous) onSessionLost?.();
-    throw error;
   }
-  return { data: payload as T, headers: response.headers };
+  return { data: result.data as T, response };
 }

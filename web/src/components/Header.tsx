@@ -62,12 +62,9 @@ export function Header({ onHelp }: { onHelp: () => void }) {
             <Icon name="help" />
           </button>
           {user && (
-            <Link
-              to="/account"
-              className="topbar-user"
-              aria-label={t('nav.signedInAs', { name: user.name })}
-            >
-              <Avatar id={user.id} name={user.name} size="sm" />
+            <Link to="/account" className="topbar-user" title={user.name}>
+              <Avatar id={user.id} name={user.name} size="sm" showTitle={false} />
+              <span className="visually-hidden">{t('nav.signedInAs', { name: user.name })}</span>
             </Link>
           )}
           <button

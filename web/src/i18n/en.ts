@@ -16,7 +16,7 @@ export const en = {
     projects: 'Projects',
     account: 'Account',
     signOut: 'Sign out',
-    signedInAs: 'Signed in as {{name}}: account',
+    signedInAs: 'Signed in as {{name}}',
     breadcrumbs: 'Breadcrumbs',
   },
   auth: {
@@ -61,6 +61,9 @@ export const en = {
     deleted: 'Project “{{name}}” deleted.',
     name: 'Name',
     description: 'Description',
+    progress: '{{percent}}% done',
+    noTasks: 'No tasks yet',
+    counts: '{{todo}} to do · {{inProgress}} in progress · {{done}} done',
   },
   project: {
     board: 'Board',
@@ -196,9 +199,11 @@ export const en = {
     actions: {
       task_created: 'created the task',
       task_updated: 'edited the task',
-      task_moved: 'moved the task to {{status}}',
+      task_updated_fields: 'changed {{fields}}',
+      task_moved: 'moved the task from {{from}} to {{to}}',
+      task_reordered: 'reordered the task in {{to}}',
       task_deleted: 'deleted the task',
-      comment_created: 'commented',
+      comment_added: 'commented',
       comment_deleted: 'deleted a comment',
     },
   },
@@ -264,7 +269,7 @@ export const en = {
   },
   sessions: {
     title: 'Signed-in sessions',
-    since: 'Since {{date}}',
+    lastSeen: 'Last active {{date}}',
     current: 'this browser',
     unknownDevice: 'Unknown device',
     end: 'Sign out',

@@ -18,7 +18,7 @@ export const es: Resources = {
     projects: 'Proyectos',
     account: 'Cuenta',
     signOut: 'Cerrar sesión',
-    signedInAs: 'Sesión de {{name}}: cuenta',
+    signedInAs: 'Sesión iniciada como {{name}}',
     breadcrumbs: 'Ruta de navegación',
   },
   auth: {
@@ -63,6 +63,9 @@ export const es: Resources = {
     deleted: 'Proyecto «{{name}}» eliminado.',
     name: 'Nombre',
     description: 'Descripción',
+    progress: '{{percent}} % hecho',
+    noTasks: 'Aún no hay tareas',
+    counts: '{{todo}} por hacer · {{inProgress}} en curso · {{done}} hechas',
   },
   project: {
     board: 'Tablero',
@@ -198,9 +201,11 @@ export const es: Resources = {
     actions: {
       task_created: 'creó la tarea',
       task_updated: 'editó la tarea',
-      task_moved: 'movió la tarea a {{status}}',
+      task_updated_fields: 'cambió {{fields}}',
+      task_moved: 'movió la tarea de {{from}} a {{to}}',
+      task_reordered: 'reordenó la tarea en {{to}}',
       task_deleted: 'eliminó la tarea',
-      comment_created: 'comentó',
+      comment_added: 'comentó',
       comment_deleted: 'eliminó un comentario',
     },
   },
@@ -266,7 +271,7 @@ export const es: Resources = {
   },
   sessions: {
     title: 'Sesiones iniciadas',
-    since: 'Desde el {{date}}',
+    lastSeen: 'Última actividad: {{date}}',
     current: 'este navegador',
     unknownDevice: 'Dispositivo desconocido',
     end: 'Cerrar sesión',

@@ -163,7 +163,13 @@ function Tokens() {
       setCopied(false);
       setName('');
       list.setData((items) => [
-        { id: token.id, name: token.name, createdAt: token.createdAt, lastUsedAt: null },
+        {
+          id: token.id,
+          name: token.name,
+          prefix: token.prefix,
+          createdAt: token.createdAt,
+          lastUsedAt: token.lastUsedAt,
+        },
         ...(items ?? []),
       ]);
     } catch (err) {
@@ -258,7 +264,7 @@ function Tokens() {
           {list.data.map((token) => (
             <li key={token.id}>
               <div>
-                <strong>{token.name}</strong>
+                <strong>{token.name}</strong> <code className="mono muted">{token.prefix}…</code>
                 <p className="muted">
                   {t('tokens.createdAt', { date: formatDateTime(token.createdAt, i18n.language) })}
                   {' · '}
@@ -296,7 +302,7 @@ function Tokens() {
 function Sessions() {
   const { t, i18n } = useTranslation();
   const toast = useToast();
-  const list = useAsync(async () => (await auth.sessions()).items, []);
+  const list = useAsync(() => auth.sessions(), []);
 
   const end = async (id: string) => {
     try {
@@ -320,9 +326,12 @@ function Sessions() {
           {list.data.map((session) => (
             <li key={session.id}>
               <div>
-                <strong>{session.userAgent ?? t('sessions.unknownDevice')}</strong>
+                <strong>{describeAgent(session.userAgent) ?? t('sessions.unknownDevice')}</strong>
                 <p className="muted">
-                  {t('sessions.since', { date: formatDateTime(session.createdAt, i18n.language) })}
+                  {t('sessions.lastSeen', {
+                    date: formatDateTime(session.lastSeenAt, i18n.language),
+                  })}
+                  {session.ip && ` · ${session.ip}`}
                   {session.current && ` · ${t('sessions.current')}`}
                 </p>
               </div>
@@ -341,4 +350,31 @@ function Sessions() {
       )}
     </section>
   );
+}
+
+/** "Chrome on Linux" from a user-agent string; enough to tell one's devices apart. */
+function describeAgent(agent: string | null): string | undefined {
+  if (!agent) return undefined;
+  const browser = /Edg\//.test(agent)
+    ? 'Edge'
+    : /Firefox\//.test(agent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(agent)
+        ? 'Chrome'
+        : /Safari\//.test(agent)
+          ? 'Safari'
+          : undefined;
+  const os = /Android/.test(agent)
+    ? 'Android'
+    : /iPhone|iPad/.test(agent)
+      ? 'iOS'
+      : /Windows/.test(agent)
+        ? 'Windows'
+        : /Mac OS X/.test(agent)
+          ? 'macOS'
+          : /Linux/.test(agent)
+            ? 'Linux'
+            : undefined;
+  if (browser && os) return `${browser} · ${os}`;
+  return browser ?? os ?? agent.slice(0, 60);
 }

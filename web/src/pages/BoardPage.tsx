@@ -524,7 +524,7 @@ const SortableCard = memo(function SortableCard({
 function CardBody({ task, overlay = false }: { task: Task; overlay?: boolean }) {
   const { t, i18n } = useTranslation();
   const { memberName, project } = useProject();
-  const assignee = memberName(task.assigneeId);
+  const assignee = task.assignee?.name ?? memberName(task.assigneeId);
   const overdue = isOverdue(task);
   const href = `/projects/${encodeURIComponent(project.id)}/tasks/${encodeURIComponent(task.id)}`;
   return (

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tasks as tasksApi } from '../api/endpoints';
-import type { Status, Task, TaskQuery } from '../api/types';
+import type { Status, Task, TaskQuery, TaskSort } from '../api/types';
 import { STATUSES } from '../api/types';
 import { Avatar } from '../components/Avatar';
 import { LabelChip, PriorityBadge, StatusBadge } from '../components/Badges';
@@ -22,13 +22,26 @@ const PAGE_SIZE = 50;
 /** Sortable columns and the service's `sort` values (ascending; `-` prefix for descending). */
 const SORTABLE = {
   title: 'title',
-  status: 'status',
   priority: 'priority',
   dueAt: 'dueAt',
   updatedAt: 'updatedAt',
 } as const;
 type SortKey = keyof typeof SORTABLE;
-const DEFAULT_SORT = '-updatedAt';
+const DEFAULT_SORT: TaskSort = '-updatedAt';
+const SORTS = new Set<string>([
+  'position',
+  'createdAt',
+  '-createdAt',
+  'updatedAt',
+  '-updatedAt',
+  'dueAt',
+  '-dueAt',
+  'priority',
+  '-priority',
+  'title',
+  '-title',
+] satisfies TaskSort[]);
+const isSort = (value: string | null): value is TaskSort => value !== null && SORTS.has(value);
 
 function parseSort(sort: string): { key: SortKey | undefined; desc: boolean } {
   const desc = sort.startsWith('-');
@@ -47,7 +60,8 @@ export default function ListPage() {
   const label = params.get('label') ?? '';
   const due = params.get('due') ?? '';
   const q = params.get('q') ?? '';
-  const sort = params.get('sort') ?? DEFAULT_SORT;
+  const sortParam = params.get('sort');
+  const sort: TaskSort = isSort(sortParam) ? sortParam : DEFAULT_SORT;
   const [search, setSearch] = useState(q);
   const searchRef = useRef<HTMLInputElement>(null);
   const [extra, setExtra] = useState<{ items: Task[]; nextCursor: string | null } | undefined>(
@@ -110,7 +124,7 @@ export default function ListPage() {
   const filtersActive = Boolean(status || assignee || label || due || q);
   const headers: { key: SortKey | undefined; label: string }[] = [
     { key: 'title', label: t('list.title') },
-    { key: 'status', label: t('list.status') },
+    { key: undefined, label: t('list.status') },
     { key: 'priority', label: t('list.priority') },
     { key: undefined, label: t('list.assignee') },
     { key: 'dueAt', label: t('list.due') },
@@ -177,7 +191,7 @@ export default function ListPage() {
           >
             <option value="">{t('list.any')}</option>
             {labels.map((l) => (
-              <option key={l.id} value={l.name}>
+              <option key={l.id} value={l.id}>
                 {l.name}
               </option>
             ))}
@@ -251,7 +265,7 @@ export default function ListPage() {
               </thead>
               <tbody>
                 {items.map((task) => {
-                  const name = memberName(task.assigneeId);
+                  const name = task.assignee?.name ?? memberName(task.assigneeId);
                   const overdue = isOverdue(task);
                   return (
                     <tr key={task.id}>

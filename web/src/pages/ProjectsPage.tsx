@@ -111,6 +111,7 @@ export function ProjectsPage() {
                 <p className="project-description">
                   {project.description || t('projects.noDescription')}
                 </p>
+                <TaskCounts counts={project.taskCounts} />
                 <div className="project-card-footer">
                   <span className="muted">
                     {t('projects.created', { date: formatDate(project.createdAt, i18n.language) })}
@@ -293,5 +294,31 @@ function ProjectForm({
         </button>
       </div>
     </form>
+  );
+}
+
+function TaskCounts({ counts }: { counts: Project['taskCounts'] }) {
+  const { t } = useTranslation();
+  const total = counts.todo + counts.in_progress + counts.done;
+  const percent = total === 0 ? 0 : Math.round((counts.done / total) * 100);
+  return (
+    <div className="task-counts">
+      <meter
+        className="progress"
+        min={0}
+        max={100}
+        value={percent}
+        aria-label={t('projects.progress', { percent })}
+      />
+      <p className="muted">
+        {total === 0
+          ? t('projects.noTasks')
+          : t('projects.counts', {
+              todo: counts.todo,
+              inProgress: counts.in_progress,
+              done: counts.done,
+            })}
+      </p>
+    </div>
   );
 }

@@ -2,6 +2,7 @@
 // (someone else saved first) shows their version next to the user's and lets them reapply theirs.
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import {
   activity as activityApi,
@@ -586,7 +587,7 @@ function Comments({ taskId }: { taskId: string }) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const { user } = useAuth();
-  const { canEdit, isOwner, memberName } = useProject();
+  const { canEdit, isOwner } = useProject();
   const list = useAsync(() => commentsApi.list(taskId), [taskId]);
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
@@ -638,11 +639,10 @@ function Comments({ taskId }: { taskId: string }) {
       {list.data && list.data.items.length > 0 && (
         <ol className="comment-list">
           {list.data.items.map((comment) => {
-            const name =
-              comment.authorName ?? memberName(comment.authorId) ?? t('comments.someone');
+            const name = comment.author.name;
             return (
               <li key={comment.id} className="comment">
-                <Avatar id={comment.authorId} name={name} />
+                <Avatar id={comment.author.id} name={name} />
                 <div className="comment-content">
                   <div className="comment-meta">
                     <strong>{name}</strong>
@@ -652,7 +652,7 @@ function Comments({ taskId }: { taskId: string }) {
                     >
                       {relativeTime(comment.createdAt, i18n.language)}
                     </time>
-                    {(comment.authorId === user?.id || isOwner) && canEdit && (
+                    {(comment.author.id === user?.id || isOwner) && canEdit && (
                       <button
                         type="button"
                         className="link-button"
@@ -695,11 +695,7 @@ function Comments({ taskId }: { taskId: string }) {
 
 function ActivityFeed({ taskId, version }: { taskId: string; version: number }) {
   const { t, i18n } = useTranslation();
-  const { project, memberName } = useProject();
-  const feed = useAsync(async () => {
-    const page = await activityApi.list(project.id, { taskId, limit: 50 });
-    return page.items.filter((item) => item.taskId === taskId);
-  }, [project.id, taskId, version]);
+  const feed = useAsync(async () => (await activityApi.forTask(taskId)).items, [taskId, version]);
   return (
     <section className="card activity" aria-labelledby="activity-title">
       <h2 id="activity-title" className="section-title">
@@ -711,39 +707,74 @@ function ActivityFeed({ taskId, version }: { taskId: string; version: number }) 
       {feed.data && feed.data.length === 0 && <EmptyState title={t('activity.empty')} />}
       {feed.data && feed.data.length > 0 && (
         <ol className="activity-list">
-          {feed.data.map((item: Activity) => {
-            const who = item.actorName ?? memberName(item.actorId) ?? t('comments.someone');
-            return (
-              <li key={item.id}>
-                <span className="activity-dot" aria-hidden="true" />
-                <span>
-                  <strong>{who}</strong> {describeActivity(item, t)}
-                </span>
-                <time className="muted" dateTime={item.createdAt}>
-                  {relativeTime(item.createdAt, i18n.language)}
-                </time>
-              </li>
-            );
-          })}
+          {feed.data.map((item) => (
+            <li key={item.id}>
+              <span className="activity-dot" aria-hidden="true" />
+              <span>
+                <strong>{item.actor.name}</strong> {describeActivity(item, t)}
+              </span>
+              <time
+                className="muted"
+                dateTime={item.createdAt}
+                title={formatDateTime(item.createdAt, i18n.language)}
+              >
+                {relativeTime(item.createdAt, i18n.language)}
+              </time>
+            </li>
+          ))}
         </ol>
       )}
     </section>
   );
 }
 
-function describeActivity(item: Activity, t: ReturnType<typeof useTranslation>['t']): string {
-  const known = [
-    'task.created',
-    'task.updated',
-    'task.moved',
-    'task.deleted',
-    'comment.created',
-    'comment.deleted',
-  ] as const;
-  const action = known.find((k) => k === item.action);
-  if (!action) return item.action;
-  const status = item.details?.status;
-  return t(`activity.actions.${action.replace('.', '_') as 'task_created'}`, {
-    status: typeof status === 'string' ? t(`status.${status as Status}`) : '',
-  });
+const FIELD_KEYS = {
+  title: 'task.title',
+  description: 'task.description',
+  status: 'task.status',
+  priority: 'task.priority',
+  dueAt: 'task.due',
+  assigneeId: 'task.assignee',
+  labels: 'task.labels',
+} as const;
+
+function describeActivity(item: Activity, t: TFunction): string {
+  const details = item.details;
+  const statusName = (value: unknown) =>
+    typeof value === 'string' && (STATUSES as readonly string[]).includes(value)
+      ? t(`status.${value as Status}`)
+      : String(value);
+  switch (item.action) {
+    case 'task.created':
+      return t('activity.actions.task_created');
+    case 'task.moved':
+      return details.from === details.to
+        ? t('activity.actions.task_reordered', { to: statusName(details.to) })
+        : t('activity.actions.task_moved', {
+            from: statusName(details.from),
+            to: statusName(details.to),
+          });
+    case 'task.updated': {
+      const fields = Array.isArray(details.fields) ? (details.fields as unknown[]) : [];
+      const names = fields
+        .map((f) =>
+          typeof f === 'string' && f in FIELD_KEYS
+            ? t(FIELD_KEYS[f as keyof typeof FIELD_KEYS])
+            : null,
+        )
+        .filter((n): n is string => n !== null)
+        .map((n) => n.toLowerCase());
+      return names.length > 0
+        ? t('activity.actions.task_updated_fields', { fields: names.join(', ') })
+        : t('activity.actions.task_updated');
+    }
+    case 'task.deleted':
+      return t('activity.actions.task_deleted');
+    case 'comment.added':
+      return t('activity.actions.comment_added');
+    case 'comment.deleted':
+      return t('activity.actions.comment_deleted');
+    default:
+      return item.action;
+  }
 }

@@ -1,0 +1,522 @@
+// The web UI in a real browser (Debian's Chromium through playwright-core) against the real built
+// service on SQLite: the journey of issue 3, axe-core on every main screen, and screenshots of
+// each at desktop and 360 px width, light and dark, in test-results/screenshots/.
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../support/tools.js';
+import { ApiSession } from './support/api.js';
+import {
+  CHROMIUM,
+  launchChromium,
+  nextFrame,
+  newContext,
+  screenshotAllWays,
+  screenshotDir,
+  seriousViolations,
+  watchPage,
+} from './support/browser.js';
+import { startBuiltService, type RunningService } from './support/service.js';
+
+const chromium = requireTool(CHROMIUM, 'apt-get install chromium');
+
+const OWNER = {
+  name: 'Ada Lovelace',
+  email: 'ada@example.com',
+  password: 'correct horse battery 42',
+};
+const VIEWER = {
+  name: 'Grace Hopper',
+  email: 'grace@example.com',
+  password: 'compilers are fun 1952',
+};
+const XSS_SCRIPT = '<script>alert("xss-1")</script>';
+const XSS_IMG = '<img src=x onerror="alert(\'xss-2\')">';
+
+const column = (page: Page, status: 'todo' | 'in_progress' | 'done') =>
+  page.locator(`section.column[data-status="${status}"]`);
+const card = (scope: Page | Locator, title: string) => {
+  // The inner locator of `has` is relative to the card, so it must start from the page.
+  const root = 'goto' in scope ? scope : scope.page();
+  return scope
+    .locator('li.task-card')
+    .filter({ has: root.getByRole('link', { name: title, exact: true }) });
+};
+
+async function expectNoSeriousViolations(page: Page, screen: string) {
+  const violations = await seriousViolations(page);
+  expect(violations, `axe on ${screen}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}
+
+/** axe + the four screenshots of one screen. */
+async function checkScreen(page: Page, name: string) {
+  // Judge the screen at rest, not whatever the pointer last hovered.
+  await page.mouse.move(0, 0);
+  await expectNoSeriousViolations(page, name);
+  await screenshotAllWays(page, name);
+  // The same screen in dark mode must pass contrast checks too.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await nextFrame(page);
+  await expectNoSeriousViolations(page, `${name} (dark)`);
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
+  let service: RunningService;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let problems: string[];
+  let projectUrl = '';
+
+  beforeAll(async () => {
+    service = await startBuiltService();
+    browser = await launchChromium(chromium.path ?? CHROMIUM);
+    context = await newContext(browser, service.url);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: service.url });
+    page = await context.newPage();
+    problems = watchPage(page).problems;
+    console.log(`screenshots: ${screenshotDir}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  it('is served under a strict CSP with long-cached hashed assets and a history fallback', async () => {
+    const index = await fetch(`${service.url}/`);
+    const csp = index.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    const html = await index.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|style="/);
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset).toBeDefined();
+    const assetResponse = await fetch(`${service.url}${asset}`);
+    expect(assetResponse.headers.get('cache-control')).toContain('immutable');
+    const deepLink = await fetch(`${service.url}/projects/some-id/list?status=done`);
+    expect(deepLink.status).toBe(200);
+    expect(await deepLink.text()).toContain('<div id="root">');
+  });
+
+  it('sends a visitor to sign-in, and a new user signs up', async () => {
+    await page.goto('/');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/signin');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await checkScreen(page, 'signin');
+
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await page.getByLabel('Name').fill(OWNER.name);
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill('short');
+    await page.getByLabel('Password').fill(OWNER.password);
+    await checkScreen(page, 'signup');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+    await page.getByText('No projects yet').waitFor();
+    await checkScreen(page, 'projects-empty');
+  });
+
+  it('keeps the session across a reload', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
+  });
+
+  it('creates a project and opens its board', async () => {
+    await page.getByRole('button', { name: 'New project' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New project' });
+    await dialog.getByLabel('Name').fill('Apollo launch');
+    await dialog.getByLabel('Description').fill('Everything for the launch event in May.');
+    await dialog.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('heading', { name: 'Apollo launch', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/projects\/[^/]+$/);
+    projectUrl = new URL(page.url()).pathname;
+    await expect.poll(() => column(page, 'todo').getByText('No tasks here').count()).toBe(1);
+  });
+
+  it('adds tasks with quick-add at the top of a column', async () => {
+    const todo = page.getByLabel('New task title for To do');
+    for (const title of ['Write the launch plan', 'Book the venue', 'Design the poster']) {
+      await todo.fill(title);
+      await todo.press('Enter');
+      await card(column(page, 'todo'), title).waitFor();
+      await expect.poll(() => todo.inputValue()).toBe('');
+    }
+    // The newest is on top, where it was typed.
+    await expect
+      .poll(() => column(page, 'todo').locator('li.task-card a').first().textContent())
+      .toBe('Design the poster');
+    const inProgress = page.getByLabel('New task title for In progress');
+    await inProgress.fill('Draft the budget');
+    await inProgress.press('Enter');
+    await card(column(page, 'in_progress'), 'Draft the budget').waitFor();
+    for (const title of [XSS_SCRIPT, XSS_IMG]) {
+      await todo.fill(title);
+      await todo.press('Enter');
+      await card(column(page, 'todo'), title).waitFor();
+    }
+    await expect.poll(() => column(page, 'todo').locator('.count').textContent()).toBe('5');
+    await expect.poll(() => column(page, 'in_progress').locator('.count').textContent()).toBe('1');
+  });
+
+  it('renders user text as text: XSS payloads stay inert', async () => {
+    await expect(card(page, XSS_SCRIPT).getByRole('link').textContent()).resolves.toBe(XSS_SCRIPT);
+    await expect(card(page, XSS_IMG).getByRole('link').textContent()).resolves.toBe(XSS_IMG);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.locator('.task-card script').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('drags a card to Done with the mouse, and the move is saved', async () => {
+    const source = card(column(page, 'todo'), 'Write the launch plan');
+    const from = await source.locator('.task-card-meta').boundingBox();
+    const to = await column(page, 'done').locator('.card-list').boundingBox();
+    if (!from || !to) throw new Error('board not laid out');
+    const saved = page.waitForResponse(
+      (r) => r.url().endsWith('/move') && r.request().method() === 'POST',
+    );
+    await page.mouse.move(from.x + 40, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 60, from.y + from.height / 2 + 10, { steps: 4 });
+    await page.mouse.move(to.x + to.width / 2, to.y + 30, { steps: 25 });
+    await page.mouse.up();
+    expect((await saved).status()).toBe(200);
+    await card(column(page, 'done'), 'Write the launch plan').waitFor();
+    await page.reload();
+    await card(column(page, 'done'), 'Write the launch plan').waitFor();
+    await expect.poll(() => column(page, 'todo').locator('.count').textContent()).toBe('4');
+  });
+
+  it('drags a card with the keyboard, announced in a live region', async () => {
+    const handle = page.getByRole('button', { name: 'Move task: Book the venue' });
+    await handle.focus();
+    await page.keyboard.press('Space');
+    const liveRegion = page.locator('[id^="DndLiveRegion"]');
+    await expect
+      .poll(() => liveRegion.textContent())
+      .toMatch(/Picked up task Book the venue|Task Book the venue is over To do/);
+    for (let i = 0; i < 4; i++) {
+      const text = (await liveRegion.textContent()) ?? '';
+      if (text.includes('is over Done')) break;
+      await page.keyboard.press('ArrowRight');
+      await page.waitForTimeout(150);
+    }
+    await expect.poll(() => liveRegion.textContent()).toContain('is over Done');
+    const saved = page.waitForResponse(
+      (r) => r.url().endsWith('/move') && r.request().method() === 'POST',
+    );
+    await page.keyboard.press('Space');
+    expect((await saved).status()).toBe(200);
+    await expect.poll(() => liveRegion.textContent()).toContain('dropped in Done');
+    await card(column(page, 'done'), 'Book the venue').waitFor();
+    await page.reload();
+    await card(column(page, 'done'), 'Book the venue').waitFor();
+    await checkScreen(page, 'board');
+  });
+
+  it('filters and searches the list view, with the filters in the URL', async () => {
+    await page.getByRole('link', { name: 'List' }).click();
+    const rows = page.locator('table.table tbody tr');
+    await expect.poll(() => rows.count()).toBe(6);
+    await page.getByLabel('Status').selectOption('done');
+    await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe('done');
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.getByLabel('Status').selectOption('');
+    await page.getByRole('searchbox', { name: 'Search tasks' }).fill('poster');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('poster');
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect(rows.first().getByRole('link').textContent()).resolves.toBe('Design the poster');
+    // A shared link opens the same view.
+    const shared = page.url();
+    await page.goto(shared);
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => rows.count()).toBe(6);
+    await page.getByRole('button', { name: /^Title/ }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('title');
+    await expect
+      .poll(() => page.locator('th[aria-sort="ascending"]').textContent())
+      .toContain('Title');
+    await checkScreen(page, 'list');
+  });
+
+  it('opens a task on its own URL, edits every field and comments', async () => {
+    await page.getByRole('link', { name: 'Design the poster', exact: true }).click();
+    await page.getByRole('heading', { name: 'Design the poster', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/projects\/[^/]+\/tasks\/[^/]+$/);
+    await page.getByLabel('Description').fill('A3, two colours.\n<b>not bold</b>');
+    await page.getByLabel('Status').selectOption('in_progress');
+    await page.getByLabel('Priority').selectOption('high');
+    await page.getByLabel('Assignee').selectOption({ label: OWNER.name });
+    const yesterday = new Date(Date.now() - 86_400_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    await page
+      .getByLabel('Due date')
+      .fill(
+        `${yesterday.getFullYear()}-${pad(yesterday.getMonth() + 1)}-${pad(yesterday.getDate())}`,
+      );
+    await page.locator('.overdue-note').waitFor();
+    await page.getByLabel('New label').fill('design');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect.poll(() => page.getByRole('checkbox', { name: 'design' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('All changes saved').waitFor();
+
+    await page.getByLabel('Add a comment').fill('Looks great! <i>really</i>');
+    await page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await page.locator('.comment-body', { hasText: 'Looks great! <i>really</i>' }).waitFor();
+    await page.getByText(/changed .*priority/).waitFor();
+
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Priority').inputValue()).toBe('high');
+    await expect
+      .poll(() => page.getByLabel('Description').inputValue())
+      .toContain('<b>not bold</b>');
+    await page.locator('.overdue-note').waitFor();
+    await checkScreen(page, 'task');
+  });
+
+  it('shows a concurrent edit as a conflict and lets the user reapply theirs', async () => {
+    const taskId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    await page.getByLabel('Title').fill('Design the poster (mine)');
+    // Someone else saves first.
+    const other = new ApiSession(service.url);
+    await other.login(OWNER.email, OWNER.password);
+    const current = await other.ok<{ version: number }>('GET', `/tasks/${taskId}`);
+    await other.ok(
+      'PATCH',
+      `/tasks/${taskId}`,
+      { title: 'Design the poster (theirs)', priority: 'urgent' },
+      { 'if-match': current.headers.get('etag') ?? '' },
+    );
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const conflict = page.getByRole('alert').filter({ hasText: 'Someone else changed this task' });
+    await conflict.waitFor();
+    await expect(conflict.getByTestId('theirs-title').textContent()).resolves.toBe(
+      'Design the poster (theirs)',
+    );
+    await expect(conflict.getByTestId('yours-title').textContent()).resolves.toBe(
+      'Design the poster (mine)',
+    );
+    await checkScreen(page, 'conflict');
+    await conflict.getByRole('button', { name: 'Reapply my changes' }).click();
+    await page.getByRole('heading', { name: 'Design the poster (mine)', level: 1 }).waitFor();
+    const after = await other.ok<{ title: string; priority: string }>('GET', `/tasks/${taskId}`);
+    // Mine reapplied, theirs kept where I had not changed anything.
+    expect(after.data).toMatchObject({ title: 'Design the poster (mine)', priority: 'urgent' });
+  });
+
+  it('lets the owner add a second user as a viewer', async () => {
+    const viewer = new ApiSession(service.url);
+    await viewer.register(VIEWER.email, VIEWER.name, VIEWER.password);
+    await page.goto(`${projectUrl}/members`);
+    await page.getByRole('heading', { name: 'Add a member' }).waitFor();
+    await page.getByLabel('Email').fill(VIEWER.email);
+    await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.getByText(`${VIEWER.name} was added.`).waitFor();
+    await expect.poll(() => page.getByLabel(`Role of ${VIEWER.name}`).inputValue()).toBe('viewer');
+    await checkScreen(page, 'members');
+  });
+
+  it('shows a viewer everything read-only, with no controls that would fail', async () => {
+    const viewerContext = await newContext(browser, service.url);
+    try {
+      const viewerPage = await viewerContext.newPage();
+      const viewerProblems = watchPage(viewerPage).problems;
+      await viewerPage.goto(projectUrl);
+      await viewerPage.getByLabel('Email').fill(VIEWER.email);
+      await viewerPage.getByLabel('Password').fill(VIEWER.password);
+      await viewerPage.getByRole('button', { name: 'Sign in' }).click();
+      // Back on the page asked for, after signing in.
+      await viewerPage.getByRole('heading', { name: 'Apollo launch', level: 1 }).waitFor();
+      expect(new URL(viewerPage.url()).pathname).toBe(projectUrl);
+      await card(viewerPage, 'Book the venue').waitFor();
+      await viewerPage.getByText('You can view this project but not change it.').waitFor();
+      expect(await viewerPage.getByRole('textbox', { name: /New task title/ }).count()).toBe(0);
+      expect(await viewerPage.getByRole('button', { name: /^Move task/ }).count()).toBe(0);
+      expect(await viewerPage.getByRole('button', { name: 'New task' }).count()).toBe(0);
+      await checkScreen(viewerPage, 'board-viewer');
+
+      await viewerPage.getByRole('link', { name: 'Design the poster (mine)' }).click();
+      await viewerPage.getByText('You have view access to this project.').waitFor();
+      expect(await viewerPage.getByRole('button', { name: 'Save' }).count()).toBe(0);
+      expect(await viewerPage.getByRole('button', { name: 'Delete task' }).count()).toBe(0);
+      expect(await viewerPage.getByLabel('Add a comment').count()).toBe(0);
+      expect(await viewerPage.getByRole('textbox').count()).toBe(0);
+      await viewerPage.locator('.comment-body').first().waitFor();
+
+      await viewerPage.getByRole('link', { name: 'Projects' }).first().click();
+      await viewerPage.getByRole('link', { name: 'Apollo launch', exact: true }).waitFor();
+      expect(await viewerPage.getByRole('button', { name: /^Delete / }).count()).toBe(0);
+      expect(await viewerPage.getByRole('button', { name: /^Rename / }).count()).toBe(0);
+      expect(viewerProblems).toEqual([]);
+    } finally {
+      await viewerContext.close();
+    }
+  });
+
+  it('rolls a refused move back with a message', async () => {
+    await page.goto(projectUrl);
+    const doomed = card(column(page, 'todo'), XSS_SCRIPT);
+    await doomed.waitFor();
+    // Someone deletes the task while it is on this board: the service refuses the move.
+    const taskId = (await doomed.getAttribute('data-task-id')) ?? '';
+    const other = new ApiSession(service.url);
+    await other.login(OWNER.email, OWNER.password);
+    await other.ok('DELETE', `/tasks/${taskId}`);
+    const handle = page.getByRole('button', { name: `Move task: ${XSS_SCRIPT}` });
+    await handle.focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(150);
+    const refused = page.waitForResponse((r) => r.url().endsWith('/move'));
+    await page.keyboard.press('Space');
+    expect((await refused).status()).toBe(404);
+    await page.getByRole('alert').filter({ hasText: 'could not be moved' }).waitFor();
+    await card(column(page, 'todo'), XSS_SCRIPT).waitFor();
+    expect(await card(column(page, 'in_progress'), XSS_SCRIPT).count()).toBe(0);
+  });
+
+  it('creates an API token shown once with a copy button, and revokes it', async () => {
+    await page.getByRole('link', { name: 'Account', exact: true }).click();
+    await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
+    await page.getByLabel('Token name').fill('CI export');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const tokenField = page.getByLabel('New token');
+    await tokenField.waitFor();
+    const token = await tokenField.inputValue();
+    expect(token.length).toBeGreaterThan(20);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    // The token works for scripts.
+    const viaToken = await fetch(`${service.url}/api/v1/projects`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(viaToken.status).toBe(200);
+    await checkScreen(page, 'account');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    expect(await page.getByLabel('New token').count()).toBe(0);
+    await page.getByRole('button', { name: 'Revoke token CI export' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke this token?' })
+      .getByRole('button', { name: 'Revoke' })
+      .click();
+    await page.getByText('Token “CI export” revoked.').waitFor();
+    const revoked = await fetch(`${service.url}/api/v1/projects`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(revoked.status).toBe(401);
+  });
+
+  it('changes the password', async () => {
+    await page.getByLabel('Current password').fill(OWNER.password);
+    await page.getByLabel('New password', { exact: true }).fill('an even better passphrase 7');
+    await page.getByLabel('Repeat the new password').fill('an even better passphrase 7');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed.', { exact: false }).waitFor();
+    OWNER.password = 'an even better passphrase 7';
+  });
+
+  it('renames and deletes a project, asking first', async () => {
+    await page.getByRole('link', { name: 'Projects' }).first().click();
+    await page.getByRole('button', { name: 'New project' }).first().click();
+    let dialog = page.getByRole('dialog', { name: 'New project' });
+    await dialog.getByLabel('Name').fill('Scratch');
+    await dialog.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('heading', { name: 'Scratch', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Projects' }).first().click();
+    await page.getByRole('button', { name: 'Rename Scratch' }).click();
+    dialog = page.getByRole('dialog', { name: 'Rename project' });
+    await dialog.getByLabel('Name').fill('Scratch pad');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('link', { name: 'Scratch pad', exact: true }).waitFor();
+    await checkScreen(page, 'projects');
+    await page.getByRole('button', { name: 'Delete Scratch pad' }).click();
+    dialog = page.getByRole('dialog', { name: 'Delete this project?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('link', { name: 'Scratch pad', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Delete Scratch pad' }).click();
+    await dialog.getByRole('button', { name: 'Delete project' }).click();
+    await page.getByText('Project “Scratch pad” deleted.').waitFor();
+    expect(await page.getByRole('link', { name: 'Scratch pad', exact: true }).count()).toBe(0);
+  });
+
+  it('has keyboard shortcuts: ? for help, / to search, n for a new task', async () => {
+    await page.goto(projectUrl);
+    await card(page, 'Book the venue').waitFor();
+    await page.locator('body').press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+    await page.locator('body').press('/');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('board-filter');
+    await page.keyboard.type('venue');
+    await expect.poll(() => page.locator('li.task-card').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await page.locator('#board-filter').fill('');
+    await page.locator('#board-filter').blur();
+    await page.locator('body').press('n');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('quick-add-todo');
+  });
+
+  it('switches to Spanish and remembers it', async () => {
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByRole('heading', { name: 'Por hacer' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'En curso' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('es');
+    await page.getByRole('link', { name: 'Proyectos' }).first().click();
+    await page.getByRole('heading', { name: 'Proyectos', level: 1 }).waitFor();
+    await checkScreen(page, 'projects-es');
+    await page.getByLabel('Idioma').selectOption('en');
+    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+  });
+
+  it('follows the browser language on a first visit', async () => {
+    const spanish = await newContext(browser, service.url, { locale: 'es-ES' });
+    try {
+      const p = await spanish.newPage();
+      await p.goto('/signin');
+      await p.getByRole('heading', { name: 'Iniciar sesión' }).waitFor();
+    } finally {
+      await spanish.close();
+    }
+  });
+
+  it('shows an error state for a project that is not there', async () => {
+    await page.goto('/projects/00000000-0000-0000-0000-000000000000');
+    await page.getByRole('alert').filter({ hasText: 'It does not exist' }).waitFor();
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
+  });
+
+  it('returns an expired session to sign-in with a message, then to the wanted page', async () => {
+    await page.goto(`${projectUrl}/list?status=done`);
+    await page.locator('table.table tbody tr').first().waitFor();
+    await context.clearCookies();
+    await page.getByRole('link', { name: 'Board' }).click();
+    await page.getByText('Your session has ended.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .getByRole('heading', { name: 'Por hacer' })
+      .or(page.getByRole('heading', { name: 'To do' }))
+      .waitFor();
+    expect(new URL(page.url()).pathname).toBe(projectUrl);
+  });
+
+  it('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.goto('/');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/signin');
+    expect(problems).toEqual([]);
+  });
+});
