@@ -93,10 +93,8 @@ describe('dashboard files', () => {
     it('gives every panel a title, a description and queries with unique refIds', () => {
       for (const panel of panels.filter((p) => p.type !== 'row')) {
         expect(panel.title.length).toBeGreaterThan(2);
-        expect(
-          String(panel.description ?? '').length,
-          `${panel.title} has no description`,
-        ).toBeGreaterThan(10);
+        const description = typeof panel.description === 'string' ? panel.description : '';
+        expect(description.length, `${panel.title} has no description`).toBeGreaterThan(10);
         const refIds = (panel.targets ?? []).map((t) => t.refId);
         expect(refIds.length, `${panel.title} has no query`).toBeGreaterThan(0);
         expect(new Set(refIds).size).toBe(refIds.length);
