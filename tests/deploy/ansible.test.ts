@@ -2,7 +2,8 @@
 // the kubernetes.core collection installed), --syntax-check of every playbook against every
 // inventory, and ansible-inventory parsing each inventory. No cluster runs here, so the play
 // itself is not executed (see docs/deploy.md).
-import { readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -96,5 +97,67 @@ describe('secrets role', () => {
   it('creates the Secret only when none exists (a second run changes nothing)', () => {
     const create = tasks.find((t) => 'kubernetes.core.k8s' in t);
     expect(create?.when).toBe('secrets_db.resources | length == 0');
+  });
+});
+
+// The play run for real up to where a cluster is needed: fake kubectl and helm on PATH, no
+// cluster. It must stop at the first missing prerequisite with the message that says what to do.
+const python = requireTool('python3', hint);
+const CLUSTER_TOOLS = new Set(['kubectl', 'helm', 'kind', 'minikube', 'docker', 'podman', 'nerdctl']);
+describe.skipIf(playbook.skipReason ?? python.skipReason)('the prerequisites role, run', () => {
+  const interpreter = run(python.path ?? '', ['-c', 'import sys; print(sys.executable)']).stdout.trim();
+  const hasClient = run(interpreter, ['-c', 'import kubernetes']).status === 0;
+
+  function play(inventoryName: string, tools: string[]): { status: number; output: string } {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ansible-prereq-'));
+    try {
+      for (const tool of tools) {
+        copyFileSync(path.join(ROOT, 'tests', 'fixtures', 'fake-tools', 'fake-tool.mjs'), path.join(dir, tool));
+        chmodSync(path.join(dir, tool), 0o755);
+      }
+      symlinkSync(process.execPath, path.join(dir, 'node'));
+      // The system's commands (ansible's local connection needs sh, mkdir, rm …) without any real
+      // kubectl, helm or engine that may live there: each is linked in one by one.
+      const system = path.join(dir, 'system');
+      mkdirSync(system);
+      for (const name of readdirSync('/usr/bin')) {
+        if (!CLUSTER_TOOLS.has(name)) symlinkSync(path.join('/usr/bin', name), path.join(system, name));
+      }
+      const result = run(interpreter, ['-m', 'ansible', 'playbook', '-i', path.join('inventories', inventoryName), 'site.yml'], {
+        cwd: ANSIBLE,
+        timeoutMs: 110_000,
+        env: {
+          PATH: [dir, system].join(path.delimiter),
+          HOME: dir,
+          ANSIBLE_NOCOLOR: '1',
+          ANSIBLE_LOCAL_TEMP: path.join(dir, 'tmp'),
+          FAKE_KUBECTL_FIXTURES: path.join(ROOT, 'tests', 'fixtures', 'doctor', 'healthy'),
+        },
+      });
+      return { status: result.status, output: `${result.stdout}${result.stderr}` };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('stops at once when kubectl is missing', { timeout: 120_000 }, () => {
+    const { status, output } = play('dev', ['helm']);
+    expect(status).not.toBe(0);
+    expect(output).toContain('kubectl not found: install it');
+    expect(output).toMatch(/ok=1 +changed=0 +unreachable=0 +failed=1/);
+  });
+
+  it('gets past kubectl and helm, then names the next missing piece', { timeout: 120_000 }, () => {
+    // The fake kubeconfig has only kind-cloudedu; staging expects cloudedu-staging.
+    const { status, output } = play('staging', ['kubectl', 'helm']);
+    expect(status).not.toBe(0);
+    expect(output).not.toContain('kubectl not found');
+    expect(output).not.toContain('Helm 3 not found');
+    if (hasClient) {
+      expect(output).toContain("Context 'cloudedu-staging' (environment staging) is not in your kubeconfig (found: kind-cloudedu)");
+    } else {
+      expect(output).toContain("Python package 'kubernetes' missing");
+    }
+    expect(output).toMatch(/changed=0/);
   });
 });

@@ -40,7 +40,7 @@ const shellcheck = requireTool('shellcheck', 'apt-get install shellcheck');
 
 describe.skipIf(actionlint.skipReason ?? shellcheck.skipReason)('actionlint', () => {
   it('finds the workflows', () => {
-    expect(files.sort()).toEqual(['ci.yml', 'deploy.yml', 'release.yml']);
+    expect(files).toEqual(expect.arrayContaining(['ci.yml', 'deploy.yml', 'release.yml']));
   });
 
   it.each(files)('%s passes, shellcheck included', { timeout: 60_000 }, (file) => {
