@@ -62,6 +62,18 @@ export const updateProject = (
 export const deleteProject = (db: Db, projectId: string) =>
   db.deleteFrom('projects').where('id', '=', projectId).execute();
 
+/**
+ * Takes the project's row lock for the rest of the transaction (a write that changes nothing):
+ * membership changes of one project then run one after another, and each reads the owners as
+ * the previous one left them. Portable where `select … for update` is not (SQLite).
+ */
+export const lockProject = (db: Db, projectId: string) =>
+  db
+    .updateTable('projects')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('id', '=', projectId)
+    .execute();
+
 export const insertMember = (db: Db, member: MemberRow) =>
   db.insertInto('project_members').values(member).execute();
 

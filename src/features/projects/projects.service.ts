@@ -8,6 +8,7 @@ import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { toIso } from '../../platform/schemas.js';
 import { recordActivity } from '../activity/activity.repository.js';
 import { findUserByEmail } from '../auth/auth.repository.js';
+import { isUniqueViolation } from '../auth/auth.service.js';
 import type { AuthContext } from '../auth/auth.service.js';
 import { requireRole } from './project-access.js';
 import * as repo from './projects.repository.js';
@@ -149,17 +150,22 @@ export class ProjectsService {
         { in: 'body', field: 'email', message: 'has no account' },
       ]);
     }
-    if (await repo.findRole(this.db, projectId, user.id)) {
-      throw Conflict('This person is already a member of the project');
-    }
+    const alreadyMember = () => Conflict('This person is already a member of the project');
+    if (await repo.findRole(this.db, projectId, user.id)) throw alreadyMember();
     const now = this.now();
     await this.db.transaction().execute(async (trx) => {
-      await repo.insertMember(trx, {
-        project_id: projectId,
-        user_id: user.id,
-        role: input.role,
-        created_at: now,
-      });
+      try {
+        await repo.insertMember(trx, {
+          project_id: projectId,
+          user_id: user.id,
+          role: input.role,
+          created_at: now,
+        });
+      } catch (error) {
+        // Added by a simultaneous request since the check above.
+        if (isUniqueViolation(error)) throw alreadyMember();
+        throw error;
+      }
       await recordActivity(trx, {
         projectId,
         actorId: auth.user.id,
@@ -175,6 +181,7 @@ export class ProjectsService {
     await requireRole(this.db, auth.user.id, projectId, 'owner');
     const now = this.now();
     await this.db.transaction().execute(async (trx) => {
+      await repo.lockProject(trx, projectId);
       const member = await repo.findMember(trx, projectId, userId);
       if (!member) throw NotFound('Member');
       if (
@@ -208,6 +215,7 @@ export class ProjectsService {
     );
     const now = this.now();
     await this.db.transaction().execute(async (trx) => {
+      await repo.lockProject(trx, projectId);
       const member = await repo.findMember(trx, projectId, userId);
       if (!member) throw NotFound('Member');
       if (member.role === 'owner' && (await repo.countOwners(trx, projectId)) <= 1) {

@@ -314,5 +314,52 @@ describe.each(testDatabases)('projects and members on $name', (target) => {
       const owners = (await members(editor, projectId)).filter((m) => m.role === 'owner');
       expect(owners.map((m) => m.userId)).toEqual([editor.user!.id]);
     });
+
+    it_.each([
+      ['both step down', 'PATCH', { role: 'editor' }, 200],
+      ['both leave', 'DELETE', undefined, 204],
+    ] as const)(
+      'keeps an owner when two owners %s at the same moment (one 409)',
+      async (_label, method, body, ok) => {
+        const t = app();
+        for (let round = 0; round < 3; round++) {
+          const { owner, editor, projectId } = await team(t);
+          const url = (who: Client) => `${API}/projects/${projectId}/members/${who.user!.id}`;
+          expect((await owner.request('PATCH', url(editor), { role: 'owner' })).status).toBe(200);
+          const replies = await Promise.all(
+            [owner, editor].map((who) => who.request(method, url(who), body)),
+          );
+          expect(replies.map((r) => r.status).sort()).toEqual([ok, 409]);
+          const owners = await t.database.db
+            .selectFrom('project_members')
+            .select('user_id')
+            .where('project_id', '=', projectId)
+            .where('role', '=', 'owner')
+            .execute();
+          expect(owners).toHaveLength(1);
+        }
+      },
+    );
+
+    it_('adding the same person twice at the same moment: one 201, one 409', async () => {
+      const t = app();
+      const owner = await signUp(t, 'Owner');
+      const bob = await signUp(t, 'Bob');
+      const { body: project } = await owner.request('POST', `${API}/projects`, { name: 'Race' });
+      const replies = await Promise.all(
+        ['viewer', 'editor'].map((role) =>
+          owner.request('POST', `${API}/projects/${project.id}/members`, {
+            email: bob.user!.email,
+            role,
+          }),
+        ),
+      );
+      expect(replies.map((r) => r.status).sort()).toEqual([201, 409]);
+      expectError(
+        replies.find((r) => r.status !== 201)!,
+        'CONFLICT',
+      );
+      expect(await members(owner, project.id)).toHaveLength(2);
+    });
   });
 });
