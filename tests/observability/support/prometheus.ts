@@ -22,6 +22,8 @@ export interface PromSample {
 
 export interface Prometheus {
   url: string;
+  /** The directory of its configuration (for file_sd files). */
+  dir: string;
   child: ChildProcess;
   query(expr: string): Promise<PromSample[]>;
   /** Raw API answer of an instant query (to see parse errors). */
@@ -35,17 +37,28 @@ export interface Prometheus {
 
 export async function startPrometheus(
   binary: string,
-  options: { targets: ScrapeTarget[]; ruleFiles?: string[]; intervalSeconds?: number },
+  options: {
+    targets: ScrapeTarget[];
+    ruleFiles?: string[];
+    intervalSeconds?: number;
+    /** Configuration directory to use (file_sd files can be put there first). */
+    dir?: string;
+    /** Raw scrape_configs used as they are, after the `targets` ones. */
+    scrapeConfigs?: object[];
+  },
 ): Promise<Prometheus> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'prometheus-test-'));
+  const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'prometheus-test-'));
   const interval = `${options.intervalSeconds ?? 1}s`;
   const config = {
     global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },
     rule_files: options.ruleFiles ?? [],
-    scrape_configs: options.targets.map((t) => ({
-      job_name: t.job,
-      static_configs: [{ targets: [t.target], labels: t.labels ?? {} }],
-    })),
+    scrape_configs: [
+      ...options.targets.map((t) => ({
+        job_name: t.job,
+        static_configs: [{ targets: [t.target], labels: t.labels ?? {} }],
+      })),
+      ...(options.scrapeConfigs ?? []),
+    ],
   };
   const configFile = path.join(dir, 'prometheus.yml');
   writeFileSync(configFile, stringify(config));
@@ -79,6 +92,7 @@ export async function startPrometheus(
   };
   const prometheus: Prometheus = {
     url,
+    dir,
     child,
     logs: () => logs,
     async queryRaw(expr) {
