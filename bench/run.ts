@@ -22,7 +22,7 @@ import { paced, saturate } from './lib/load.js';
 import type { LoadResult } from './lib/load.js';
 import { parseOptions } from './lib/options.js';
 import type { DbKind, Options } from './lib/options.js';
-import { freePort, startServer } from './lib/processes.js';
+import { cpuSeconds, databaseServerPid, freePort, startServer } from './lib/processes.js';
 import type { Server } from './lib/processes.js';
 import { environment, evaluateTargets, formatTable, formatTargets } from './lib/report.js';
 import type { DataSetResult, FloorComparison, ScenarioResult } from './lib/report.js';
@@ -74,6 +74,16 @@ async function checkFloorSql(db: DbKind): Promise<string[]> {
     );
 }
 
+/** Median, rounded to 3 decimals; NaN for no values. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const middle = sorted.length / 2;
+  const value =
+    sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return Math.round(value * 1000) / 1000;
+}
+
 async function getJson(url: string, token: string): Promise<unknown> {
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}`);
@@ -84,6 +94,8 @@ interface RunContext {
   options: Options;
   dist: string;
   failures: string[];
+  /** Where CPU profiles of the current data set go (--cpu-prof). */
+  profileDir?: string;
 }
 
 async function startService(set: DataSet, context: RunContext, profileDir?: string) {
@@ -109,12 +121,15 @@ async function startService(set: DataSet, context: RunContext, profileDir?: stri
   });
 }
 
-async function startFloor(set: DataSet) {
+async function startFloor(set: DataSet, profileDir?: string) {
   const port = await freePort();
+  const nodeArgs = profileDir
+    ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, 'floor')]
+    : [];
   return startServer({
     name: 'floor',
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(root, 'bench/floor/server.ts')],
+    args: [...nodeArgs, '--import', 'tsx', path.join(root, 'bench/floor/server.ts')],
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
@@ -127,6 +142,24 @@ async function startFloor(set: DataSet) {
   });
 }
 
+/** Runs `load`, adding the CPU time per successful request of the server (and of MySQL). */
+async function measured(
+  pid: number,
+  db: DbKind,
+  load: () => Promise<LoadResult>,
+): Promise<LoadResult> {
+  const databasePid = db === 'mysql' ? databaseServerPid() : undefined;
+  const before = [cpuSeconds(pid), databasePid && cpuSeconds(databasePid)];
+  const result = await load();
+  const after = [cpuSeconds(pid), databasePid && cpuSeconds(databasePid)];
+  const ok = Math.max(1, Math.round(result.reqPerSec * result.seconds));
+  const perRequest = (i: number) => {
+    const [a, b] = [before[i], after[i]];
+    return a && b ? Math.round(((b - a) * 1000 * 1000) / ok) / 1000 : undefined;
+  };
+  return { ...result, cpuMsPerRequest: { server: perRequest(0), database: perRequest(1) } };
+}
+
 async function runScenario(
   server: Server,
   scenario: Scenario,
@@ -135,7 +168,9 @@ async function runScenario(
 ): Promise<ScenarioResult> {
   const load1 = Math.round(os.loadavg()[0]! * 100) / 100;
   server.startRssWindow();
-  const sat = await saturate(server.baseUrl, scenario, options.connections, options.duration);
+  const sat = await measured(server.pid, set.db, () =>
+    saturate(server.baseUrl, scenario, options.connections, options.duration),
+  );
   let rate: LoadResult | undefined;
   if (options.rateDuration > 0 && sat.reqPerSec > 0) {
     rate = await paced(
@@ -176,7 +211,7 @@ async function compareWithFloor(
 ): Promise<FloorComparison> {
   const differences = await checkFloorSql(set.db);
   const sameSql = differences.length === 0;
-  const floor = await startFloor(set);
+  const floor = await startFloor(set, context.profileDir);
   try {
     let sameJson = true;
     for (const query of ['limit=50', `limit=50&cursor=${fixtures.deepCursors[0]}`]) {
@@ -191,43 +226,51 @@ async function compareWithFloor(
       }
     }
     const { options } = context;
-    const serviceRuns = [first.saturate.reqPerSec];
-    const floorRuns: number[] = [];
+    const serviceRuns = [first.saturate];
+    const floorRuns: LoadResult[] = [];
     floor.startRssWindow();
     const floorScenario: Scenario = { ...listScenario, name: 'floor list' };
-    // Alternate the two so that a change in the machine's load hits both alike.
-    const rounds = options.quick ? 1 : 2;
-    for (let round = 0; round < rounds; round++) {
-      const result = await saturate(
-        floor.baseUrl,
-        floorScenario,
-        options.connections,
-        options.duration,
+    const run = (server: Server, scenario: Scenario) =>
+      measured(server.pid, set.db, () =>
+        saturate(server.baseUrl, scenario, options.connections, options.duration),
       );
+    // Alternate the two so that a change in the machine's load hits both alike; each figure is
+    // the median over the pairs.
+    const rounds = options.quick ? 1 : 4;
+    for (let round = 0; round < rounds; round++) {
+      if (round > 0) serviceRuns.push(await run(service, listScenario));
+      const result = await run(floor, floorScenario);
       if (result.errors > 0)
         context.failures.push(`floor list on ${set.db}: ${result.errors} errors`);
-      floorRuns.push(result.reqPerSec);
-      if (round + 1 < rounds) {
-        const again = await saturate(
-          service.baseUrl,
-          listScenario,
-          options.connections,
-          options.duration,
-        );
-        serviceRuns.push(again.reqPerSec);
-      }
+      floorRuns.push(result);
     }
-    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-    const ratio = Math.round((mean(serviceRuns) / mean(floorRuns)) * 1000) / 1000;
+    const pairs = (pick: (service: LoadResult, floor: LoadResult) => number | undefined) =>
+      median(
+        serviceRuns
+          .map((s, i) => pick(s, floorRuns[i]!))
+          .filter((v): v is number => v !== undefined && Number.isFinite(v)),
+      );
+    const ratio = pairs((s, f) => s.reqPerSec / Math.max(1, f.reqPerSec));
+    // CPU per request of the floor over the service's: the throughput ratio that a CPU-bound
+    // process would reach on an otherwise idle machine.
+    const cpuRatio = pairs((s, f) => {
+      const ours = s.cpuMsPerRequest?.server;
+      const theirs = f.cpuMsPerRequest?.server;
+      return ours && theirs ? theirs / ours : undefined;
+    });
     log(
-      `${set.db} ${set.size} floor: ${floorRuns.join(', ')} req/s; service ${serviceRuns.join(', ')}; ratio ${ratio}`,
+      `${set.db} ${set.size} floor: ${floorRuns.map((r) => r.reqPerSec).join(', ')} req/s; ` +
+        `service ${serviceRuns.map((r) => r.reqPerSec).join(', ')}; ratio ${ratio}, by CPU ${cpuRatio}`,
     );
     for (const difference of differences) log(`WARNING ${difference}`);
     return {
-      serviceReqPerSec: serviceRuns,
-      floorReqPerSec: floorRuns,
+      serviceReqPerSec: serviceRuns.map((r) => r.reqPerSec),
+      floorReqPerSec: floorRuns.map((r) => r.reqPerSec),
+      serviceCpuMsPerRequest: serviceRuns.map((r) => r.cpuMsPerRequest?.server ?? null),
+      floorCpuMsPerRequest: floorRuns.map((r) => r.cpuMsPerRequest?.server ?? null),
       floorRssPeakMb: floor.endRssWindow(),
       ratio,
+      cpuRatio,
       sameSql,
       sameJson,
       differences,
@@ -262,6 +305,7 @@ async function runDataSet(db: DbKind, size: number, context: RunContext): Promis
   const profileDir = options.cpuProf
     ? path.join(root, 'bench/results/tmp', `prof-${db}-${size}`)
     : undefined;
+  context.profileDir = profileDir;
   const service = await startService(set, context, profileDir);
   startToReadyMs.push(Math.round(service.startToReadyMs));
   const scenarios: ScenarioResult[] = [];
@@ -389,7 +433,7 @@ async function main(): Promise<number> {
   for (const set of results.dataSets) {
     if (set.floor)
       console.log(
-        `floor ${set.db} ${set.size}: service ${set.floor.serviceReqPerSec.join('/')} req/s, floor ${set.floor.floorReqPerSec.join('/')} req/s, ratio ${set.floor.ratio}` +
+        `floor ${set.db} ${set.size}: service ${set.floor.serviceReqPerSec.join('/')} req/s, floor ${set.floor.floorReqPerSec.join('/')} req/s, ratio ${set.floor.ratio}; CPU ms/request service ${set.floor.serviceCpuMsPerRequest.join('/')}, floor ${set.floor.floorCpuMsPerRequest.join('/')}, ratio ${set.floor.cpuRatio}` +
           (set.floor.differences.length ? ` (WARNING: ${set.floor.differences.join('; ')})` : ''),
       );
     console.log(`start-to-ready ${set.db} ${set.size}: ${set.startToReadyMs.join(', ')} ms`);

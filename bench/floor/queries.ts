@@ -21,7 +21,7 @@ export function floorSql(dialect: FloorDialect): FloorSql {
   return {
     firstPage: select + order,
     pageAfter:
-      select + ` and (${position} > ? or (${position} = ? and ${col('t', 'id')} > ?))` + order,
+      select + ` and (${position} >= ? and (${position} > ? or ${col('t', 'id')} > ?))` + order,
     labels: (count) =>
       `select ${col('tl', 'task_id')}, ${col('l', 'id')}, ${col('l', 'project_id')}, ` +
       `${col('l', 'name')}, ${col('l', 'color')}, ${col('l', 'created_at')} ` +

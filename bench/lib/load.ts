@@ -24,6 +24,8 @@ export interface LoadResult {
   /** Non-2xx responses, connection errors and timeouts. */
   errors: number;
   statusCodes: Record<string, number>;
+  /** CPU milliseconds per successful request: the server process, and the MySQL server. */
+  cpuMsPerRequest?: { server?: number; database?: number };
 }
 
 function percentile(sorted: Float64Array, p: number): number {

@@ -1,6 +1,6 @@
 // Child processes of a run (the service, the floor, the seeding CLI): free ports, readiness with
 // the start-to-ready time, peak RSS from /proc, and a stop that waits for the exit.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -28,6 +28,35 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc/<pid>/stat; undefined when the
+ * process is gone or not visible. Less disturbed than wall-clock figures by other load on the
+ * machine, so each run records it too.
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pid of the local MariaDB/MySQL server, if one runs here. */
+export function databaseServerPid(): number | undefined {
+  for (const name of ['mariadbd', 'mysqld']) {
+    try {
+      const out = execFileSync('pidof', ['-s', name], { encoding: 'utf8' }).trim();
+      if (out) return Number(out);
+    } catch {
+      // pidof exits 1 when nothing matches
+    }
+  }
+  return undefined;
 }
 
 export interface Server {

@@ -24,8 +24,13 @@ export interface FloorComparison {
   /** Throughput of the list scenario, alternating service and floor runs. */
   serviceReqPerSec: number[];
   floorReqPerSec: number[];
+  serviceCpuMsPerRequest: (number | null)[];
+  floorCpuMsPerRequest: (number | null)[];
   floorRssPeakMb: number | undefined;
+  /** Median over the pairs of service req/s / floor req/s. */
   ratio: number;
+  /** Median over the pairs of floor CPU ms per request / service CPU ms per request. */
+  cpuRatio: number;
   sameSql: boolean;
   sameJson: boolean;
   differences: string[];
@@ -101,6 +106,15 @@ export function evaluateTargets(sets: DataSetResult[]): Target[] {
         unit: '×',
         met: set.floor.ratio >= 0.8,
       });
+      if (Number.isFinite(set.floor.cpuRatio))
+        targets.push({
+          target: 'list CPU per request, floor / service',
+          scope,
+          value: round(set.floor.cpuRatio),
+          limit: 0.8,
+          unit: '×',
+          met: set.floor.cpuRatio >= 0.8,
+        });
     }
     if (set.db === 'mysql') {
       for (const result of set.scenarios) {
@@ -195,6 +209,7 @@ export function formatTable(results: ScenarioResult[]): string {
     ['p95', 7],
     ['p99', 7],
     ['errors', 6],
+    ['cpu/req', 7],
     ['RSS MB', 7],
     ['load', 5],
   ] as const;
@@ -216,6 +231,7 @@ export function formatTable(results: ScenarioResult[]): string {
       r.rate ? r.rate.p95.toFixed(1) : '-',
       r.rate ? r.rate.p99.toFixed(1) : '-',
       String(r.saturate.errors + (r.rate?.errors ?? 0)),
+      r.saturate.cpuMsPerRequest?.server?.toFixed(2) ?? '-',
       r.rssPeakMb === undefined ? '-' : r.rssPeakMb.toFixed(0),
       r.load1.toFixed(1),
     ];
@@ -232,7 +248,7 @@ export function formatTargets(targets: Target[]): string {
           `${t.value ?? '-'}${t.unit === '×' ? '×' : ` ${t.unit}`}`.trim(),
           10,
           true,
-        )}  (target ${t.unit === '' ? '=' : t.target.includes('/ floor') ? '≥' : '≤'} ${t.limit}${t.unit === '×' ? '×' : ` ${t.unit}`})`,
+        )}  (target ${t.unit === '' ? '=' : /floor/.test(t.target) ? '≥' : '≤'} ${t.limit}${t.unit === '×' ? '×' : ` ${t.unit}`})`,
     )
     .join('\n');
 }

@@ -4,7 +4,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, MysqlDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
-import type { DialectAdapter, LogEvent, MigrationLockOptions } from 'kysely';
+import type {
+  DialectAdapter,
+  LogEvent,
+  MigrationLockOptions,
+  SqliteDatabase as SqliteDatabaseLike,
+} from 'kysely';
 import { createPool } from 'mysql2';
 import type { Pool } from 'mysql2';
 import type { DatabaseConfig, DatabaseDialect } from '../config.js';
@@ -60,6 +65,30 @@ class LockingSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/**
+ * better-sqlite3 with its prepared statements kept. Kysely prepares every query anew, which on
+ * the task list cost as much CPU as running the queries (bench/README.md). Least recently used
+ * statements are dropped past `max`: `in (...)` lists of every length each make their own SQL.
+ * Reusing a statement is safe because Kysely runs one query at a time on the connection.
+ */
+export function withStatementCache(sqlite: SqliteDatabase.Database, max = 256): SqliteDatabaseLike {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= max) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
 class LockingSqliteDialect extends SqliteDialect {
   override createAdapter(): DialectAdapter {
     return new LockingSqliteAdapter();
@@ -80,7 +109,7 @@ export function openDatabase(
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({
-      dialect: new LockingSqliteDialect({ database: sqlite }),
+      dialect: new LockingSqliteDialect({ database: withStatementCache(sqlite) }),
       log: options.log,
     });
     return { db, dialect: 'sqlite', pool: undefined, close: () => db.destroy() };
