@@ -1,5 +1,6 @@
 // How tools are found and shown on each OS. Windows resolution is checked with an injected file
 // test, since this suite runs on Linux; spawning itself is covered by the deploy tests.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -79,9 +80,9 @@ describe('formatCommand', () => {
     expect(
       formatCommand({ tool: 'helm', args: ['upgrade', '--set-string', 'image.tag=1.0'] }),
     ).toBe('helm upgrade --set-string image.tag=1.0');
-    expect(formatCommand({ tool: 'kubectl', args: ['patch', '-p', `{"a":"b"}`, "it's", ''] })).toBe(
-      `kubectl patch -p '{"a":"b"}' 'it''s' ''`,
-    );
+    const patch = { tool: 'kubectl', args: ['patch', '-p', `{"a":"b"}`, "it's", ''] };
+    expect(formatCommand(patch, 'linux')).toBe(`kubectl patch -p '{"a":"b"}' 'it'\\''s' ''`);
+    expect(formatCommand(patch, 'win32')).toBe(`kubectl patch -p '{"a":"b"}' 'it''s' ''`);
   });
 });
 
@@ -108,9 +109,14 @@ describe('cluster kind from the context name', () => {
   it('reads current-context from the first kubeconfig file that sets it', () => {
     const fakes = fakeTools([]);
     try {
-      expect(
-        currentContextFromKubeconfig({ KUBECONFIG: path.join(fakes.dir, 'none') }),
-      ).toBeUndefined();
+      const first = path.join(fakes.dir, 'a.yaml');
+      const second = path.join(fakes.dir, 'b.yaml');
+      writeFileSync(first, 'apiVersion: v1\nkind: Config\ncontexts: []\n');
+      writeFileSync(second, "apiVersion: v1\ncurrent-context: 'kind-cloudedu'  # set by kind\n");
+      const KUBECONFIG = [path.join(fakes.dir, 'missing'), first, second].join(path.delimiter);
+      expect(currentContextFromKubeconfig({ KUBECONFIG })).toBe('kind-cloudedu');
+      expect(currentContextFromKubeconfig({ KUBECONFIG: first })).toBeUndefined();
+      expect(currentContextFromKubeconfig({ HOME: fakes.dir })).toBeUndefined();
     } finally {
       fakes.cleanup();
     }

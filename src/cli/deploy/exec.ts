@@ -87,10 +87,17 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Shows a command the way a user could paste it into bash, zsh or PowerShell. */
-export function formatCommand(spec: CommandSpec): string {
-  const quote = (arg: string): string =>
-    arg === '' ? "''" : /^[\w@%+=:,./\\-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "''")}'`;
+/**
+ * Shows a command the way a user could paste it into their shell: arguments with spaces or
+ * shell characters in single quotes, an embedded quote escaped the POSIX way ('\'') or, on
+ * Windows, the PowerShell way ('').
+ */
+export function formatCommand(spec: CommandSpec, platform: NodeJS.Platform = process.platform): string {
+  const quote = (arg: string): string => {
+    if (arg === '') return "''";
+    if (/^[\w@%+=:,./\\-]+$/.test(arg)) return arg;
+    return `'${arg.replace(/'/g, platform === 'win32' ? "''" : "'\\''")}'`;
+  };
   const envPart = Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${quote(v)} `);
   return envPart.join('') + [spec.tool, ...spec.args].map(quote).join(' ');
 }
