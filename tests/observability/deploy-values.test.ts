@@ -19,7 +19,7 @@ const valuesDir = path.join(observability, 'values');
 const helm = requireTool('helm', 'go install helm.sh/helm/v3/cmd/helm');
 const prometheusTool = requireTool('prometheus', 'apt-get install prometheus');
 
-type Tree = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed YAML
+type Tree = Record<string, any>;
 const load = (file: string): Tree => parse(readFileSync(file, 'utf8')) as Tree;
 const values = (release: string) => load(path.join(valuesDir, `${release}.yaml`));
 
