@@ -161,3 +161,18 @@ describe.skipIf(playbook.skipReason ?? python.skipReason)('the prerequisites rol
     expect(output).toMatch(/changed=0/);
   });
 });
+
+describe('observability role', () => {
+  const defaults = parse(readFileSync(path.join(ANSIBLE, 'roles', 'observability', 'defaults', 'main.yml'), 'utf8')) as {
+    observability_charts: { name: string; chart: string; version: string }[];
+  };
+  const readme = readFileSync(path.join(ROOT, 'deploy', 'observability', 'README.md'), 'utf8');
+
+  it.each(defaults.observability_charts.map((c) => [c.name, c]))('installs %s at the documented version with its values file', (_name, chart) => {
+    expect(() => readFileSync(path.join(ROOT, 'deploy', 'observability', 'values', `${chart.name}.yaml`))).not.toThrow();
+    const line = readme.split('\n').findIndex((l) => l.includes(`helm upgrade --install ${chart.name} `));
+    expect(line, `${chart.name} in deploy/observability/README.md`).toBeGreaterThanOrEqual(0);
+    const command = readme.split('\n').slice(line, line + 2).join(' ');
+    expect(command).toContain(`--version ${chart.version}`);
+  });
+});
