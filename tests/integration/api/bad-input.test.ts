@@ -197,6 +197,8 @@ describe.each(testDatabases)('bad input on $name', (target) => {
     expectError(reply, 'VALIDATION_FAILED');
   });
 
+  // Limits count characters, not bytes: 20,000 emoji are 80,000 bytes of UTF-8, more than a
+  // MySQL TEXT column holds (65,535 bytes), so descriptions need MEDIUMTEXT there.
   describe('the limits themselves are accepted and stored intact', () => {
     it_.each([
       ['ASCII', 'x'],
