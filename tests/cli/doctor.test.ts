@@ -233,6 +233,28 @@ describe('diagnosis rules', () => {
     expect(findings[0]?.fix.join('\n')).toContain('imagePullSecrets');
   });
 
+  it('ignores events about failures that are over (events outlive a fix by an hour)', () => {
+    const s = snapshotOf('healthy');
+    const stale = snapshotOf('pod-security-refused').events.filter(
+      (e) => e.reason === 'FailedCreate',
+    );
+    const mount = snapshotOf('secret-missing').events.filter(
+      (e) => e.reason === 'FailedMount' && e.involvedObject.name === s.pods[0]?.metadata.name,
+    );
+    const hpa = snapshotOf('hpa-no-metrics-server');
+    const metrics = hpa.events.filter((e) => e.involvedObject.kind === 'HorizontalPodAutoscaler');
+    for (const h of hpa.hpas) {
+      for (const c of h.status.conditions ?? []) {
+        if (c.type === 'ScalingActive')
+          Object.assign(c, { status: 'True', reason: 'ValidMetricFound' });
+      }
+    }
+    s.hpas = hpa.hpas;
+    s.events.push(...stale, ...mount, ...metrics);
+    expect(stale.length * mount.length * metrics.length).toBeGreaterThan(0);
+    expect(diagnose(s, kind)).toEqual([]);
+  });
+
   it('reports a pod it cannot explain rather than staying silent', () => {
     const s = snapshotOf('healthy');
     const pod = s.pods[0] as Pod;

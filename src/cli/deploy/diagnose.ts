@@ -496,9 +496,13 @@ function rulePodSecurity(s: Snapshot, o: DiagnoseOptions, out: Finding[]): void 
     }
   }
   for (const e of s.events) {
-    if (e.reason === 'FailedCreate' && e.involvedObject.kind && e.involvedObject.name) {
-      note(`${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`, e.message);
-    }
+    if (e.reason !== 'FailedCreate' || !e.involvedObject.kind || !e.involvedObject.name) continue;
+    const kind = e.involvedObject.kind.toLowerCase();
+    const list = workloads.find(([k]) => k === kind)?.[1] ?? [];
+    const workload = list.find((w) => w.metadata.name === e.involvedObject.name);
+    // Events live for an hour: one about a workload that has all its pods since is history.
+    if (workload && (workload.status?.readyReplicas ?? 0) >= (workload.spec?.replicas ?? 1)) continue;
+    note(`${kind}/${e.involvedObject.name}`, e.message);
   }
   for (const [subject, message] of refused) {
     const level = /violates PodSecurity "([^"]+)"/.exec(message)?.[1] ?? 'restricted';
@@ -520,13 +524,14 @@ function rulePodSecurity(s: Snapshot, o: DiagnoseOptions, out: Finding[]): void 
 
 function ruleHpa(s: Snapshot, o: DiagnoseOptions, out: Finding[]): void {
   for (const hpa of s.hpas) {
-    const condition = hpa.status.conditions?.find(
-      (c) => c.type === 'ScalingActive' && c.status === 'False',
-    );
-    const event = eventsFor(s, 'HorizontalPodAutoscaler', hpa.metadata.name).find((e) =>
-      /FailedGetResourceMetric|FailedComputeMetricsReplicas/.test(e.reason ?? ''),
-    );
-    const message = condition?.message ?? event?.message;
+    const scalingActive = hpa.status.conditions?.find((c) => c.type === 'ScalingActive');
+    // The condition is the current state; events (which outlive a fix) only when it is absent.
+    const event = scalingActive
+      ? undefined
+      : eventsFor(s, 'HorizontalPodAutoscaler', hpa.metadata.name).find((e) =>
+          /FailedGetResourceMetric|FailedComputeMetricsReplicas/.test(e.reason ?? ''),
+        );
+    const message = scalingActive?.status === 'False' ? scalingActive.message : event?.message;
     if (!message) continue;
     if (/missing request for/.test(message)) {
       out.push({
@@ -603,7 +608,7 @@ function ruleMissingSecret(
       const match = w && /secret "([^"]+)" not found/.exec(w.message);
       if (match?.[1]) need(match[1], name, `${w?.reason ?? ''}: ${w?.message ?? ''}`);
     }
-    for (const e of eventsFor(s, 'Pod', name)) {
+    for (const e of isReady(pod) ? [] : eventsFor(s, 'Pod', name)) {
       const match = /secret "([^"]+)" not found/.exec(e.message ?? '');
       if (match?.[1]) need(match[1], name, `${e.reason ?? ''}: ${e.message ?? ''}`);
     }
