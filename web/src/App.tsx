@@ -1,6 +1,6 @@
 // The shell: providers, the header, the routes. Screens other than sign-in and the project list
 // are loaded on demand so that the first page stays small.
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Header } from './components/Header';
@@ -9,17 +9,17 @@ import { Loading } from './components/States';
 import { AuthProvider, useAuth } from './lib/auth';
 import { matchPath, navigate, usePathname } from './lib/router';
 import { useShortcut } from './lib/shortcuts';
+import { lazyWithPreload } from './lib/lazy';
 import { ToastProvider } from './lib/toast';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { ProjectShell } from './pages/ProjectShell';
+import { BoardPage, ProjectShell } from './pages/ProjectShell';
 import { ProjectsPage } from './pages/ProjectsPage';
 import { SignInPage, SignUpPage } from './pages/AuthPages';
 
-const BoardPage = lazy(() => import('./pages/BoardPage'));
-const ListPage = lazy(() => import('./pages/ListPage'));
-const TaskPage = lazy(() => import('./pages/TaskPage'));
-const MembersPage = lazy(() => import('./pages/MembersPage'));
-const AccountPage = lazy(() => import('./pages/AccountPage'));
+const ListPage = lazyWithPreload(() => import('./pages/ListPage'));
+const TaskPage = lazyWithPreload(() => import('./pages/TaskPage'));
+const MembersPage = lazyWithPreload(() => import('./pages/MembersPage'));
+const AccountPage = lazyWithPreload(() => import('./pages/AccountPage'));
 
 export function App() {
   return (

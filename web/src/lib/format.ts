@@ -16,25 +16,51 @@ export function avatarTone(id: string): number {
   return hash % 8;
 }
 
+// Building an Intl formatter costs far more than using one: a board formats hundreds of dates.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+
+function dateFormat(lang: string, kind: 'date' | 'dateTime'): Intl.DateTimeFormat {
+  const key = `${kind}:${lang}`;
+  let format = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!format) {
+    format = new Intl.DateTimeFormat(
+      lang,
+      kind === 'date'
+        ? { day: 'numeric', month: 'short', year: 'numeric' }
+        : { dateStyle: 'medium', timeStyle: 'short' },
+    );
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+function relativeFormat(lang: string): Intl.RelativeTimeFormat {
+  const key = `relative:${lang}`;
+  let format = formatters.get(key) as Intl.RelativeTimeFormat | undefined;
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 export function formatDate(iso: string | null | undefined, lang: string): string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', year: 'numeric' }).format(
-    date,
-  );
+  return dateFormat(lang, 'date').format(date);
 }
 
 export function formatDateTime(iso: string | null | undefined, lang: string): string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return dateFormat(lang, 'dateTime').format(date);
 }
 
 export function relativeTime(iso: string, lang: string, now = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const rtf = relativeFormat(lang);
   const abs = Math.abs(seconds);
   if (abs < 60) return rtf.format(seconds, 'second');
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');

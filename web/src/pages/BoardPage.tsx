@@ -28,12 +28,13 @@ import {
 import { CSS } from '@dnd-kit/utilities';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { tasks as tasksApi } from '../api/endpoints';
 import type { Status, Task } from '../api/types';
 import { STATUSES } from '../api/types';
 import { Avatar } from '../components/Avatar';
-import { LabelChip, PriorityBadge } from '../components/Badges';
+import { LabelChip } from '../components/Badges';
 import { Icon } from '../components/Icon';
 import { ErrorState, Loading } from '../components/States';
 import {
@@ -51,27 +52,13 @@ import { useProject } from '../lib/project';
 import { Link, updateSearchParams } from '../lib/router';
 import { useShortcut } from '../lib/shortcuts';
 import { useToast } from '../lib/toast';
+import { boardTasks } from '../lib/boardData';
 import { useAsync } from '../lib/useAsync';
-
-const PAGE_SIZE = 200;
-/** The service's kanban order (status, then position). */
-export const BOARD_SORT = 'position';
-
-async function loadAllTasks(projectId: string): Promise<Task[]> {
-  const all: Task[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await tasksApi.list(projectId, { limit: PAGE_SIZE, sort: BOARD_SORT, cursor });
-    all.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return all;
-}
 
 export default function BoardPage() {
   const { t } = useTranslation();
   const { project } = useProject();
-  const state = useAsync(() => loadAllTasks(project.id), [project.id]);
+  const state = useAsync(() => boardTasks(project.id), [project.id]);
 
   if (state.error !== undefined) return <ErrorState error={state.error} onRetry={state.reload} />;
   if (!state.data) return <Loading label={t('board.loading')} />;
@@ -79,7 +66,7 @@ export default function BoardPage() {
 }
 
 function Board({ initial }: { initial: Task[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const toast = useToast();
   const { project, canEdit } = useProject();
   const [tasks, setTasks] = useState<Map<string, Task>>(
@@ -364,7 +351,16 @@ function Board({ initial }: { initial: Task[] }) {
           ))}
         </div>
         <DragOverlay dropAnimation={null}>
-          {activeTask ? <CardBody task={activeTask} overlay /> : null}
+          {activeTask ? (
+            <CardBody
+              task={activeTask}
+              href=""
+              assigneeName={activeTask.assignee?.name}
+              t={t}
+              lang={i18n.language}
+              overlay
+            />
+          ) : null}
         </DragOverlay>
       </DndContext>
     </div>
@@ -388,7 +384,9 @@ function Column({
   inputRef?: React.RefObject<HTMLInputElement | null>;
   onAdd: (status: Status, title: string) => Promise<void>;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const { project, memberName } = useProject();
+  const base = `/projects/${encodeURIComponent(project.id)}`;
   const { setNodeRef, isOver } = useDroppable({ id: status, disabled: !canEdit });
   const headingId = `column-${status}`;
   return (
@@ -411,7 +409,17 @@ function Column({
         <ol ref={setNodeRef} className="card-list" aria-labelledby={headingId}>
           {ids.map((id) => {
             const task = tasks.get(id);
-            return task ? <SortableCard key={id} task={task} canEdit={canEdit} /> : null;
+            return task ? (
+              <SortableCard
+                key={id}
+                task={task}
+                canEdit={canEdit}
+                href={`${base}/tasks/${encodeURIComponent(id)}`}
+                assigneeName={task.assignee?.name ?? memberName(task.assigneeId)}
+                t={t}
+                lang={i18n.language}
+              />
+            ) : null;
           })}
           {ids.length === 0 && <li className="column-empty">{t('board.emptyColumn')}</li>}
         </ol>
@@ -476,14 +484,21 @@ function QuickAdd({
   );
 }
 
-const SortableCard = memo(function SortableCard({
-  task,
-  canEdit,
-}: {
+interface CardProps {
   task: Task;
-  canEdit: boolean;
-}) {
-  const { t } = useTranslation();
+  href: string;
+  assigneeName: string | undefined;
+  t: TFunction;
+  lang: string;
+}
+
+// Hundreds of cards: they take what they show as props (no per-card context subscriptions) and
+// are memoised, so a drag re-renders only the cards whose position changes.
+const SortableCard = memo(function SortableCard({
+  canEdit,
+  ...props
+}: CardProps & { canEdit: boolean }) {
+  const { task, t } = props;
   const {
     attributes,
     listeners,
@@ -504,7 +519,7 @@ const SortableCard = memo(function SortableCard({
       data-task-id={task.id}
       {...(canEdit ? pointerListeners : {})}
     >
-      <CardBody task={task} />
+      <CardBody {...props} />
       {canEdit && (
         <button
           type="button"
@@ -521,12 +536,15 @@ const SortableCard = memo(function SortableCard({
   );
 });
 
-function CardBody({ task, overlay = false }: { task: Task; overlay?: boolean }) {
-  const { t, i18n } = useTranslation();
-  const { memberName, project } = useProject();
-  const assignee = task.assignee?.name ?? memberName(task.assigneeId);
+function CardBody({
+  task,
+  href,
+  assigneeName,
+  t,
+  lang,
+  overlay = false,
+}: CardProps & { overlay?: boolean }) {
   const overdue = isOverdue(task);
-  const href = `/projects/${encodeURIComponent(project.id)}/tasks/${encodeURIComponent(task.id)}`;
   return (
     <div className={overlay ? 'task-card task-card-overlay' : 'task-card-body'}>
       {overlay ? (
@@ -537,21 +555,24 @@ function CardBody({ task, overlay = false }: { task: Task; overlay?: boolean }) 
         </Link>
       )}
       <div className="task-card-meta">
-        <PriorityBadge priority={task.priority} />
+        <span className={`badge priority priority-${task.priority}`}>
+          <span className="priority-dot" aria-hidden="true" />
+          {t(`priority.${task.priority}`)}
+        </span>
         {task.dueAt && (
           <span className={`due${overdue ? ' due-overdue' : ''}`}>
             <Icon name="calendar" size={14} />
             {overdue && <span className="visually-hidden">{t('task.overdue')}: </span>}
-            {formatDate(task.dueAt, i18n.language)}
+            {formatDate(task.dueAt, lang)}
           </span>
         )}
         {task.labels.map((label) => (
           <LabelChip key={label.id} label={label} />
         ))}
-        {assignee && task.assigneeId && (
+        {assigneeName && task.assigneeId && (
           <span className="task-card-assignee">
-            <Avatar id={task.assigneeId} name={assignee} size="sm" />
-            <span className="visually-hidden">{t('task.assignedTo', { name: assignee })}</span>
+            <Avatar id={task.assigneeId} name={assigneeName} size="sm" />
+            <span className="visually-hidden">{t('task.assignedTo', { name: assigneeName })}</span>
           </span>
         )}
       </div>

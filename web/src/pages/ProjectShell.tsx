@@ -9,6 +9,8 @@ import { ErrorState, Loading } from '../components/States';
 import { useAuth } from '../lib/auth';
 import { ProjectContext, type ProjectContextValue } from '../lib/project';
 import { Link } from '../lib/router';
+import { prefetchBoardTasks } from '../lib/boardData';
+import { lazyWithPreload } from '../lib/lazy';
 import { useAsync } from '../lib/useAsync';
 
 interface Loaded {
@@ -16,6 +18,8 @@ interface Loaded {
   members: Member[];
   labels: Label[];
 }
+
+export const BoardPage = lazyWithPreload(() => import('./BoardPage'));
 
 export type ProjectView = 'board' | 'list' | 'members' | 'task';
 
@@ -31,6 +35,11 @@ export function ProjectShell({
   const { t } = useTranslation();
   const { user } = useAuth();
   const state = useAsync<Loaded>(async () => {
+    if (view === 'board') {
+      // The board needs its code and its tasks as well: fetch them alongside, not after.
+      void BoardPage.preload();
+      prefetchBoardTasks(projectId);
+    }
     const [project, members, labels] = await Promise.all([
       projects.get(projectId),
       membersApi.list(projectId),

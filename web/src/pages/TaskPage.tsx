@@ -252,239 +252,252 @@ function TaskEditor({ initial }: { initial: TaskWithEtag }) {
         />
       )}
 
-      {canEdit ? (
-        <form className="task-layout" onSubmit={submit} aria-label={t('task.editForm')}>
-          <div className="card task-main">
-            <div className="field">
-              <label htmlFor="task-title">{t('task.title')}</label>
-              <input
-                id="task-title"
-                className="input-large"
-                required
-                maxLength={200}
-                value={draft.title}
-                onChange={(event) => set('title', event.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="task-description">{t('task.description')}</label>
-              <textarea
-                id="task-description"
-                rows={8}
-                maxLength={20000}
-                placeholder={t('task.descriptionPlaceholder')}
-                value={draft.description}
-                onChange={(event) => set('description', event.target.value)}
-              />
-            </div>
-          </div>
-          <div className="card task-side">
-            <div className="field">
-              <label htmlFor="task-status">{t('task.status')}</label>
-              <select
-                id="task-status"
-                value={draft.status}
-                onChange={(event) => set('status', event.target.value as Status)}
-              >
-                {STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`status.${s}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="task-priority">{t('task.priority')}</label>
-              <select
-                id="task-priority"
-                value={draft.priority}
-                onChange={(event) => set('priority', event.target.value as Priority)}
-              >
-                {PRIORITIES.map((p) => (
-                  <option key={p} value={p}>
-                    {t(`priority.${p}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="task-assignee">{t('task.assignee')}</label>
-              <select
-                id="task-assignee"
-                value={draft.assigneeId}
-                onChange={(event) => set('assigneeId', event.target.value)}
-              >
-                <option value="">{t('task.unassigned')}</option>
-                {members.map((m) => (
-                  <option key={m.userId} value={m.userId}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="task-due">{t('task.due')}</label>
-              <input
-                id="task-due"
-                type="date"
-                value={draft.due}
-                aria-describedby={overdue ? 'task-due-overdue' : undefined}
-                className={overdue ? 'input-overdue' : undefined}
-                onChange={(event) => set('due', event.target.value)}
-              />
-              {overdue && (
-                <p id="task-due-overdue" className="overdue-note">
-                  <Icon name="clock" size={14} />
-                  {t('task.overdue')}
-                </p>
+      <div className="task-columns">
+        <div className="task-column">
+          {canEdit ? (
+            <form
+              id="task-form"
+              className="card task-main"
+              onSubmit={submit}
+              aria-label={t('task.editForm')}
+            >
+              <div className="field">
+                <label htmlFor="task-title">{t('task.title')}</label>
+                <input
+                  id="task-title"
+                  className="input-large"
+                  required
+                  maxLength={200}
+                  value={draft.title}
+                  onChange={(event) => set('title', event.target.value)}
+                />
+              </div>
+              <div className="field">
+                <label htmlFor="task-description">{t('task.description')}</label>
+                <textarea
+                  id="task-description"
+                  rows={8}
+                  maxLength={20000}
+                  placeholder={t('task.descriptionPlaceholder')}
+                  value={draft.description}
+                  onChange={(event) => set('description', event.target.value)}
+                />
+              </div>
+            </form>
+          ) : (
+            <div className="card task-main">
+              <h2 className="section-title">{t('task.description')}</h2>
+              {task.description ? (
+                <p className="prewrap">{task.description}</p>
+              ) : (
+                <p className="muted">{t('task.noDescription')}</p>
               )}
             </div>
-            <fieldset className="field label-picker">
-              <legend>{t('task.labels')}</legend>
-              {labels.length === 0 && <p className="muted">{t('task.noLabels')}</p>}
-              <div className="label-options">
-                {labels.map((label) => {
-                  const checked = draft.labelIds.includes(label.id);
-                  return (
-                    <label key={label.id} className={`label-option${checked ? ' checked' : ''}`}>
-                      <input
-                        type="checkbox"
-                        checked={checked}
-                        onChange={() =>
-                          set(
-                            'labelIds',
-                            checked
-                              ? draft.labelIds.filter((id) => id !== label.id)
-                              : [...draft.labelIds, label.id],
-                          )
-                        }
-                      />
-                      <LabelChip label={label} />
-                    </label>
-                  );
-                })}
-              </div>
-              <div className="inline-add">
-                <label htmlFor="new-label" className="visually-hidden">
-                  {t('task.newLabel')}
-                </label>
-                <input
-                  id="new-label"
-                  placeholder={t('task.newLabel')}
-                  maxLength={50}
-                  value={newLabel}
-                  onChange={(event) => setNewLabel(event.target.value)}
-                  onKeyDown={(event) => {
-                    if (event.key === 'Enter') {
-                      event.preventDefault();
-                      void addLabel();
-                    }
-                  }}
-                />
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() => void addLabel()}
-                  disabled={!newLabel.trim()}
-                >
-                  {t('task.addLabel')}
-                </button>
-              </div>
-            </fieldset>
-            <InlineError error={saveError} />
-            <div className="save-bar">
-              <span className="muted" aria-live="polite">
-                {dirty.length > 0 ? t('task.unsaved') : t('task.allSaved')}
-              </span>
-              <div className="save-actions">
-                <button
-                  type="button"
-                  className="button button-ghost"
-                  disabled={dirty.length === 0 || saving}
-                  onClick={() => {
-                    setDraft(base);
-                    setSaveError(undefined);
-                  }}
-                >
-                  {t('task.discard')}
-                </button>
-                <button
-                  type="submit"
-                  className="button button-primary"
-                  disabled={dirty.length === 0 || saving || !draft.title.trim()}
-                >
-                  {saving ? t('task.saving') : t('common.save')}
-                </button>
-              </div>
-            </div>
-            <button
-              type="button"
-              className="button button-danger-ghost"
-              onClick={() => setConfirmDelete(true)}
-            >
-              <Icon name="trash" />
-              {t('task.delete')}
-            </button>
-          </div>
-        </form>
-      ) : (
-        <div className="task-layout">
-          <div className="card task-main">
-            <h2 className="section-title">{t('task.description')}</h2>
-            {task.description ? (
-              <p className="prewrap">{task.description}</p>
-            ) : (
-              <p className="muted">{t('task.noDescription')}</p>
-            )}
-          </div>
-          <div className="card task-side">
-            <dl className="properties">
-              <dt>{t('task.status')}</dt>
-              <dd>
-                <StatusBadge status={task.status} />
-              </dd>
-              <dt>{t('task.priority')}</dt>
-              <dd>
-                <PriorityBadge priority={task.priority} />
-              </dd>
-              <dt>{t('task.assignee')}</dt>
-              <dd>
-                {assigneeName && task.assigneeId ? (
-                  <span className="person">
-                    <Avatar id={task.assigneeId} name={assigneeName} size="sm" />
-                    {assigneeName}
-                  </span>
-                ) : (
-                  <span className="muted">{t('task.unassigned')}</span>
-                )}
-              </dd>
-              <dt>{t('task.due')}</dt>
-              <dd>
-                {task.dueAt ? (
-                  <span className={`due${isOverdue(task) ? ' due-overdue' : ''}`}>
-                    {formatDate(task.dueAt, i18n.language)}
-                    {isOverdue(task) && ` · ${t('task.overdue')}`}
-                  </span>
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </dd>
-              <dt>{t('task.labels')}</dt>
-              <dd className="chips">
-                {task.labels.length === 0 && <span className="muted">—</span>}
-                {task.labels.map((l) => (
-                  <LabelChip key={l.id} label={l} />
-                ))}
-              </dd>
-            </dl>
-            <p className="muted readonly-note">{t('task.readOnly')}</p>
-          </div>
+          )}
+          <Comments taskId={task.id} />
         </div>
-      )}
-
-      <div className="task-lower">
-        <Comments taskId={task.id} />
-        <ActivityFeed taskId={task.id} version={activityVersion} />
+        <div className="task-column task-column-side">
+          {canEdit ? (
+            <div className="card task-side">
+              <div className="field">
+                <label htmlFor="task-status">{t('task.status')}</label>
+                <select
+                  id="task-status"
+                  form="task-form"
+                  value={draft.status}
+                  onChange={(event) => set('status', event.target.value as Status)}
+                >
+                  {STATUSES.map((s) => (
+                    <option key={s} value={s}>
+                      {t(`status.${s}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="task-priority">{t('task.priority')}</label>
+                <select
+                  id="task-priority"
+                  form="task-form"
+                  value={draft.priority}
+                  onChange={(event) => set('priority', event.target.value as Priority)}
+                >
+                  {PRIORITIES.map((p) => (
+                    <option key={p} value={p}>
+                      {t(`priority.${p}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="task-assignee">{t('task.assignee')}</label>
+                <select
+                  id="task-assignee"
+                  form="task-form"
+                  value={draft.assigneeId}
+                  onChange={(event) => set('assigneeId', event.target.value)}
+                >
+                  <option value="">{t('task.unassigned')}</option>
+                  {members.map((m) => (
+                    <option key={m.userId} value={m.userId}>
+                      {m.name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="task-due">{t('task.due')}</label>
+                <input
+                  id="task-due"
+                  form="task-form"
+                  type="date"
+                  value={draft.due}
+                  aria-describedby={overdue ? 'task-due-overdue' : undefined}
+                  className={overdue ? 'input-overdue' : undefined}
+                  onChange={(event) => set('due', event.target.value)}
+                />
+                {overdue && (
+                  <p id="task-due-overdue" className="overdue-note">
+                    <Icon name="clock" size={14} />
+                    {t('task.overdue')}
+                  </p>
+                )}
+              </div>
+              <fieldset className="field label-picker">
+                <legend>{t('task.labels')}</legend>
+                {labels.length === 0 && <p className="muted">{t('task.noLabels')}</p>}
+                <div className="label-options">
+                  {labels.map((label) => {
+                    const checked = draft.labelIds.includes(label.id);
+                    return (
+                      <label key={label.id} className={`label-option${checked ? ' checked' : ''}`}>
+                        <input
+                          type="checkbox"
+                          form="task-form"
+                          checked={checked}
+                          onChange={() =>
+                            set(
+                              'labelIds',
+                              checked
+                                ? draft.labelIds.filter((id) => id !== label.id)
+                                : [...draft.labelIds, label.id],
+                            )
+                          }
+                        />
+                        <LabelChip label={label} />
+                      </label>
+                    );
+                  })}
+                </div>
+                <div className="inline-add">
+                  <label htmlFor="new-label" className="visually-hidden">
+                    {t('task.newLabel')}
+                  </label>
+                  <input
+                    id="new-label"
+                    placeholder={t('task.newLabel')}
+                    maxLength={50}
+                    value={newLabel}
+                    onChange={(event) => setNewLabel(event.target.value)}
+                    onKeyDown={(event) => {
+                      if (event.key === 'Enter') {
+                        event.preventDefault();
+                        void addLabel();
+                      }
+                    }}
+                  />
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => void addLabel()}
+                    disabled={!newLabel.trim()}
+                  >
+                    {t('task.addLabel')}
+                  </button>
+                </div>
+              </fieldset>
+              <InlineError error={saveError} />
+              <div className="save-bar">
+                <span className="muted" aria-live="polite">
+                  {dirty.length > 0 ? t('task.unsaved') : t('task.allSaved')}
+                </span>
+                <div className="save-actions">
+                  <button
+                    type="button"
+                    className="button button-ghost"
+                    disabled={dirty.length === 0 || saving}
+                    onClick={() => {
+                      setDraft(base);
+                      setSaveError(undefined);
+                    }}
+                  >
+                    {t('task.discard')}
+                  </button>
+                  <button
+                    type="submit"
+                    form="task-form"
+                    className="button button-primary"
+                    disabled={dirty.length === 0 || saving || !draft.title.trim()}
+                  >
+                    {saving ? t('task.saving') : t('common.save')}
+                  </button>
+                </div>
+              </div>
+              <button
+                type="button"
+                className="button button-danger-ghost"
+                onClick={() => setConfirmDelete(true)}
+              >
+                <Icon name="trash" />
+                {t('task.delete')}
+              </button>
+            </div>
+          ) : (
+            <div className="card task-side">
+              <dl className="properties">
+                <dt>{t('task.status')}</dt>
+                <dd>
+                  <StatusBadge status={task.status} />
+                </dd>
+                <dt>{t('task.priority')}</dt>
+                <dd>
+                  <PriorityBadge priority={task.priority} />
+                </dd>
+                <dt>{t('task.assignee')}</dt>
+                <dd>
+                  {assigneeName && task.assigneeId ? (
+                    <span className="person">
+                      <Avatar id={task.assigneeId} name={assigneeName} size="sm" />
+                      {assigneeName}
+                    </span>
+                  ) : (
+                    <span className="muted">{t('task.unassigned')}</span>
+                  )}
+                </dd>
+                <dt>{t('task.due')}</dt>
+                <dd>
+                  {task.dueAt ? (
+                    <span className={`due${isOverdue(task) ? ' due-overdue' : ''}`}>
+                      {formatDate(task.dueAt, i18n.language)}
+                      {isOverdue(task) && ` · ${t('task.overdue')}`}
+                    </span>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </dd>
+                <dt>{t('task.labels')}</dt>
+                <dd className="chips">
+                  {task.labels.length === 0 && <span className="muted">—</span>}
+                  {task.labels.map((l) => (
+                    <LabelChip key={l.id} label={l} />
+                  ))}
+                </dd>
+              </dl>
+              <p className="muted readonly-note">{t('task.readOnly')}</p>
+            </div>
+          )}
+          <ActivityFeed taskId={task.id} version={activityVersion} />
+        </div>
       </div>
 
       <ConfirmDialog
