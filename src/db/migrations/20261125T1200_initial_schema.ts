@@ -1,9 +1,13 @@
 // Frozen: never edit once released; add a new migration instead. Runs on SQLite and MySQL.
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations are typed against no app code */
 export async function up(db: Kysely<any>): Promise<void> {
   const id = 'varchar(36)';
+  // Descriptions may hold 20,000 characters: up to 80,000 bytes of UTF-8, more than MySQL's TEXT
+  // (64 KiB). MEDIUMTEXT holds 16 MiB; SQLite reads the name as its TEXT affinity.
+  const longText = sql`mediumtext`;
 
   await db.schema
     .createTable('users')
@@ -52,7 +56,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('projects')
     .addColumn('id', id, (c) => c.primaryKey())
     .addColumn('name', 'varchar(100)', (c) => c.notNull())
-    .addColumn('description', 'text')
+    .addColumn('description', longText)
     .addColumn('created_by', id, (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
@@ -88,7 +92,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', id, (c) => c.primaryKey())
     .addColumn('project_id', id, (c) => c.notNull())
     .addColumn('title', 'varchar(200)', (c) => c.notNull())
-    .addColumn('description', 'text')
+    .addColumn('description', longText)
     .addColumn('status', 'varchar(16)', (c) => c.notNull())
     .addColumn('priority', 'smallint', (c) => c.notNull())
     .addColumn('position', 'double precision', (c) => c.notNull())
