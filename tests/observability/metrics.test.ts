@@ -86,7 +86,7 @@ describe('HTTP metrics', () => {
   it('counts in-flight requests and returns to zero, also for aborted requests', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = Fastify();
+    const slow = Fastify({ forceCloseConnections: true });
     registerMetrics(slow, { registry });
     slow.get('/slow', async () => {
       await gate;
