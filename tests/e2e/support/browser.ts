@@ -128,6 +128,10 @@ export async function screenshotAllWays(page: Page, name: string): Promise<strin
     await page.setViewportSize(viewport);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
+      // A full-page shot of a scrolled page would paint the sticky header mid-page.
+      await page.evaluate(() =>
+        (globalThis as unknown as { scrollTo: (x: number, y: number) => void }).scrollTo(0, 0),
+      );
       await nextFrame(page);
       const file = path.join(screenshotDir, `${name}-${size}-${scheme}.png`);
       await page.screenshot({ path: file, fullPage: true });
