@@ -230,6 +230,8 @@ async function compareWithFloor(
     const floorRuns: LoadResult[] = [];
     floor.startRssWindow();
     const floorScenario: Scenario = { ...listScenario, name: 'floor list' };
+    // The floor gets a warm-up of its own, as the service had.
+    await saturate(floor.baseUrl, listScenario, options.connections, options.warmup);
     const run = (server: Server, scenario: Scenario) =>
       measured(server.pid, set.db, () =>
         saturate(server.baseUrl, scenario, options.connections, options.duration),

@@ -37,7 +37,7 @@ const HELP = `Usage: npm run bench -- [options]
   --scenarios a,b         only these scenarios (default all; see bench/README.md)
   --duration S            seconds of saturating load per scenario (default 10)
   --rate-duration S       seconds of fixed-rate load per scenario (default 10; 0 skips)
-  --warmup S              seconds of warm-up per data set (default 3)
+  --warmup S              seconds of warm-up per data set (default 8)
   --connections N         concurrent connections of the saturating runs (default 10)
   --sqlite-max-size N     largest SQLite data set (default 1000000)
   --dist DIR              compiled service to run (default dist/server, built if missing)
@@ -101,7 +101,7 @@ export function parseOptions(argv: string[]): Options | undefined {
     scenarios: list(values.scenarios),
     duration: positive('duration', values.duration, quick ? 1.5 : 10, 0.5),
     rateDuration: positive('rate-duration', values['rate-duration'], quick ? 1.5 : 10),
-    warmup: positive('warmup', values.warmup, quick ? 1 : 3),
+    warmup: positive('warmup', values.warmup, quick ? 1 : 8),
     connections: positive('connections', values.connections, 10, 1),
     sqliteMaxSize: positive('sqlite-max-size', values['sqlite-max-size'], 1_000_000, 1),
     mysqlUrl:
