@@ -100,7 +100,10 @@ interface RunContext {
 
 async function startService(set: DataSet, context: RunContext, profileDir?: string) {
   const port = await freePort();
-  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const nodeArgs = [
+    ...context.options.nodeOptions,
+    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+  ];
   return startServer({
     name: 'service',
     command: process.execPath,

@@ -25,6 +25,8 @@ export interface Options {
   reuseData: boolean;
   /** Also run the service with --cpu-prof for each scenario (profiles under bench/results/tmp/). */
   cpuProf: boolean;
+  /** Extra node flags for the service (experiments, e.g. --max-semi-space-size=4). */
+  nodeOptions: string[];
   out: string | undefined;
   label: string | undefined;
 }
@@ -43,6 +45,8 @@ const HELP = `Usage: npm run bench -- [options]
   --dist DIR              compiled service to run (default dist/server, built if missing)
   --reuse-data            reuse data sets seeded by an earlier run of the same size and schema
   --cpu-prof              write a V8 CPU profile of the service per data set
+  --node-flags=F,...      extra node flags for the service (comma-separated), e.g.
+                          --node-flags=--max-semi-space-size=4
   --out FILE              results file (default bench/results/<date>-<label>.json)
   --label NAME            label in the results file name (default quick or full)`;
 
@@ -77,6 +81,7 @@ export function parseOptions(argv: string[]): Options | undefined {
       dist: { type: 'string' },
       'reuse-data': { type: 'boolean' },
       'cpu-prof': { type: 'boolean' },
+      'node-flags': { type: 'string' },
       out: { type: 'string' },
       label: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -110,6 +115,7 @@ export function parseOptions(argv: string[]): Options | undefined {
     dist: values.dist,
     reuseData: values['reuse-data'] ?? false,
     cpuProf: values['cpu-prof'] ?? false,
+    nodeOptions: list(values['node-flags']) ?? [],
     out: values.out,
     label: values.label ?? (quick ? 'quick' : 'full'),
   };
