@@ -127,8 +127,10 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/livez',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
-# Node is PID 1 and handles SIGTERM and SIGINT itself (no npm, no shell in between).
-ENTRYPOINT ["node", "dist/server/main.js"]
+# Node is PID 1 and handles SIGTERM and SIGINT itself (no npm, no shell in between). The tracing
+# preload loads nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set; it must run before Fastify and
+# mysql2 are imported for their instrumentation to apply.
+ENTRYPOINT ["node", "--import", "./dist/server/platform/tracing.js", "dist/server/main.js"]
 
 # Last, so that a new version or commit only changes this metadata, not a cached layer.
 ARG VERSION=dev
@@ -141,3 +143,5 @@ LABEL org.opencontainers.image.title="CloudEdu TaskManager" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.vendor="CloudEdu"
+# Reported by the taskmanager_build_info metric.
+ENV GIT_COMMIT=${REVISION}

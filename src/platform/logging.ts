@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { LogController } from 'fastify';
 
 export const REDACTED = '[redacted]';
 
@@ -68,13 +69,13 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export const requestIdOptions = {
   requestIdHeader: false,
-  requestIdLogLabel: 'request_id',
   genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
     const incoming = request.headers['x-request-id'];
     return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   },
-  // Replaced by the single completion line of registerRequestLogging.
-  disableRequestLogging: true,
+  // Fastify's own request lines are replaced by the single completion line of
+  // registerRequestLogging.
+  logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
 } satisfies Partial<FastifyServerOptions>;
 
 const kTrace = Symbol('trace fields at onRequest');

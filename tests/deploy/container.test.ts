@@ -216,7 +216,12 @@ describe.skipIf(skipReason)('container image', () => {
     expect(config.WorkingDir).toBe('/app');
     expect(Object.keys(config.ExposedPorts ?? {}).sort()).toEqual(['8080/tcp', '9464/tcp']);
     expect(config.StopSignal).toBe('SIGTERM');
-    expect(config.Entrypoint).toEqual(['node', 'dist/server/main.js']);
+    expect(config.Entrypoint).toEqual([
+      'node',
+      '--import',
+      './dist/server/platform/tracing.js',
+      'dist/server/main.js',
+    ]);
     expect(config.Cmd ?? []).toEqual([]);
     expect(healthcheck?.Test?.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
     expect(healthcheck?.Test?.join(' ')).toContain('/livez');
@@ -306,7 +311,9 @@ describe.skipIf(skipReason)('container image', () => {
     // huser/hgroup: the IDs on the host, i.e. no user namespace maps root in.
     const top = pm(['top', container, 'pid', 'huser', 'hgroup', 'capeff', 'args']);
     expect(top.status, top.stderr).toBe(0);
-    expect(top.stdout).toMatch(/^1\s+10001\s+10001\s+none\s+node dist\/server\/main\.js\s*$/m);
+    expect(top.stdout).toMatch(
+      /^1\s+10001\s+10001\s+none\s+node --import \.\/dist\/server\/platform\/tracing\.js dist\/server\/main\.js\s*$/m,
+    );
   });
 
   it('writes only to /tmp and /data', () => {
