@@ -154,3 +154,19 @@ export async function nextFrame(page: Page): Promise<void> {
       ),
   );
 }
+
+interface PageGlobals {
+  document: { activeElement: { id: string } | null };
+  navigator: { clipboard: { readText: () => Promise<string> } };
+}
+
+/** The id of the focused element. */
+export function focusedId(page: Page): Promise<string | undefined> {
+  return page.evaluate(
+    () => (globalThis as unknown as PageGlobals).document.activeElement?.id ?? undefined,
+  );
+}
+
+export function readClipboard(page: Page): Promise<string> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.readText());
+}
