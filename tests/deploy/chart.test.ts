@@ -1,9 +1,10 @@
 // The Helm chart through the real `helm`: lint, render every environment, validate every object
 // offline against the Kubernetes 1.30 OpenAPI schemas and the CRDs, and assert the properties
 // that issue 7 asks for on what helm actually renders.
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { inCI, requireTool, run } from '../support/tools.js';
 import {
   addCrdSchemas,
@@ -33,6 +34,7 @@ import {
 const helm = requireTool('helm', 'go install helm.sh/helm/v3/cmd/helm');
 const kubeconform = requireTool('kubeconform', 'go install github.com/yannh/kubeconform/cmd/kubeconform');
 const python = requireTool('python3', 'install Python 3');
+const exporterTool = requireTool('prometheus-mysqld-exporter', 'apt-get install prometheus-mysqld-exporter');
 
 const full = release; // the release name already holds the chart name
 const sharedCrds = path.resolve(root, '../shared/schemas/mysql-operator-9.1.0-crds.yaml');
@@ -78,6 +80,62 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
         });
         expect(uncommented, `keys without a comment in ${file}`).toEqual([]);
       }
+    });
+
+    it('documents every value of values.yaml in the README table, with its default and comment', () => {
+      const readme = readFileSync(path.join(chartDir, 'README.md'), 'utf8');
+      const rows = new Map<string, { def: string; desc: string }>();
+      for (const line of readme.split('\n')) {
+        const row = /^\| `([^`]+)` \| `(.*)` \| (.*) \|$/.exec(line);
+        if (row) rows.set(row[1]!, { def: row[2]!, desc: row[3]! });
+      }
+      const text = readFileSync(path.join(chartDir, 'values.yaml'), 'utf8');
+      const values = parseYaml(text) as Record<string, unknown>;
+      // "# -- comment" before each key, by dotted path (the keys are unique per indentation path).
+      const comments = new Map<string, string>();
+      const stack: { indent: number; key: string }[] = [];
+      let comment = '';
+      for (const line of text.split('\n')) {
+        const c = /^\s*# -- (.*)$/.exec(line);
+        if (c) {
+          comment = c[1]!;
+          continue;
+        }
+        const k = /^(\s*)([A-Za-z0-9_./-]+):/.exec(line);
+        if (!k) continue;
+        const indent = k[1]!.length;
+        while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
+        stack.push({ indent, key: k[2]! });
+        comments.set(stack.map((e) => e.key).join('.'), comment);
+        comment = '';
+      }
+      const problems: string[] = [];
+      const walk = (node: unknown, prefix: string) => {
+        for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+          const dotted = prefix ? `${prefix}.${key}` : key;
+          const row = rows.get(dotted);
+          if (!row) {
+            if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0)
+              walk(value, dotted);
+            else problems.push(`${dotted}: no row`);
+            continue;
+          }
+          rows.delete(dotted);
+          if (row.desc !== comments.get(dotted)) problems.push(`${dotted}: "${row.desc}" is not the comment`);
+          // Summaries (resources, my.cnf lines) are not JSON; every other default must be the value.
+          let documented: unknown;
+          try {
+            documented = JSON.parse(row.def);
+          } catch {
+            if (typeof value !== 'object' && typeof value !== 'string') problems.push(`${dotted}: default ${row.def}`);
+            continue;
+          }
+          if (JSON.stringify(documented) !== JSON.stringify(value)) problems.push(`${dotted}: default ${row.def}`);
+        }
+      };
+      walk(values, '');
+      expect(problems).toEqual([]);
+      expect([...rows.keys()], 'rows for keys that values.yaml does not have').toEqual([]);
     });
 
     it('has the files a chart user needs', () => {
@@ -402,6 +460,59 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
       expect(script).toContain('/api/v1/');
       expect(container.env).toEqual([{ name: 'BASE_URL', value: `http://${full}.cloudedu.svc:80` }]);
     });
+
+    it("keeps the image's entry point, which preloads tracing, and the migration command", () => {
+      // No command or args: the ENTRYPOINT runs, and its --import preload must come before main.js.
+      expect(app().command).toBeUndefined();
+      expect(app().args).toBeUndefined();
+      const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync(path.join(root, 'Dockerfile'), 'utf8'))?.[1];
+      expect(JSON.parse(entrypoint ?? 'null')).toEqual([
+        'node',
+        '--import',
+        './dist/server/platform/tracing.js',
+        'dist/server/main.js',
+      ]);
+      const job = named(objects(), 'Job', `${full}-migrate`);
+      expect((at(job, 'spec.template.spec.containers.0.command') as string[]).join(' ')).toBe(
+        'node dist/server/cli/index.js migrate',
+      );
+    });
+  });
+
+  describe('tracing', () => {
+    const otel = (objects: K8sObject[]) => {
+      const data = named(objects, 'ConfigMap', full).data as Record<string, string>;
+      const job = named(objects, 'Job', `${full}-migrate`);
+      const jobEnv = (at(job, 'spec.template.spec.containers.0.env') as { name: string }[]).map((e) => e.name);
+      return {
+        config: Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith('OTEL_'))),
+        job: jobEnv.filter((n) => n.startsWith('OTEL_')),
+      };
+    };
+
+    it('sets no OTEL_* variable at all when disabled', () => {
+      expect(otel(rendered.dev.objects)).toEqual({ config: {}, job: [] });
+      const off = mustRender(helm.path!, 'prod', ['--set', 'tracing.enabled=false']);
+      expect(otel(off.objects)).toEqual({ config: {}, job: [] });
+      expect(ofKind(off.objects, 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain(
+        `${full}-allow-app-to-otlp-collector`,
+      );
+    });
+
+    it('sets the endpoint, the service name, the sampler and the resource attributes when enabled', () => {
+      const on = mustRender(helm.path!, 'dev', ['--set', 'tracing.enabled=true']);
+      const { config } = otel(on.objects);
+      expect(config).toEqual({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://opentelemetry-collector.observability.svc:4318',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_SERVICE_NAME: 'cloudedu-taskmanager',
+        OTEL_RESOURCE_ATTRIBUTES: 'service.version=0.1.0,deployment.environment=dev,k8s.namespace.name=cloudedu',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '1.0',
+      });
+      expect(otel(rendered.prod.objects).config.OTEL_TRACES_SAMPLER_ARG).toBe('0.2');
+      expect(otel(rendered.staging.objects).config.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(config.OTEL_EXPORTER_OTLP_ENDPOINT);
+    });
   });
 
   describe('differences between environments', () => {
@@ -582,6 +693,83 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
       const primaryOnly = mustRender(helm.path!, 'prod', ['--set', 'mysql.operator.readFromReplicas=false']);
       expect(named(primaryOnly.objects, 'ConfigMap', full).data).not.toHaveProperty('DATABASE_READ_URL');
     });
+
+    it("runs the operator's exporter on every server with the Group Replication collectors", () => {
+      const metrics = at(cluster(), 'spec.metrics') as {
+        enable: boolean;
+        image: string;
+        options: string[];
+        monitor: boolean;
+      };
+      expect(metrics.enable).toBe(true);
+      expect(metrics.image).toMatch(/^docker\.io\/prom\/mysqld-exporter:v\d+\.\d+\.\d+$/);
+      // TaskManagerMySQLReplicationLag reads replication_group_member_stats; the dashboard the members.
+      expect(metrics.options).toEqual([
+        '--collect.perf_schema.replication_group_member_stats',
+        '--collect.perf_schema.replication_group_members',
+      ]);
+      // The operator's own ServiceMonitor would set job="<cluster>-instances": off.
+      expect(metrics.monitor).toBe(false);
+    });
+
+    it('scrapes the servers with its own ServiceMonitor and the job the alerts select', () => {
+      const name = cluster().metadata.name;
+      const monitor = named(rendered.prod.objects, 'ServiceMonitor', `${full}-mysql`);
+      expect(monitor.metadata.name).not.toBe(name); // never the operator's monitor (named like the cluster)
+      // The operator's headless "<cluster>-instances" Service, which carries the exporter's port.
+      expect(at(monitor, 'spec.selector.matchLabels')).toEqual({ 'mysql.oracle.com/cluster': name, tier: 'mysql' });
+      expect(at(monitor, 'spec.namespaceSelector.matchNames')).toEqual(['cloudedu']);
+      expect(at(monitor, 'spec.endpoints.0.port')).toBe('metrics');
+      expect(at(monitor, 'spec.endpoints.0.relabelings')).toEqual([
+        { action: 'replace', targetLabel: 'job', replacement: 'cloudedu-taskmanager-mysql' },
+      ]);
+      expect(monitor.metadata.labels?.release).toBe('kube-prometheus-stack');
+      const alerts = readFileSync(path.join(chartDir, 'files/alerts.yaml'), 'utf8');
+      expect(alerts).toContain('mysql_perf_schema_transactions_remote_in_applier_queue{job="cloudedu-taskmanager-mysql"}');
+    });
+
+    it("lets Prometheus reach the servers' exporter port 9104 through allow-prometheus-to-metrics", () => {
+      const policy = named(rendered.prod.objects, 'NetworkPolicy', `${full}-allow-prometheus-to-metrics`);
+      const selector = at(policy, 'spec.podSelector') as { matchLabels: Record<string, string> };
+      expect(Object.keys(selector)).toEqual(['matchLabels']);
+      // The operator merges spec.podLabels into the server pods' labels.
+      const serverLabels = at(cluster(), 'spec.podLabels') as Record<string, string>;
+      expect(serverLabels).toEqual(expect.objectContaining(selector.matchLabels));
+      // The same policy still selects the app pods.
+      const appLabels = at(named(rendered.prod.objects, 'Deployment', full), 'spec.template.metadata.labels') as Record<
+        string,
+        string
+      >;
+      expect(appLabels).toEqual(expect.objectContaining(selector.matchLabels));
+      const ports = (at(policy, 'spec.ingress.0.ports') as { port: number }[]).map((p) => p.port);
+      expect(ports.sort()).toEqual([9104, 9464]);
+      // The operator's sidecar always listens on 9104, whatever mysql.exporter.port says.
+      const moved = mustRender(helm.path!, 'prod', ['--set', 'mysql.exporter.port=9999']);
+      const movedPorts = at(named(moved.objects, 'NetworkPolicy', `${full}-allow-prometheus-to-metrics`), 'spec.ingress.0.ports') as {
+        port: number;
+      }[];
+      expect(movedPorts.map((p) => p.port).sort()).toEqual([9104, 9464]);
+    });
+
+    it('renders no exporter, server label, ServiceMonitor or port 9104 with the exporter off', () => {
+      const { objects } = mustRender(helm.path!, 'prod', ['--set', 'mysql.exporter.enabled=false']);
+      const spec = at(ofKind(objects, 'InnoDBCluster')[0], 'spec') as Record<string, unknown>;
+      expect(spec).not.toHaveProperty('metrics');
+      expect(spec).not.toHaveProperty('podLabels');
+      expect(ofKind(objects, 'ServiceMonitor').map((m) => m.metadata.name)).toEqual([full]);
+      const ports = at(named(objects, 'NetworkPolicy', `${full}-allow-prometheus-to-metrics`), 'spec.ingress.0.ports');
+      expect(ports).toEqual([{ port: 9464, protocol: 'TCP' }]);
+    });
+
+    it.skipIf(exporterTool.skipReason)('passes options the real mysqld-exporter accepts', () => {
+      const options = at(cluster(), 'spec.metrics.options') as string[];
+      // kingpin refuses an unknown flag before --version prints anything.
+      const accepted = run(exporterTool.path!, [...options, '--version']);
+      expect(accepted.status, accepted.stderr).toBe(0);
+      const refused = run(exporterTool.path!, [...options, '--collect.perf_schema.replication_group_no_such', '--version']);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain('unknown long flag');
+    });
   });
 
   describe('MySQL external mode', () => {
@@ -729,13 +917,29 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
       ]);
       const prometheus = policy('allow-prometheus-to-metrics');
       expect(at(prometheus, 'spec.ingress.0.ports.0')).toEqual({ port: 9464, protocol: 'TCP' });
+      // The observability stack's namespace (deploy/observability, the Ansible role).
       expect(at(prometheus, 'spec.ingress.0.from.0.namespaceSelector.matchLabels')).toEqual({
-        'kubernetes.io/metadata.name': 'monitoring',
+        'kubernetes.io/metadata.name': 'observability',
       });
       if (env !== 'dev') {
         const otlp = policy('allow-app-to-otlp-collector');
         expect((at(otlp, 'spec.egress.0.ports') as { port: number }[]).map((p) => p.port)).toEqual([4317, 4318]);
       }
+    });
+
+    it('lets Prometheus scrape the app and, where there is one, the MySQL exporter', () => {
+      const prometheus = policy('allow-prometheus-to-metrics');
+      expect(at(prometheus, 'spec.podSelector')).toEqual({ matchLabels: { 'cloudedu.io/scrape': release } });
+      const ports = (at(prometheus, 'spec.ingress.0.ports') as { port: number }[]).map((p) => p.port).sort();
+      const exporter = env !== 'dev'; // the staging sidecar, the InnoDB Cluster's in prod
+      expect(ports).toEqual(exporter ? [9104, 9464] : [9464]);
+      const labelled = podOwners(rendered[env].objects)
+        .filter((p) => p.metadata.labels?.['cloudedu.io/scrape'] === release)
+        .map((p) => `${p.owner.kind}/${p.owner.metadata.name}`);
+      // Never the migration Job or the test pod; the standalone MySQL pod only with its exporter.
+      expect(labelled.sort()).toEqual(
+        env === 'staging' ? [`Deployment/${full}`, `StatefulSet/${full}-mysql`] : [`Deployment/${full}`],
+      );
     });
 
     it('selects only pods that the chart renders (or the operator creates) with each allow', () => {
@@ -854,6 +1058,8 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
             },
           ],
         };
+        // Only the fixtures: the copy's shipped dashboards would be embedded too.
+        rmSync(path.join(copy.dir, 'files/dashboards'), { recursive: true, force: true });
         mkdirSync(path.join(copy.dir, 'files/dashboards'), { recursive: true });
         writeFileSync(path.join(copy.dir, 'files/alerts.yaml'), JSON.stringify(alerts));
         writeFileSync(path.join(copy.dir, 'files/dashboards/fixture_one.json'), '{"title":"One","panels":[]}');

@@ -68,6 +68,38 @@ app.kubernetes.io/component: {{ .component }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
+{{/* Monitoring -------------------------------------------------------------------------------- */}}
+
+{{/* The release has a MySQL exporter: the chart's sidecar (standalone) or the InnoDBCluster's (operator). */}}
+{{- define "taskmanager.mysqlExporter" -}}
+{{- if and .Values.mysql.exporter.enabled (ne .Values.mysql.mode "external") }}true{{ end }}
+{{- end }}
+
+{{/* Port the exporter listens on: the sidecar's setting, or 9104, which the operator's sidecar always uses. */}}
+{{- define "taskmanager.exporterPort" -}}
+{{- if eq .Values.mysql.mode "operator" }}9104{{ else }}{{ .Values.mysql.exporter.port }}{{ end }}
+{{- end }}
+
+{{/*
+Label of every pod Prometheus scrapes: the app, the standalone MySQL with its exporter sidecar and,
+through InnoDBCluster spec.podLabels, the InnoDB Cluster's servers. allow-prometheus-to-metrics
+selects on it: the operator's pods carry its labels, not the release's, and one NetworkPolicy has
+one pod selector.
+*/}}
+{{- define "taskmanager.scrapeLabels" -}}
+cloudedu.io/scrape: {{ .Release.Name | quote }}
+{{- end }}
+
+{{/*
+mysqld-exporter collectors beyond its defaults. Group Replication (operator mode) needs these two:
+TaskManagerMySQLReplicationLag reads mysql_perf_schema_transactions_remote_in_applier_queue (from
+replication_group_member_stats), the MySQL dashboard the members' states (replication_group_members).
+*/}}
+{{- define "taskmanager.groupReplicationCollectors" -}}
+- --collect.perf_schema.replication_group_member_stats
+- --collect.perf_schema.replication_group_members
+{{- end }}
+
 {{/* Images ---------------------------------------------------------------------------------- */}}
 
 {{/* repository:tag or repository@digest; the tag defaults to appVersion, never `latest`. */}}
@@ -226,9 +258,10 @@ DATABASE_PASSWORD_FILE: {{ printf "%s/database-password" (include "taskmanager.d
 {{- with include "taskmanager.databaseReadURL" . }}
 DATABASE_READ_URL: {{ . | quote }}
 {{- end }}
+{{- /* Tracing: the image's entry point preloads the OpenTelemetry SDK only when the endpoint is set. */}}
+{{- if .Values.tracing.enabled }}
 OTEL_SERVICE_NAME: "cloudedu-taskmanager"
 OTEL_RESOURCE_ATTRIBUTES: {{ printf "service.version=%s,deployment.environment=%s,k8s.namespace.name=%s" .Chart.AppVersion .Values.environment .Release.Namespace | quote }}
-{{- if .Values.tracing.enabled }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ .Values.tracing.endpoint | quote }}
 OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf"
 OTEL_TRACES_SAMPLER: "parentbased_traceidratio"
