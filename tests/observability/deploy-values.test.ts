@@ -67,8 +67,53 @@ describe('observability values files', () => {
     const jaegerDs = (grafana.additionalDataSources as Tree[]).find((d) => d.type === 'jaeger')!;
     expect(jaegerDs.uid).toBe('jaeger');
     expect(jaegerDs.url).toBe('http://jaeger-query.observability.svc:16686');
-    const overlay = load(path.join(observability, 'taskmanager-values.yaml'));
-    expect(overlay.tracing.endpoint).toBe('http://opentelemetry-collector.observability.svc:4318');
+    // The app's chart points there by default (the overlay only turns tracing on).
+    expect(load(path.join(chartDir, 'values.yaml')).tracing.endpoint).toBe(
+      'http://opentelemetry-collector.observability.svc:4318',
+    );
+    expect(load(path.join(observability, 'taskmanager-values.yaml')).tracing).toEqual({
+      enabled: true,
+    });
+  });
+
+  it("live where the app chart's defaults look for them: one namespace, release names, pod labels", () => {
+    const role = load(
+      path.join(repoRoot, 'deploy', 'ansible', 'roles', 'observability', 'defaults', 'main.yml'),
+    );
+    const namespace = role.observability_namespace as string;
+    expect(namespace).toBe('observability');
+    const readme = readFileSync(path.join(observability, 'README.md'), 'utf8');
+    expect(readme).toContain(`Everything goes to one namespace, \`${namespace}\``);
+    // Every release of the stack goes there (a command may continue on the next line).
+    const lines = readme.split('\n');
+    lines.forEach((line, i) => {
+      if (!line.includes('helm upgrade --install ') || line.includes('cloudedu-taskmanager'))
+        return;
+      expect(`${line} ${lines[i + 1] ?? ''}`).toContain(`-n ${namespace} `);
+    });
+    const releases = (role.observability_charts as Tree[]).map((c) => c.name as string);
+    const chartValues = load(path.join(chartDir, 'values.yaml'));
+    const policy = chartValues.networkPolicy as Tree;
+    // Prometheus of kube-prometheus-stack: the operator labels its pods app.kubernetes.io/name=prometheus.
+    expect(releases).toContain('kube-prometheus-stack');
+    expect(policy.prometheus).toEqual({
+      namespaceSelector: { 'kubernetes.io/metadata.name': namespace },
+      podSelector: { 'app.kubernetes.io/name': 'prometheus' },
+    });
+    // The collector chart names its Service after the release and labels its pods with the chart's
+    // name, unless its values override the names (they do not).
+    const collector = values('opentelemetry-collector');
+    expect(collector).not.toHaveProperty('nameOverride');
+    expect(collector).not.toHaveProperty('fullnameOverride');
+    expect(releases).toContain('opentelemetry-collector');
+    expect(policy.otlpCollector).toEqual({
+      namespaceSelector: { 'kubernetes.io/metadata.name': namespace },
+      podSelector: { 'app.kubernetes.io/name': 'opentelemetry-collector' },
+    });
+    expect(new URL(chartValues.tracing.endpoint as string).host).toBe(
+      `opentelemetry-collector.${namespace}.svc:4318`,
+    );
+    expect(collector.ports?.['otlp-http']?.enabled ?? true).toBe(true);
   });
 
   it("let Prometheus select the app's ServiceMonitors and rules and Grafana find its dashboards", () => {
@@ -129,6 +174,7 @@ describe.skipIf(prometheusTool.skipReason)('plain Prometheus scrape configuratio
       container: string,
       port: string,
       ip: string,
+      extra: Record<string, string> = {},
     ) => ({
       targets: [ip],
       labels: {
@@ -138,8 +184,17 @@ describe.skipIf(prometheusTool.skipReason)('plain Prometheus scrape configuratio
         __meta_kubernetes_pod_label_app_kubernetes_io_component: component,
         __meta_kubernetes_pod_container_name: container,
         __meta_kubernetes_pod_container_port_name: port,
+        ...extra,
       },
     });
+    // An InnoDB Cluster server (mysql.mode=operator): the operator's labels, the chart's scrape
+    // label from spec.podLabels, the operator's exporter container "metrics".
+    const server = {
+      __meta_kubernetes_pod_labelpresent_mysql_oracle_com_cluster: 'true',
+      __meta_kubernetes_pod_labelpresent_cloudedu_io_scrape: 'true',
+    };
+    // Another InnoDB Cluster in the namespace, not this release's.
+    const foreign = { __meta_kubernetes_pod_labelpresent_mysql_oracle_com_cluster: 'true' };
     writeFileSync(
       path.join(dir, 'pods.json'),
       JSON.stringify([
@@ -176,6 +231,33 @@ describe.skipIf(prometheusTool.skipReason)('plain Prometheus scrape configuratio
           '127.0.0.1:13306',
         ),
         pod('billing-5d6-xyz', 'billing', 'app', 'billing', 'metrics', '127.0.0.1:19999'),
+        pod(
+          'cloudedu-taskmanager-db-0',
+          'mysql-innodbcluster-mysql-server',
+          'database',
+          'metrics',
+          'metrics',
+          '127.0.0.1:29104',
+          server,
+        ),
+        pod(
+          'cloudedu-taskmanager-db-0',
+          'mysql-innodbcluster-mysql-server',
+          'database',
+          'mysql',
+          'mysql',
+          '127.0.0.1:23306',
+          server,
+        ),
+        pod(
+          'other-db-0',
+          'mysql-innodbcluster-mysql-server',
+          'database',
+          'metrics',
+          'metrics',
+          '127.0.0.1:29105',
+          foreign,
+        ),
       ]),
     );
     const scrapeConfigs = jobs.map(({ kubernetes_sd_configs: _, ...job }) => ({
@@ -192,13 +274,13 @@ describe.skipIf(prometheusTool.skipReason)('plain Prometheus scrape configuratio
       const answer = (await (await fetch(`${prometheus!.url}/api/v1/targets`)).json()) as {
         data: { activeTargets: { labels: Record<string, string> }[]; droppedTargets: unknown[] };
       };
-      if (answer.data.activeTargets.length + answer.data.droppedTargets.length < 10)
+      if (answer.data.activeTargets.length + answer.data.droppedTargets.length < 16)
         throw new Error('not loaded');
       return answer.data;
     });
     const active = targets.activeTargets
       .map((t) => t.labels)
-      .sort((a, b) => a.job!.localeCompare(b.job!));
+      .sort((a, b) => `${a.job} ${a.instance}`.localeCompare(`${b.job} ${b.instance}`));
     expect(active).toEqual([
       {
         job: 'cloudedu-taskmanager',
@@ -214,12 +296,19 @@ describe.skipIf(prometheusTool.skipReason)('plain Prometheus scrape configuratio
         pod: 'cloudedu-taskmanager-mysql-0',
         container: 'mysqld-exporter',
       },
+      {
+        job: 'cloudedu-taskmanager-mysql',
+        instance: '127.0.0.1:29104',
+        namespace: 'cloudedu',
+        pod: 'cloudedu-taskmanager-db-0',
+        container: 'metrics',
+      },
     ]);
   });
 });
 
 describe.skipIf(helm.skipReason)('the app chart with the observability overlay', () => {
-  const render = (env: string) => {
+  const render = (env: string, overlay = true) => {
     const result = run(helm.path!, [
       'template',
       'cloudedu-taskmanager',
@@ -230,8 +319,7 @@ describe.skipIf(helm.skipReason)('the app chart with the observability overlay',
       '1.30.0',
       '-f',
       path.join(chartDir, `values-${env}.yaml`),
-      '-f',
-      path.join(observability, 'taskmanager-values.yaml'),
+      ...(overlay ? ['-f', path.join(observability, 'taskmanager-values.yaml')] : []),
     ]);
     expect(result.status, result.stderr).toBe(0);
     return parseAllDocuments(result.stdout)
@@ -268,11 +356,15 @@ describe.skipIf(helm.skipReason)('the app chart with the observability overlay',
         )
         .filter((r) => r.targetLabel === 'job')
         .map((r) => r.replacement as string);
-      expect(jobs).toContain('cloudedu-taskmanager');
-      const standalone = objects.some(
-        (o) => o.kind === 'StatefulSet' && /mysql/.test(o.metadata.name as string),
-      );
-      if (standalone) expect(jobs).toContain('cloudedu-taskmanager-mysql');
+      // Both jobs in every mode: the standalone sidecar's, or the InnoDB Cluster's exporters.
+      expect(jobs.sort()).toEqual(['cloudedu-taskmanager', 'cloudedu-taskmanager-mysql']);
+      const cluster = of('InnoDBCluster')[0];
+      if (cluster) {
+        expect(cluster.spec.metrics).toMatchObject({ enable: true, monitor: false });
+        expect(cluster.spec.metrics.options).toContain(
+          '--collect.perf_schema.replication_group_member_stats',
+        );
+      }
 
       const scrape = of('NetworkPolicy').find((p) =>
         (p.metadata.name as string).endsWith('allow-prometheus-to-metrics'),
@@ -281,7 +373,7 @@ describe.skipIf(helm.skipReason)('the app chart with the observability overlay',
         namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } },
         podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
       });
-      expect(scrape.spec.ingress[0].ports.map((p: Tree) => p.port)).toContain(9464);
+      expect(scrape.spec.ingress[0].ports.map((p: Tree) => p.port).sort()).toEqual([9104, 9464]);
       const otlp = of('NetworkPolicy').find((p) =>
         (p.metadata.name as string).endsWith('allow-app-to-otlp-collector'),
       )!;
@@ -299,6 +391,23 @@ describe.skipIf(helm.skipReason)('the app chart with the observability overlay',
         'http://opentelemetry-collector.observability.svc:4318',
       );
       expect(env_?.METRICS_PORT).toBe('9464');
+    },
+  );
+
+  it.each(['dev', 'staging', 'prod'])(
+    '%s without the overlay: the flows already point at this stack',
+    (env) => {
+      const policies = render(env, false).filter((o) => o.kind === 'NetworkPolicy');
+      const byName = (suffix: string) =>
+        policies.find((p) => (p.metadata.name as string).endsWith(suffix));
+      const observabilityNs = { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } };
+      expect(
+        byName('allow-prometheus-to-metrics')!.spec.ingress[0].from[0].namespaceSelector,
+      ).toEqual(observabilityNs);
+      const otlp = byName('allow-app-to-otlp-collector');
+      // dev has tracing off: no egress to the collector at all.
+      if (env === 'dev') expect(otlp).toBeUndefined();
+      else expect(otlp!.spec.egress[0].to[0].namespaceSelector).toEqual(observabilityNs);
     },
   );
 });

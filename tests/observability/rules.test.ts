@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireTool, run } from '../support/tools.js';
+import { externalMetrics, metricNames } from './support/promql.js';
 import {
   alertRules,
   loadRuleTests,
@@ -16,6 +17,10 @@ import {
 } from './support/rules.js';
 
 const promtool = requireTool('promtool', 'apt-get install prometheus');
+const exporter = requireTool(
+  'prometheus-mysqld-exporter',
+  'apt-get install prometheus-mysqld-exporter',
+);
 const RUNBOOK = 'https://github.com/cloudedu/taskmanager/blob/main/docs/runbook.md#';
 
 describe('alert rules file', () => {
@@ -122,5 +127,48 @@ describe.skipIf(promtool.skipReason)('promtool', () => {
       const result = run(promtool.path!, ['test', 'rules', testCopy]);
       expect(result.status, `mutation "${to}" went unnoticed`).not.toBe(0);
     }
+  });
+});
+
+// No MySQL with Group Replication runs here (CI has MariaDB, which has none), so the Group
+// Replication names are checked against the real exporter itself: the collectors behind the flags
+// that the chart gives the InnoDB Cluster's exporter exist, and each series name's part after
+// "mysql_perf_schema_" is a literal in the binary (the exporter joins namespace, subsystem and name
+// at run time: prometheus.BuildFQName("mysql", "perf_schema", name)).
+describe.skipIf(exporter.skipReason)('Group Replication metrics against mysqld-exporter', () => {
+  const groupReplication = [...externalMetrics()]
+    .filter(([, source]) => source === 'mysqld-exporter/group-replication')
+    .map(([name]) => name);
+  const binary = exporter.path ? readFileSync(exporter.path).toString('latin1') : '';
+
+  it('has the collectors the chart enables for an InnoDB Cluster', () => {
+    const help = run(exporter.path!, ['--help']);
+    const text = help.stdout + help.stderr;
+    for (const flag of [
+      '--collect.perf_schema.replication_group_member_stats',
+      '--collect.perf_schema.replication_group_members',
+    ])
+      expect(text).toContain(flag);
+  });
+
+  it('exposes under those collectors every Group Replication name the rules and dashboards read', () => {
+    expect(groupReplication.length).toBeGreaterThanOrEqual(3);
+    for (const name of groupReplication) {
+      expect(name).toMatch(/^mysql_perf_schema_/);
+      expect(binary, name).toContain(name.slice('mysql_perf_schema_'.length));
+    }
+    // Names of exporters before 0.12 (singular, no _total) are gone: the check tells them apart.
+    expect(binary).not.toContain('transaction_in_queue');
+  });
+
+  it('fires TaskManagerMySQLReplicationLag on the applier queue of the member itself', () => {
+    const lag = alertRules().find((a) => a.alert === 'TaskManagerMySQLReplicationLag')!;
+    expect([...metricNames(lag.expr)]).toEqual([
+      'mysql_perf_schema_transactions_remote_in_applier_queue',
+    ]);
+    expect(groupReplication).toContain('mysql_perf_schema_transactions_remote_in_applier_queue');
+    // The collector reports one series per member (WHERE MEMBER_ID=@@server_uuid, no label), so
+    // the alert tells members apart by the target's pod label.
+    expect(lag.expr).toMatch(/by \(namespace, pod\)/);
   });
 });
