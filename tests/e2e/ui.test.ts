@@ -10,11 +10,11 @@ import {
   focusedId,
   readClipboard,
   launchChromium,
-  nextFrame,
   newContext,
   screenshotAllWays,
   screenshotDir,
   seriousViolations,
+  setColorScheme,
   watchPage,
 } from './support/browser.js';
 import { startBuiltService, type RunningService } from './support/service.js';
@@ -74,10 +74,9 @@ async function checkScreen(page: Page, name: string) {
   await expectNoSeriousViolations(page, name);
   await screenshotAllWays(page, name);
   // The same screen in dark mode must pass contrast checks too.
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await nextFrame(page);
+  await setColorScheme(page, 'dark');
   await expectNoSeriousViolations(page, `${name} (dark)`);
-  await page.emulateMedia({ colorScheme: 'light' });
+  await setColorScheme(page, 'light');
 }
 
 describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {

@@ -127,7 +127,7 @@ export async function screenshotAllWays(page: Page, name: string): Promise<strin
   ] as const) {
     await page.setViewportSize(viewport);
     for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
+      await setColorScheme(page, scheme);
       // A full-page shot of a scrolled page would paint the sticky header mid-page.
       await page.evaluate(() =>
         (globalThis as unknown as { scrollTo: (x: number, y: number) => void }).scrollTo(0, 0),
@@ -139,7 +139,7 @@ export async function screenshotAllWays(page: Page, name: string): Promise<strin
     }
   }
   await page.setViewportSize(original);
-  await page.emulateMedia({ colorScheme: 'light' });
+  await setColorScheme(page, 'light');
   return written;
 }
 
@@ -169,4 +169,25 @@ export function focusedId(page: Page): Promise<string | undefined> {
 
 export function readClipboard(page: Page): Promise<string> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.readText());
+}
+
+/**
+ * Switches the emulated colour scheme and waits until the page has restyled: Chromium answers
+ * matchMedia at once but recomputes styles a moment later.
+ */
+export async function setColorScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  await page.emulateMedia({ colorScheme: scheme });
+  // A function, not a string: the page's CSP forbids eval, which string predicates need.
+  await page.waitForFunction((dark) => {
+    const g = globalThis as unknown as {
+      document: { body: unknown };
+      getComputedStyle: (el: unknown) => { color: string };
+    };
+    const [r = 0, gr = 0, b = 0] = (
+      g.getComputedStyle(g.document.body).color.match(/\d+/g) ?? []
+    ).map(Number);
+    const lightText = (r + gr + b) / 3 > 128;
+    return dark ? lightText : !lightText;
+  }, scheme === 'dark');
+  await nextFrame(page);
 }
