@@ -164,9 +164,41 @@ describe.skipIf(playbook.skipReason ?? python.skipReason)('the prerequisites rol
 
 describe('observability role', () => {
   const defaults = parse(readFileSync(path.join(ANSIBLE, 'roles', 'observability', 'defaults', 'main.yml'), 'utf8')) as {
-    observability_charts: { name: string; chart: string; version: string }[];
+    observability_namespace: string;
+    observability_charts: { name: string; chart: string; repo: string; version: string }[];
   };
   const readme = readFileSync(path.join(ROOT, 'deploy', 'observability', 'README.md'), 'utf8');
+
+  it('ships logs with Grafana Alloy (chart grafana/alloy 1.1.2), not the retired Promtail', () => {
+    expect(defaults.observability_charts.find((c) => c.name === 'alloy')).toEqual({
+      name: 'alloy',
+      chart: 'alloy',
+      repo: 'https://grafana.github.io/helm-charts',
+      version: '1.1.2',
+    });
+    const role = ['defaults', 'tasks', 'meta']
+      .map((dir) => readFileSync(path.join(ANSIBLE, 'roles', 'observability', dir, 'main.yml'), 'utf8'))
+      .join('\n');
+    expect(role.toLowerCase()).not.toContain('promtail');
+    const alloy = parse(readFileSync(path.join(ROOT, 'deploy', 'observability', 'values', 'alloy.yaml'), 'utf8')) as {
+      controller: { type: string };
+      alloy: { configMap: { content: string } };
+    };
+    expect(alloy.controller.type).toBe('daemonset');
+    expect(alloy.alloy.configMap.content).toContain('loki.write');
+  });
+
+  it("installs into the namespace the app chart's NetworkPolicies and tracing endpoint expect", () => {
+    const namespace = defaults.observability_namespace;
+    const values = parse(readFileSync(path.join(CHART, 'values.yaml'), 'utf8')) as {
+      tracing: { endpoint: string };
+      networkPolicy: Record<string, { namespaceSelector: Record<string, string> }>;
+    };
+    for (const flow of ['prometheus', 'otlpCollector']) {
+      expect(values.networkPolicy[flow]?.namespaceSelector, flow).toEqual({ 'kubernetes.io/metadata.name': namespace });
+    }
+    expect(new URL(values.tracing.endpoint).hostname).toBe(`opentelemetry-collector.${namespace}.svc`);
+  });
 
   it.each(defaults.observability_charts.map((c) => [c.name, c]))('installs %s at the documented version with its values file', (_name, chart) => {
     expect(() => readFileSync(path.join(ROOT, 'deploy', 'observability', 'values', `${chart.name}.yaml`))).not.toThrow();
