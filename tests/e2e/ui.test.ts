@@ -395,6 +395,49 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     expect(await card(column(page, 'in_progress'), XSS_SCRIPT).count()).toBe(0);
   });
 
+  it('drags a card with touch (press, hold, move)', async () => {
+    const tablet = await browser.newContext({
+      baseURL: service.url,
+      viewport: { width: 1024, height: 768 },
+      hasTouch: true,
+      isMobile: true,
+    });
+    try {
+      await tablet.addCookies(await context.cookies());
+      const touchPage = await tablet.newPage();
+      await touchPage.goto(projectUrl);
+      const source = card(column(touchPage, 'in_progress'), 'Draft the budget');
+      await source.waitFor();
+      const from = await source.locator('.task-card-meta').boundingBox();
+      const to = await column(touchPage, 'done').locator('.card-list').boundingBox();
+      if (!from || !to) throw new Error('board not laid out');
+      const cdp = await tablet.newCDPSession(touchPage);
+      const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x = 0, y = 0) =>
+        cdp.send('Input.dispatchTouchEvent', {
+          type,
+          touchPoints: type === 'touchEnd' ? [] : [{ x: Math.round(x), y: Math.round(y) }],
+        });
+      const saved = touchPage.waitForResponse(
+        (r) => r.url().endsWith('/move') && r.request().method() === 'POST',
+      );
+      const x0 = from.x + 30;
+      const y0 = from.y + from.height / 2;
+      await touch('touchStart', x0, y0);
+      // Press and hold: a touch drag starts after a short delay, so that swipes still scroll.
+      await touchPage.waitForTimeout(400);
+      const x1 = to.x + to.width / 2;
+      const y1 = to.y + 40;
+      for (let i = 1; i <= 20; i++) {
+        await touch('touchMove', x0 + ((x1 - x0) * i) / 20, y0 + ((y1 - y0) * i) / 20);
+      }
+      await touch('touchEnd');
+      expect((await saved).status()).toBe(200);
+      await card(column(touchPage, 'done'), 'Draft the budget').waitFor();
+    } finally {
+      await tablet.close();
+    }
+  });
+
   it('creates an API token shown once with a copy button, and revokes it', async () => {
     await page.getByRole('link', { name: 'Account', exact: true }).click();
     await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
