@@ -400,8 +400,9 @@ function Column({
           <span className="column-dot" aria-hidden="true" />
           {t(`status.${status}`)}
         </h2>
-        <span className="count" aria-label={t('board.countLabel', { count })}>
-          {count}
+        <span className="count">
+          <span aria-hidden="true">{count}</span>
+          <span className="visually-hidden">{t('board.countLabel', { count })}</span>
         </span>
       </header>
       {canEdit && <QuickAdd status={status} inputRef={inputRef} onAdd={onAdd} />}
