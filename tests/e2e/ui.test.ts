@@ -511,6 +511,24 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     expect(await page.getByRole('link', { name: 'Scratch pad', exact: true }).count()).toBe(0);
   });
 
+  it('loads more of a long list through the cursor', async () => {
+    const api = new ApiSession(service.url);
+    await api.login(OWNER.email, OWNER.password);
+    const { data: bulk } = await api.ok<{ id: string }>('POST', '/projects', { name: 'Bulk' });
+    for (let i = 1; i <= 60; i++) {
+      await api.ok('POST', `/projects/${bulk.id}/tasks`, { title: `Bulk task ${i}` });
+    }
+    await page.goto(`/projects/${bulk.id}/list`);
+    const rows = page.locator('table.table tbody tr');
+    await expect.poll(() => rows.count()).toBe(50);
+    await page.getByText('50 tasks shown').waitFor();
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => rows.count()).toBe(60);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    const titles = await rows.locator('td.cell-title').allTextContents();
+    expect(new Set(titles).size).toBe(60);
+  });
+
   it('has keyboard shortcuts: ? for help, / to search, n for a new task', async () => {
     await page.goto(projectUrl);
     await card(page, 'Book the venue').waitFor();
