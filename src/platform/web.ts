@@ -16,6 +16,8 @@ export async function registerWebUi(app: FastifyInstance, webRoot: string): Prom
     prefix: '/',
     wildcard: false,
     index: false,
+    // Our own Cache-Control below; the plugin's would overwrite it with max-age=0.
+    cacheControl: false,
     setHeaders: (res, filePath) => {
       const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
       res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
