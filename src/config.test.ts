@@ -45,11 +45,26 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT: must be between 0 and 65535, got 70000'],
     [{ REGISTRATION: 'maybe' }, 'REGISTRATION: expected one of open, closed, got "maybe"'],
     [{ COOKIE_SECURE: 'yes please' }, 'COOKIE_SECURE: expected true or false, got "yes please"'],
-    [{ DATABASE_URL: 'postgres://x@y/z' }, 'DATABASE_URL: expected sqlite:<file> or mysql://user@host:3306/db'],
-    [{ DATABASE_URL: 'mysql://host-only/db' }, 'DATABASE_URL: missing user (mysql://user@host:3306/db)'],
-    [{ DATABASE_URL: 'mysql://u@h:3306/' }, 'DATABASE_URL: missing database name (mysql://user@host:3306/db)'],
-    [{ DATABASE_PASSWORD_FILE: '/nonexistent/secret' }, 'DATABASE_PASSWORD_FILE: cannot read /nonexistent/secret (ENOENT)'],
-    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+    [
+      { DATABASE_URL: 'postgres://x@y/z' },
+      'DATABASE_URL: expected sqlite:<file> or mysql://user@host:3306/db',
+    ],
+    [
+      { DATABASE_URL: 'mysql://host-only/db' },
+      'DATABASE_URL: missing user (mysql://user@host:3306/db)',
+    ],
+    [
+      { DATABASE_URL: 'mysql://u@h:3306/' },
+      'DATABASE_URL: missing database name (mysql://user@host:3306/db)',
+    ],
+    [
+      { DATABASE_PASSWORD_FILE: '/nonexistent/secret' },
+      'DATABASE_PASSWORD_FILE: cannot read /nonexistent/secret (ENOENT)',
+    ],
+    [
+      { LOG_LEVEL: 'loud' },
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    ],
   ])('refuses %o with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

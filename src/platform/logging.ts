@@ -75,7 +75,10 @@ export const requestIdOptions = {
   },
   // Fastify's own request lines are replaced by the single completion line of
   // registerRequestLogging.
-  logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
+  logController: new LogController({
+    requestIdLogLabel: 'request_id',
+    disableRequestLogging: true,
+  }),
 } satisfies Partial<FastifyServerOptions>;
 
 const kTrace = Symbol('trace fields at onRequest');
