@@ -19,6 +19,7 @@ import {
 import type { DataSet, Fixtures } from './lib/data.js';
 import { floorSql } from './floor/queries.js';
 import { paced, saturate } from './lib/load.js';
+import { scrape, serverView } from './lib/metrics.js';
 import type { LoadResult } from './lib/load.js';
 import { parseOptions } from './lib/options.js';
 import type { DbKind, Options } from './lib/options.js';
@@ -100,11 +101,12 @@ interface RunContext {
 
 async function startService(set: DataSet, context: RunContext, profileDir?: string) {
   const port = await freePort();
+  const metricsPort = await freePort();
   const nodeArgs = [
     ...context.options.nodeOptions,
     ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
   ];
-  return startServer({
+  const server = await startServer({
     name: 'service',
     command: process.execPath,
     args: [...nodeArgs, path.join(context.dist, 'main.js')],
@@ -115,13 +117,14 @@ async function startService(set: DataSet, context: RunContext, profileDir?: stri
       HOST: '127.0.0.1',
       DATABASE_URL: set.databaseUrl,
       LOG_LEVEL: 'warn',
-      METRICS_PORT: String(await freePort()),
+      METRICS_PORT: String(metricsPort),
       MIGRATE_ON_START: 'true',
     },
     port,
     readyPath: '/readyz',
     timeoutMs: 60_000,
   });
+  return { ...server, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
 
 async function startFloor(set: DataSet, profileDir?: string) {
@@ -164,12 +167,13 @@ async function measured(
 }
 
 async function runScenario(
-  server: Server,
+  server: Server & { metricsUrl: string },
   scenario: Scenario,
   set: DataSet,
   options: Options,
 ): Promise<ScenarioResult> {
   const load1 = Math.round(os.loadavg()[0]! * 100) / 100;
+  const metricsBefore = await scrape(server.metricsUrl);
   server.startRssWindow();
   const sat = await measured(server.pid, set.db, () =>
     saturate(server.baseUrl, scenario, options.connections, options.duration),
@@ -192,6 +196,7 @@ async function runScenario(
     rate,
     rssPeakMb: server.endRssWindow(),
     load1,
+    server: serverView(metricsBefore, await scrape(server.metricsUrl)),
   };
   const errors = sat.errors + (rate?.errors ?? 0);
   log(

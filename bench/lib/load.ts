@@ -24,6 +24,13 @@ export interface LoadResult {
   /** Non-2xx responses, connection errors and timeouts. */
   errors: number;
   statusCodes: Record<string, number>;
+  /**
+   * Rate mode: latency from when the request was actually sent, and how late the sender was
+   * (a late sender means the load generator itself was short of CPU).
+   */
+  diagnostics?: { p50FromSend: number; p99FromSend: number; p99SendLag: number };
+  /** CPU milliseconds of the load generator (this process) per request sent. */
+  driverCpuMsPerRequest?: number;
   /** CPU milliseconds per successful request: the server process, and the MySQL server. */
   cpuMsPerRequest?: { server?: number; database?: number };
 }
@@ -87,6 +94,7 @@ export async function saturate(
       },
     ],
   };
+  const cpu = process.cpuUsage();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (error: unknown, done: autocannon.Result) =>
       error
@@ -104,7 +112,10 @@ export async function saturate(
     (instance as unknown as EventEmitter).on('response', onResponse);
   });
   const elapsed = result.duration || seconds;
+  const used = process.cpuUsage(cpu);
   return summarise(latencies, {
+    driverCpuMsPerRequest:
+      Math.round((used.user + used.system) / Math.max(1, result.requests.total)) / 1000,
     mode: 'saturate',
     connections,
     seconds: Math.round(elapsed * 100) / 100,
@@ -132,13 +143,18 @@ export async function paced(
   const total = Math.max(1, Math.round(rate * seconds));
   const interval = 1000 / rate;
   const latencies: number[] = [];
+  const fromSend: number[] = [];
+  const lags: number[] = [];
   const statusCodes: Record<string, number> = {};
   let errors = 0;
   let finished = 0;
   let sent = 0;
   const start = performance.now();
+  const cpu = process.cpuUsage();
 
   const send = (due: number) => {
+    const sentAt = performance.now();
+    lags.push(sentAt - due);
     const next = scenario.next();
     const request = http.request(
       {
@@ -156,8 +172,11 @@ export async function paced(
         response.on('end', () => {
           const status = response.statusCode ?? 0;
           statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-          if (status >= 200 && status < 300) latencies.push(performance.now() - due);
-          else errors++;
+          if (status >= 200 && status < 300) {
+            const now = performance.now();
+            latencies.push(now - due);
+            fromSend.push(now - sentAt);
+          } else errors++;
           next.done?.(status, Buffer.concat(chunks).toString('utf8'));
           finished++;
         });
@@ -187,7 +206,16 @@ export async function paced(
   errors += total - finished;
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
+  const sortedFromSend = Float64Array.from(fromSend).sort();
+  const sortedLags = Float64Array.from(lags).sort();
+  const used = process.cpuUsage(cpu);
   return summarise(latencies, {
+    driverCpuMsPerRequest: Math.round((used.user + used.system) / total) / 1000,
+    diagnostics: {
+      p50FromSend: percentile(sortedFromSend, 50),
+      p99FromSend: percentile(sortedFromSend, 99),
+      p99SendLag: percentile(sortedLags, 99),
+    },
     mode: 'rate',
     targetRate: Math.round(rate),
     connections: maxSockets,

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { Explained } from './data.js';
 import type { LoadResult } from './load.js';
+import type { ServerView } from './metrics.js';
 import type { DbKind } from './options.js';
 
 export interface ScenarioResult {
@@ -18,6 +19,8 @@ export interface ScenarioResult {
   rssPeakMb: number | undefined;
   /** One-minute load average of the machine before the scenario. */
   load1: number;
+  /** The service's own metrics over both runs of the scenario. */
+  server: ServerView | undefined;
 }
 
 export interface FloorComparison {
