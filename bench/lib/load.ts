@@ -4,8 +4,8 @@
 // connection send its whole quota at the start of every second, so the server sees bursts at full
 // speed and the latencies read would be those of saturation.
 import type { EventEmitter } from 'node:events';
-import http from 'node:http';
 import autocannon from 'autocannon';
+import { RawHttpPool } from './raw-http.js';
 import type { BenchRequest, Scenario } from './scenarios.js';
 
 export interface LoadResult {
@@ -138,8 +138,8 @@ export async function paced(
   seconds: number,
   maxSockets = 64,
 ): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
   const url = new URL(baseUrl);
+  const pool = new RawHttpPool(Number(url.port), url.hostname, maxSockets);
   const total = Math.max(1, Math.round(rate * seconds));
   const interval = 1000 / rate;
   const latencies: number[] = [];
@@ -156,46 +156,23 @@ export async function paced(
     const sentAt = performance.now();
     lags.push(sentAt - due);
     const next = scenario.next();
-    const request = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: next.method,
-        path: next.path,
-        headers: next.headers,
-        agent,
-        timeout: 10_000,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const status = response.statusCode ?? 0;
-          statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-          if (status >= 200 && status < 300) {
-            const now = performance.now();
-            latencies.push(now - due);
-            fromSend.push(now - sentAt);
-          } else errors++;
-          next.done?.(status, Buffer.concat(chunks).toString('utf8'));
-          finished++;
-        });
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', () => {
-      errors++;
+    pool.request(next, (status, body) => {
+      if (status > 0) statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+      if (status >= 200 && status < 300) {
+        const now = performance.now();
+        latencies.push(now - due);
+        fromSend.push(now - sentAt);
+      } else errors++;
+      next.done?.(status, body?.toString('utf8') ?? '');
       finished++;
-      next.done?.(0, '');
     });
-    request.end(next.body);
   };
 
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = performance.now();
       while (sent < total && start + sent * interval <= now) send(start + interval * sent++);
-      if (sent < total) setTimeout(tick, Math.max(0, Math.min(1, start + sent * interval - now)));
+      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - now));
       else resolve();
     };
     tick();
@@ -203,9 +180,9 @@ export async function paced(
   const drainDeadline = performance.now() + 15_000;
   while (finished < total && performance.now() < drainDeadline)
     await new Promise((resolve) => setTimeout(resolve, 5));
-  errors += total - finished;
   const elapsed = (performance.now() - start) / 1000;
-  agent.destroy();
+  // Requests still unanswered are answered here with status 0, and so counted as errors.
+  pool.destroy();
   const sortedFromSend = Float64Array.from(fromSend).sort();
   const sortedLags = Float64Array.from(lags).sort();
   const used = process.cpuUsage(cpu);
