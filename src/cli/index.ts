@@ -2,6 +2,7 @@
 // `taskmanager`: one binary for the service and its operations, on every OS Node runs on.
 import type { Command } from './command.js';
 import { UsageError } from './command.js';
+import { ConfigError } from '../config.js';
 import { serveCommand } from './commands/serve.js';
 import { migrateCommand } from './commands/migrate.js';
 import { seedCommand } from './commands/seed.js';
@@ -53,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`taskmanager ${command.name}: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      console.error(`taskmanager ${command.name}: configuration error: ${error.message}`);
       return 2;
     }
     throw error;

@@ -11,7 +11,7 @@ import { requireTool, run } from '../support/tools.js';
 import { startPrometheus } from './support/prometheus.js';
 import type { Prometheus } from './support/prometheus.js';
 import { dashboardFiles } from './support/promql.js';
-import { eventually } from './support/service.js';
+import { eventually } from '../support/process.js';
 import { chartDir, loadRules, repoRoot, rulesFile } from './support/rules.js';
 
 const observability = path.join(repoRoot, 'deploy', 'observability');

@@ -19,7 +19,8 @@ import {
 import type { Prometheus } from './support/prometheus.js';
 import { startPrometheus } from './support/prometheus.js';
 import { rulesFile } from './support/rules.js';
-import { ApiClient, eventually, startService } from './support/service.js';
+import { eventually } from '../support/process.js';
+import { ApiClient, startService } from './support/service.js';
 import type { Service } from './support/service.js';
 
 const prometheusTool = requireTool('prometheus', 'apt-get install prometheus');

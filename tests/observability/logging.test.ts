@@ -10,7 +10,8 @@ import {
   registerRequestLogging,
   requestIdOptions,
 } from '../../src/platform/logging.js';
-import { ApiClient, eventually, startService } from './support/service.js';
+import { eventually } from '../support/process.js';
+import { ApiClient, startService } from './support/service.js';
 import type { Service } from './support/service.js';
 
 type Line = Record<string, unknown>;

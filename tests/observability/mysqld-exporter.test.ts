@@ -11,7 +11,7 @@ import { parseDatabaseUrl } from '../../src/config.js';
 import { inCI, requireTool } from '../support/tools.js';
 import { familyNames, parseExposition, sampleValue } from './support/exposition.js';
 import { externalMetrics } from './support/promql.js';
-import { eventually, freePort } from './support/service.js';
+import { eventually, freePort } from '../support/process.js';
 
 const exporterTool = requireTool(
   'prometheus-mysqld-exporter',

@@ -11,7 +11,8 @@ import { inCI } from '../support/tools.js';
 import { startOtlpReceiver } from './support/otlp.js';
 import type { DecodedSpan, OtlpReceiver } from './support/otlp.js';
 import { repoRoot } from './support/rules.js';
-import { ApiClient, eventually, startService } from './support/service.js';
+import { eventually } from '../support/process.js';
+import { ApiClient, startService } from './support/service.js';
 import type { Service } from './support/service.js';
 
 const SERVER = 2;

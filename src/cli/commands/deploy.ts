@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
+import { reportingFailures } from '../command.js';
 import { UsageError } from '../command.js';
 import {
   appUrl,
@@ -13,7 +14,7 @@ import {
 } from '../deploy/cluster.js';
 import type { ClusterInfo, Engine } from '../deploy/cluster.js';
 import type { CommandSpec } from '../deploy/exec.js';
-import { ToolNotFoundError, ToolRunner, formatCommand, tail } from '../deploy/exec.js';
+import { ToolRunner, formatCommand, tail } from '../deploy/exec.js';
 import type { Ingress, Service } from '../deploy/kube.js';
 import type { Io } from '../deploy/options.js';
 import {
@@ -25,7 +26,7 @@ import {
   parseEnvironment,
   resolveNamespace,
 } from '../deploy/options.js';
-import { LOCAL_IMAGE, PlanError, defaultTag, planDeploy, urlCommands } from '../deploy/plan.js';
+import { LOCAL_IMAGE, defaultTag, planDeploy, urlCommands } from '../deploy/plan.js';
 import type { DeployInput } from '../deploy/plan.js';
 import { Progress } from '../deploy/progress.js';
 
@@ -220,7 +221,7 @@ async function printUrl(io: Io, runner: ToolRunner, input: DeployInput): Promise
 
 export async function runDeploy(argv: string[], io: Io = defaultIo()): Promise<number> {
   const runner = new ToolRunner({ env: io.env, cwd: io.root });
-  try {
+  return reportingFailures('deploy', io.err, async () => {
     const { input: partial, contextFlag, clusterFlag, dryRun } = parse(argv, io, runner);
     let cluster: ClusterInfo;
     if (dryRun) {
@@ -248,17 +249,7 @@ export async function runDeploy(argv: string[], io: Io = defaultIo()): Promise<n
     await runSteps(io, runner, steps, input.env);
     await printUrl(io, runner, input);
     return 0;
-  } catch (error) {
-    if (
-      error instanceof CliError ||
-      error instanceof PlanError ||
-      error instanceof ToolNotFoundError
-    ) {
-      write(io.err, `taskmanager deploy: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
+  });
 }
 
 export const deployCommand: Command = {

@@ -2,13 +2,13 @@
 // Exit code 1 when a problem is found, so CI can gate on it.
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
+import { reportingFailures } from '../command.js';
 import { UsageError } from '../command.js';
 import { diagnose, formatFindings } from '../deploy/diagnose.js';
-import { ToolNotFoundError, ToolRunner } from '../deploy/exec.js';
-import { KubectlError, readSnapshot } from '../deploy/kube.js';
+import { ToolRunner } from '../deploy/exec.js';
+import { readSnapshot } from '../deploy/kube.js';
 import type { Io } from '../deploy/options.js';
 import {
-  CliError,
   commonOptions,
   currentCluster,
   defaultIo,
@@ -54,7 +54,7 @@ export async function runDoctor(argv: string[], io: Io = defaultIo()): Promise<n
   const namespace = resolveNamespace(env, values.namespace);
   const clusterKind = parseClusterKind(values.cluster);
   const runner = new ToolRunner({ env: io.env, cwd: io.root });
-  try {
+  return reportingFailures('doctor', io.err, async () => {
     const cluster = await currentCluster(runner, values.context, clusterKind);
     const snapshot = await readSnapshot(runner, namespace, values.context, 'doctor');
     const findings = diagnose(snapshot, { cluster, env });
@@ -63,17 +63,7 @@ export async function runDoctor(argv: string[], io: Io = defaultIo()): Promise<n
     );
     io.out.write(`${formatFindings(findings)}\n`);
     return findings.some((f) => f.severity === 'problem') ? 1 : 0;
-  } catch (error) {
-    if (
-      error instanceof CliError ||
-      error instanceof KubectlError ||
-      error instanceof ToolNotFoundError
-    ) {
-      io.err.write(`taskmanager doctor: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  }
+  });
 }
 
 export const doctorCommand: Command = {

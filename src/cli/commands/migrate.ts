@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../config.js';
+import { loadConfig } from '../../config.js';
 import { openDatabase, waitForDatabase } from '../../db/database.js';
 import { appliedMigrations, migrateToLatest, migrations } from '../../db/migrate.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../command.js';
 
 export const migrateCommand: Command = {
   name: 'migrate',
@@ -23,14 +22,7 @@ export const migrateCommand: Command = {
       options: { status: { type: 'boolean' } },
       strict: true,
     });
-    let config;
-    try {
-      config = loadConfig();
-    } catch (error) {
-      if (error instanceof ConfigError)
-        throw new UsageError(`configuration error: ${error.message}`);
-      throw error;
-    }
+    const config = loadConfig();
     const database = openDatabase(config.database);
     try {
       await waitForDatabase(database.db, {

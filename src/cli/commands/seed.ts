@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../config.js';
+import { loadConfig } from '../../config.js';
 import { openDatabase, waitForDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { seed } from '../../db/seed.js';
@@ -49,14 +49,7 @@ export const seedCommand: Command = {
       tasks: count('tasks', values.tasks, 200),
       password: values.password ?? 'taskmanager-demo-password',
     };
-    let config;
-    try {
-      config = loadConfig();
-    } catch (error) {
-      if (error instanceof ConfigError)
-        throw new UsageError(`configuration error: ${error.message}`);
-      throw error;
-    }
+    const config = loadConfig();
     const database = openDatabase(config.database);
     try {
       await waitForDatabase(database.db, { timeoutSeconds: config.dbConnectTimeoutSeconds });

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../config.js';
+import { loadConfig } from '../../config.js';
 import { runUntilSignal } from '../../server.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
@@ -14,14 +14,7 @@ export const serveCommand: Command = {
   ].join('\n'),
   async run(argv) {
     if (argv.length > 0) throw new UsageError(`unexpected argument "${argv[0]}"`);
-    let config;
-    try {
-      config = loadConfig();
-    } catch (error) {
-      if (error instanceof ConfigError)
-        throw new UsageError(`configuration error: ${error.message}`);
-      throw error;
-    }
+    const config = loadConfig();
     return runUntilSignal(config);
   },
 };

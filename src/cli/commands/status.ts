@@ -1,14 +1,14 @@
 // `taskmanager status`: what runs in the app's namespace, in kubectl's words, in one screen.
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
+import { CliError, reportingFailures } from '../command.js';
 import { UsageError } from '../command.js';
 import { appUrl } from '../deploy/cluster.js';
-import { ToolNotFoundError, ToolRunner } from '../deploy/exec.js';
+import { ToolRunner } from '../deploy/exec.js';
 import type { Pod, Snapshot } from '../deploy/kube.js';
-import { KubectlError, eventTime, readSnapshot } from '../deploy/kube.js';
+import { eventTime, readSnapshot } from '../deploy/kube.js';
 import type { Io } from '../deploy/options.js';
 import {
-  CliError,
   commonOptions,
   currentCluster,
   defaultIo,
@@ -99,7 +99,7 @@ export async function runStatus(argv: string[], io: Io = defaultIo()): Promise<n
     throw new UsageError(`--events must be a whole number, not "${values.events}"`);
   const clusterKind = parseClusterKind(values.cluster);
   const runner = new ToolRunner({ env: io.env, cwd: io.root });
-  try {
+  return reportingFailures('status', io.err, async () => {
     const cluster = await currentCluster(runner, values.context, clusterKind);
     const snapshot = await readSnapshot(runner, namespace, values.context, 'status');
     if (!snapshot.namespaceObject && snapshot.pods.length === 0) {
@@ -146,17 +146,7 @@ export async function runStatus(argv: string[], io: Io = defaultIo()): Promise<n
         `\n${notReady.length} pod(s) not ready. Next: taskmanager doctor --env ${env}${values.context ? ` --context ${values.context}` : ''}`,
       );
     return 0;
-  } catch (error) {
-    if (
-      error instanceof CliError ||
-      error instanceof KubectlError ||
-      error instanceof ToolNotFoundError
-    ) {
-      io.err.write(`taskmanager status: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  }
+  });
 }
 
 export const statusCommand: Command = {

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { CliError } from '../command.js';
 
 export interface ResolveOptions {
   env?: NodeJS.ProcessEnv;
@@ -103,7 +104,7 @@ export function formatCommand(spec: CommandSpec, platform: NodeJS.Platform = pro
 }
 
 /** A tool was not found on PATH: the message says what to install. */
-export class ToolNotFoundError extends Error {
+export class ToolNotFoundError extends CliError {
   override name = 'ToolNotFoundError';
   constructor(
     readonly tool: string,

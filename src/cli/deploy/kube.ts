@@ -1,6 +1,7 @@
 // The few fields of Kubernetes objects that `status` and `doctor` read, and how they are fetched:
 // always `kubectl … -o json`, so the CLI needs no client library and honours the user's kubeconfig,
 // auth plugins and proxies exactly as kubectl does.
+import { CliError } from '../command.js';
 import type { CommandSpec, ToolRunner } from './exec.js';
 
 export interface ObjectMeta {
@@ -152,7 +153,7 @@ export interface Snapshot {
 }
 
 /** kubectl failed in a way the user must fix first (cluster unreachable, no such context …). */
-export class KubectlError extends Error {
+export class KubectlError extends CliError {
   override name = 'KubectlError';
 }
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
-import { UsageError } from '../command.js';
+import { CliError, UsageError } from '../command.js';
 import type { ClusterInfo, ClusterKind } from './cluster.js';
 import { detectCluster } from './cluster.js';
 import type { ToolRunner } from './exec.js';
@@ -105,7 +105,4 @@ export async function currentCluster(
   return detectCluster(name, override);
 }
 
-/** A failure the user can act on: printed as one line, exit code 1. */
-export class CliError extends Error {
-  override name = 'CliError';
-}
+export { CliError } from '../command.js';

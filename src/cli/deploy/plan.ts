@@ -1,6 +1,7 @@
 // The exact commands `taskmanager deploy` runs, as data: computed first, then either printed
 // (--dry-run) or executed step by step. Keeping them pure makes every path testable.
 import path from 'node:path';
+import { CliError } from '../command.js';
 import type { ClusterInfo, Engine } from './cluster.js';
 import type { CommandSpec } from './exec.js';
 import { kubectl } from './kube.js';
@@ -52,7 +53,7 @@ export interface PlanStep {
 }
 
 /** A deploy that cannot work as asked; the message says what to do instead. */
-export class PlanError extends Error {
+export class PlanError extends CliError {
   override name = 'PlanError';
 }
 

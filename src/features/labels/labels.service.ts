@@ -9,7 +9,7 @@ import type { AuthContext } from '../auth/auth.service.js';
 import { requireRole } from '../projects/project-access.js';
 import * as repo from './labels.repository.js';
 
-const toLabel = (row: LabelRow) => ({
+export const toLabel = (row: LabelRow) => ({
   id: row.id,
   projectId: row.project_id,
   name: row.name,

@@ -9,6 +9,7 @@ import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { fromIso, toIso, toIsoOrNull } from '../../platform/schemas.js';
 import { recordActivity } from '../activity/activity.repository.js';
 import type { AuthContext } from '../auth/auth.service.js';
+import { toLabel } from '../labels/labels.service.js';
 import { requireRole } from '../projects/project-access.js';
 import * as repo from './tasks.repository.js';
 import type { TaskListRow, TaskSort } from './tasks.repository.js';
@@ -39,14 +40,6 @@ export interface ListInput {
 }
 
 export type TaskCreatedListener = (projectId: string) => void;
-
-const toLabel = (row: LabelRow) => ({
-  id: row.id,
-  projectId: row.project_id,
-  name: row.name,
-  color: row.color,
-  createdAt: toIso(row.created_at),
-});
 
 export const toTask = (row: TaskListRow, labels: LabelRow[]) => ({
   id: row.id,
@@ -137,6 +130,13 @@ export class TasksService {
     return (await this.withLabels([row]))[0]!;
   }
 
+  /** The task as it is now, for a caller this request has already authorised to write it. */
+  private async reread(taskId: string): Promise<Task> {
+    const row = await repo.findTask(this.db, taskId);
+    if (!row) throw NotFound('Task');
+    return (await this.withLabels([row]))[0]!;
+  }
+
   private async checkReferences(db: Db, projectId: string, input: TaskInput): Promise<void> {
     if (input.assigneeId) {
       const members = await repo.memberIds(db, projectId, [input.assigneeId]);
@@ -195,7 +195,7 @@ export class TasksService {
       });
     });
     this.taskCreatedListener?.(projectId);
-    return this.get(auth, id);
+    return this.reread(id);
   }
 
   private stale(current: Task): never {
@@ -251,8 +251,8 @@ export class TasksService {
       return true;
     });
     // Another write landed between our read and our update: same answer as a stale If-Match.
-    if (!applied) this.stale(await this.get(auth, taskId));
-    return this.get(auth, taskId);
+    if (!applied) this.stale(await this.reread(taskId));
+    return this.reread(taskId);
   }
 
   async move(
@@ -289,8 +289,8 @@ export class TasksService {
       });
       return true;
     });
-    if (!applied) this.stale(await this.get(auth, taskId));
-    return this.get(auth, taskId);
+    if (!applied) this.stale(await this.reread(taskId));
+    return this.reread(taskId);
   }
 
   /** A position between the neighbours, renumbering the column when the gap is used up. */

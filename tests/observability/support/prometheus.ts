@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { eventually, freePort } from './service.js';
+import { eventually, freePort } from '../../support/process.js';
 
 export interface ScrapeTarget {
   job: string;
