@@ -63,18 +63,57 @@ export interface SessionWithUser {
   user: UserRow;
 }
 
+// Every authenticated request resolves its credential: one query with the user joined, not two.
+const userColumns = [
+  'u.id as user_id_',
+  'u.email as user_email_',
+  'u.name as user_name_',
+  'u.password_hash as user_password_hash_',
+  'u.role as user_role_',
+  'u.created_at as user_created_at_',
+  'u.updated_at as user_updated_at_',
+] as const;
+
+interface JoinedUser {
+  user_id_: string;
+  user_email_: string;
+  user_name_: string;
+  user_password_hash_: string;
+  user_role_: UserRow['role'];
+  user_created_at_: number;
+  user_updated_at_: number;
+}
+
+function splitUser<T extends JoinedUser>(
+  row: T,
+): { rest: Omit<T, keyof JoinedUser>; user: UserRow } {
+  const {
+    user_id_: id,
+    user_email_: email,
+    user_name_: name,
+    user_password_hash_: password_hash,
+    user_role_: role,
+    user_created_at_: created_at,
+    user_updated_at_: updated_at,
+    ...rest
+  } = row;
+  return { rest, user: { id, email, name, password_hash, role, created_at, updated_at } };
+}
+
 export async function findSessionByTokenHash(
   db: Db,
   tokenHash: string,
 ): Promise<SessionWithUser | undefined> {
-  const session = await db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectAll('s')
+    .select(userColumns)
+    .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
-  if (!session) return undefined;
-  const user = await findUserById(db, session.user_id);
-  return user ? { session, user } : undefined;
+  if (!row) return undefined;
+  const { rest: session, user } = splitUser(row);
+  return { session, user };
 }
 
 export const touchSession = (db: Db, sessionId: string, now: number) =>
@@ -127,14 +166,16 @@ export async function findApiToken(
   db: Db,
   tokenHash: string,
 ): Promise<{ token: ApiTokenRow; user: UserRow } | undefined> {
-  const token = await db
-    .selectFrom('api_tokens')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
+  const row = await db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .selectAll('t')
+    .select(userColumns)
+    .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
-  if (!token) return undefined;
-  const user = await findUserById(db, token.user_id);
-  return user ? { token, user } : undefined;
+  if (!row) return undefined;
+  const { rest: token, user } = splitUser(row);
+  return { token, user };
 }
 
 export const touchApiToken = (db: Db, tokenId: string, now: number) =>
