@@ -110,7 +110,10 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist ./dist
 
+# Smaller V8 young-generation semi-spaces (4 MB instead of 16): peak RSS under the mixed benchmark
+# load fell from 164 to 149 MB with no loss of throughput (bench/README.md).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=4 \
     HOST=0.0.0.0 \
     PORT=8080 \
     METRICS_PORT=9464 \

@@ -228,6 +228,7 @@ describe.skipIf(skipReason)('container image', () => {
     expect(config.Env).toEqual(
       expect.arrayContaining([
         'NODE_ENV=production',
+        'NODE_OPTIONS=--max-semi-space-size=4',
         'HOST=0.0.0.0',
         'DATABASE_URL=sqlite:/data/taskmanager.db',
       ]),
