@@ -17,8 +17,24 @@ interface ToastApi {
 
 const ToastContext = createContext<ToastApi | undefined>(undefined);
 
-export function ToastProvider({ children }: { children: ReactNode }) {
+function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number) => void }) {
   const { t } = useTranslation();
+  return (
+    <div className={`toast toast-${toast.kind}`}>
+      <span>{toast.message}</span>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={t('common.dismiss')}
+        onClick={() => onDismiss(toast.id)}
+      >
+        ×
+      </button>
+    </div>
+  );
+}
+
+export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextId = useRef(1);
 
@@ -50,34 +66,14 @@ export function ToastProvider({ children }: { children: ReactNode }) {
         {toasts
           .filter((toast) => toast.kind === 'success')
           .map((toast) => (
-            <div key={toast.id} className="toast toast-success">
-              <span>{toast.message}</span>
-              <button
-                type="button"
-                className="icon-button"
-                aria-label={t('common.dismiss')}
-                onClick={() => dismiss(toast.id)}
-              >
-                ×
-              </button>
-            </div>
+            <ToastItem key={toast.id} toast={toast} onDismiss={dismiss} />
           ))}
       </div>
       <div className="toasts toasts-errors" role="alert">
         {toasts
           .filter((toast) => toast.kind === 'error')
           .map((toast) => (
-            <div key={toast.id} className="toast toast-error">
-              <span>{toast.message}</span>
-              <button
-                type="button"
-                className="icon-button"
-                aria-label={t('common.dismiss')}
-                onClick={() => dismiss(toast.id)}
-              >
-                ×
-              </button>
-            </div>
+            <ToastItem key={toast.id} toast={toast} onDismiss={dismiss} />
           ))}
       </div>
     </ToastContext.Provider>
