@@ -1,6 +1,7 @@
 // Typed application errors, and the one place where any error becomes an HTTP response:
 // `{ error: { code, message, details? } }`. 5xx responses never carry internal details.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/errors.js';
 
 export type ErrorCode =
   | 'VALIDATION_FAILED'
@@ -64,32 +65,6 @@ export function errorBody(code: ErrorCode, message: string, details?: unknown): 
   return details === undefined
     ? { error: { code, message } }
     : { error: { code, message, details } };
-}
-
-// Error codes of drivers that mean "the database is not reachable right now": the request
-// failed through no fault of the user and may succeed later, so 503 rather than 500.
-const unavailableCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-]);
-
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && unavailableCodes.has(code)) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /connection is in closed state|Pool is closed|Can't add new command when connection is in closed state/i.test(
-    message,
-  );
 }
 
 interface AjvIssue {

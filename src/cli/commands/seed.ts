@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { openDatabase, waitForDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
-import { seed } from '../../db/seed.js';
+import { seed } from './seed-data.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 

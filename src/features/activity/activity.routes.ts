@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { requireAuth } from '../../access/caller.js';
 import { PageQuery } from '../../platform/pagination.js';
 import { errors, Id, Timestamp } from '../../platform/schemas.js';
-import { requireAuth } from '../auth/auth.plugin.js';
 import type { ActivityService } from './activity.service.js';
 
 const ActivityPage = Type.Object({

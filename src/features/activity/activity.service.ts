@@ -1,10 +1,8 @@
+import type { AuthContext } from '../../access/caller.js';
+import { requireRole, requireTaskRole } from '../../access/roles.js';
 import type { Db } from '../../db/database.js';
-import { NotFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { toIso } from '../../platform/schemas.js';
-import type { AuthContext } from '../auth/auth.service.js';
-import { requireRole } from '../projects/project-access.js';
-import { findTaskProject } from '../tasks/tasks.repository.js';
 import { listActivity } from './activity.repository.js';
 
 export class ActivityService {
@@ -16,9 +14,7 @@ export class ActivityService {
   }
 
   async forTask(auth: AuthContext, taskId: string, limit: number, cursor?: string) {
-    const projectId = await findTaskProject(this.db, taskId);
-    if (!projectId) throw NotFound('Task');
-    await requireRole(this.db, auth.user.id, projectId, 'viewer', 'Task');
+    const projectId = await requireTaskRole(this.db, auth.user.id, taskId, 'viewer');
     return this.page({ projectId, taskId }, limit, cursor);
   }
 

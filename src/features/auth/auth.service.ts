@@ -1,7 +1,9 @@
 // Accounts, sessions and API tokens: the rules. No HTTP here (the routes own cookies and
 // headers) and no SQL (the repository owns it).
+import type { AuthContext, PublicUser } from '../../access/caller.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import type { ApiTokenRow, SessionRow, UserRow } from '../../db/types.js';
 import {
   AppError,
@@ -20,21 +22,6 @@ import {
   hashPassword,
   verifyPassword,
 } from './passwords.js';
-
-export interface PublicUser {
-  id: string;
-  email: string;
-  name: string;
-  role: 'admin' | 'user';
-  createdAt: string;
-}
-
-export interface AuthContext {
-  user: PublicUser;
-  via: 'session' | 'token';
-  sessionId?: string;
-  csrfToken?: string;
-}
 
 export interface NewSession {
   user: PublicUser;
@@ -308,12 +295,3 @@ const toPublicToken = (row: ApiTokenRow) => ({
   createdAt: toIso(row.created_at),
   lastUsedAt: toIsoOrNull(row.last_used_at),
 });
-
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    code === 'ER_DUP_ENTRY' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
-}

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { requireAuth } from '../../access/caller.js';
 import { PageQuery } from '../../platform/pagination.js';
 import { authErrors, errors, Id, NoContent, Timestamp } from '../../platform/schemas.js';
-import { requireAuth } from '../auth/auth.plugin.js';
 import type { CommentsService } from './comments.service.js';
 
 export const Comment = Type.Object(

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { requireAuth } from '../../access/caller.js';
 import { authErrors, errors, Id, NoContent } from '../../platform/schemas.js';
-import { requireAuth } from '../auth/auth.plugin.js';
 import type { LabelsService } from './labels.service.js';
 
 const CreateLabelBody = Type.Object(

@@ -143,15 +143,6 @@ export async function labelsOfTasks(db: Db, taskIds: string[]): Promise<Map<stri
   return result;
 }
 
-export async function findTaskProject(db: Db, taskId: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('tasks')
-    .select('project_id')
-    .where('id', '=', taskId)
-    .executeTakeFirst();
-  return row?.project_id;
-}
-
 export const findTask = (db: Db, taskId: string): Promise<TaskListRow | undefined> =>
   db
     .selectFrom('tasks as t')

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { requireAuth } from '../../access/caller.js';
 import { authErrors, errors, NoContent } from '../../platform/schemas.js';
-import { requireAuth } from '../auth/auth.plugin.js';
 import {
   CreateTaskBody,
   MoveTaskBody,

@@ -1,16 +1,16 @@
 // Tasks: authorization (viewers read, editors and owners write), validation that needs the
 // database (assignee is a member, labels belong to the project), kanban placement, and
 // optimistic concurrency: a write based on a stale version is refused, never silently merged.
+import type { AuthContext } from '../../access/caller.js';
+import { requireRole } from '../../access/roles.js';
+import { recordActivity } from '../../activity-log/record.js';
 import type { Db } from '../../db/database.js';
 import type { LabelRow, TaskRow, TaskUpdate } from '../../db/types.js';
 import { NotFound, PreconditionFailed, ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { fromIso, toIso, toIsoOrNull } from '../../platform/schemas.js';
-import { recordActivity } from '../activity/activity.repository.js';
-import type { AuthContext } from '../auth/auth.service.js';
 import { toLabel } from '../labels/labels.service.js';
-import { requireRole } from '../projects/project-access.js';
 import * as repo from './tasks.repository.js';
 import type { TaskListRow, TaskSort } from './tasks.repository.js';
 
