@@ -1,9 +1,11 @@
 import type { AuthContext } from '../../access/caller.js';
 import { requireRole, requireTaskRole } from '../../access/roles.js';
+import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { toIso } from '../../platform/schemas.js';
 import { listActivity } from './activity.repository.js';
+import type { ActivityPage } from './activity.schemas.js';
 
 export class ActivityService {
   constructor(private readonly db: Db) {}
@@ -22,7 +24,7 @@ export class ActivityService {
     scope: { projectId: string; taskId?: string },
     limit: number,
     cursor?: string,
-  ) {
+  ): Promise<Static<typeof ActivityPage>> {
     const rows = await listActivity(this.db, {
       ...scope,
       beforeId: decodeCursor(cursor)?.id,

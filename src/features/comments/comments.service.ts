@@ -1,24 +1,17 @@
 import type { AuthContext } from '../../access/caller.js';
 import { requireTaskRole, roleIn } from '../../access/roles.js';
 import { recordActivity } from '../../activity-log/record.js';
+import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
+import type { CommentRow } from '../../db/types.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { toIso } from '../../platform/schemas.js';
 import * as repo from './comments.repository.js';
+import type { Comment } from './comments.schemas.js';
 
-const toComment = (
-  row: {
-    id: string;
-    task_id: string;
-    author_id: string;
-    body: string;
-    created_at: number;
-    updated_at: number;
-  },
-  authorName: string,
-) => ({
+const toComment = (row: CommentRow, authorName: string): Static<typeof Comment> => ({
   id: row.id,
   taskId: row.task_id,
   author: { id: row.author_id, name: authorName },
