@@ -1,5 +1,5 @@
-// buildApp: the whole HTTP service as a Fastify instance, without listening. main.ts listens;
-// tests inject requests into it.
+// buildApp: the whole HTTP service as a Fastify instance, without listening. server.ts listens
+// (for main.ts and `taskmanager serve`); tests inject requests into it.
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -33,7 +33,8 @@ import { TasksService } from './features/tasks/tasks.service.js';
 import { registerErrorHandling } from './platform/errors.js';
 import { Lifecycle, registerHealth } from './platform/health.js';
 import { loggerOptions, registerRequestLogging, requestIdOptions } from './platform/logging.js';
-import { businessMetrics, registerMetrics } from './platform/metrics.js';
+import { businessMetrics } from './platform/metrics/business.js';
+import { registerMetrics } from './platform/metrics/http.js';
 import { ErrorResponse } from './platform/schemas.js';
 import { registerWebUi } from './platform/web.js';
 import { version } from './version.js';
