@@ -30,7 +30,7 @@ export function decodeCursor(raw: string | undefined): Cursor | undefined {
     // fall through to the error below
   }
   throw ValidationFailed('The cursor is not valid', [
-    { in: 'querystring', field: 'cursor', message: 'is not a cursor this API returned' },
+    { field: 'cursor', message: 'is not a cursor this API returned' },
   ]);
 }
 

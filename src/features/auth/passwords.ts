@@ -17,12 +17,12 @@ export function checkPasswordPolicy(
   const lowered = password.toLowerCase();
   if (commonPasswords.has(lowered) || commonPasswords.has(password)) {
     throw ValidationFailed('Choose a less common password', [
-      { in: 'body', field, message: 'is on the list of common passwords' },
+      { field, message: 'is on the list of common passwords' },
     ]);
   }
   if (context.some((value) => value.length >= 4 && lowered === value.toLowerCase())) {
     throw ValidationFailed('The password must not be your email or name', [
-      { in: 'body', field, message: 'must not equal your email or name' },
+      { field, message: 'must not equal your email or name' },
     ]);
   }
 }

@@ -1,10 +1,10 @@
 // Realistic demo and benchmark data, written in large batches inside transactions: 100k tasks
 // take seconds on SQLite. Every user shares one password (hashed once) so seeding stays fast.
 import type { Insertable } from 'kysely';
-import { hashPassword } from '../features/auth/passwords.js';
-import { newId, randomToken, sha256 } from '../platform/ids.js';
-import type { Db } from './database.js';
-import type { Database, TasksTable } from './types.js';
+import type { Db } from '../../db/database.js';
+import type { Database, TasksTable } from '../../db/types.js';
+import { hashPassword } from '../../features/auth/passwords.js';
+import { newId, randomToken, sha256 } from '../../platform/ids.js';
 
 export interface SeedOptions {
   users: number;
