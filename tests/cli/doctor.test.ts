@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../src/cli/commands/doctor.js';
 import { detectCluster } from '../../src/cli/deploy/cluster.js';
-import { diagnose, formatFindings } from '../../src/cli/deploy/diagnose.js';
+import { diagnose, formatFindings } from '../../src/cli/doctor/diagnose.js';
 import type { KubeEvent, Pod, Snapshot } from '../../src/cli/deploy/kube.js';
 import { FIXTURES, captureIo, fakeTools } from './fake-tools.js';
 import type { FakeTools } from './fake-tools.js';

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { reportingFailures } from '../command.js';
 import { UsageError } from '../command.js';
-import { diagnose, formatFindings } from '../deploy/diagnose.js';
+import { diagnose, formatFindings } from '../doctor/diagnose.js';
 import { ToolRunner } from '../deploy/exec.js';
 import { readSnapshot } from '../deploy/kube.js';
 import type { Io } from '../deploy/options.js';
