@@ -1,6 +1,6 @@
 // The chart's MySQL as doctor sees it: which pods and containers are MySQL, its claim, and the
 // safe reset of its volume that several rules print.
-import type { Pod, Snapshot } from '../deploy/kube.js';
+import type { Pod, Snapshot, Workload } from '../deploy/kube.js';
 import { cmd } from './finding.js';
 import { ownerOf } from './pods.js';
 
@@ -42,4 +42,25 @@ export function mysqlClaim(pod: Pod, s: Snapshot): { claim?: string; olderThanIn
   const stsTime = Date.parse(sts?.metadata.creationTimestamp ?? '');
   // A StatefulSet's claims are created after it; a claim older than it outlived an earlier install.
   return { claim, olderThanInstall: pvcTime + 60_000 < stsTime };
+}
+
+export type DatabaseMode = 'standalone' | 'operator' | 'external';
+
+/**
+ * The release's database mode (values `mysql.mode`), read from what it created: the chart's MySQL
+ * StatefulSet (component label `mysql`, managed by Helm) in standalone mode, the MySQL Operator's
+ * StatefulSet (label `mysql.oracle.com/cluster`) in operator mode, neither with an external database.
+ * A StatefulSet scaled to zero is still there, so "no MySQL pod" alone never means external.
+ */
+export function databaseMode(s: Snapshot): { mode: DatabaseMode; statefulSet?: Workload } {
+  const labels = (w: Workload): Record<string, string> => w.metadata.labels ?? {};
+  const standalone = s.statefulSets.find(
+    (w) =>
+      labels(w)['app.kubernetes.io/component'] === 'mysql' &&
+      labels(w)['app.kubernetes.io/managed-by'] !== 'mysql-operator',
+  );
+  if (standalone) return { mode: 'standalone', statefulSet: standalone };
+  const operator = s.statefulSets.find((w) => labels(w)['mysql.oracle.com/cluster'] !== undefined);
+  if (operator) return { mode: 'operator', statefulSet: operator };
+  return { mode: 'external' };
 }

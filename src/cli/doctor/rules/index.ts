@@ -5,6 +5,7 @@ import { hpaRule } from './hpa.js';
 import { imagePullRule } from './image-pull.js';
 import { missingSecretRule } from './missing-secret.js';
 import { mysqlCrashRule } from './mysql-crash.js';
+import { mysqlNoPodRule } from './mysql-no-pod.js';
 import { namespaceRule } from './namespace.js';
 import { notReadyRule } from './not-ready.js';
 import { podSecurityRule } from './pod-security.js';
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   missingSecretRule,
   imagePullRule,
   mysqlCrashRule,
+  mysqlNoPodRule,
   readinessRule,
   hpaRule,
   notReadyRule,

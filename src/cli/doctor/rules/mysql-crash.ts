@@ -2,7 +2,7 @@
 import type { Rule, RuleContext } from '../finding.js';
 import { cmd } from '../finding.js';
 import { isMysqlContainer, mysqlClaim, podIsMysql, pvcResetSteps } from '../mysql.js';
-import { lastLines, ownerOf, waiting } from '../pods.js';
+import { errorLine, ownerOf, waiting } from '../pods.js';
 
 const DIRTY_DATADIR: { pattern: RegExp; meaning: string }[] = [
   {
@@ -36,7 +36,7 @@ function run({ snapshot: s, findings: out, explained }: RuleContext): void {
       const known = DIRTY_DATADIR.find((d) => d.pattern.test(logs));
       const { claim, olderThanInstall } = mysqlClaim(pod, s);
       const sts = ownerOf(pod, 'StatefulSet');
-      const errorLine = logs.split(/\r?\n/).find((l) => /\[ERROR\]/.test(l)) ?? lastLines(logs, 1);
+      const seen = errorLine(logs);
       if (known || olderThanInstall) {
         out.push({
           id: 'mysql-dirty-volume',
@@ -45,7 +45,7 @@ function run({ snapshot: s, findings: out, explained }: RuleContext): void {
           subject: `pod/${pod.metadata.name}`,
           evidence: [
             `CrashLoopBackOff, ${status.restartCount} restarts, last exit code ${exitCode ?? '?'}`,
-            known ? `${known.meaning}: ${errorLine.trim()}` : undefined,
+            known ? `${known.meaning}: ${seen}` : undefined,
             olderThanInstall
               ? `persistentvolumeclaim/${claim ?? '?'} is older than statefulset/${sts ?? '?'}`
               : undefined,
@@ -60,7 +60,7 @@ function run({ snapshot: s, findings: out, explained }: RuleContext): void {
           severity: 'problem',
           title: 'MySQL crash-loops',
           subject: `pod/${pod.metadata.name}`,
-          evidence: `${status.restartCount} restarts, last exit code ${exitCode ?? '?'}${errorLine ? `: ${errorLine.trim()}` : ''}`,
+          evidence: `${status.restartCount} restarts, last exit code ${exitCode ?? '?'}${seen ? `: ${seen}` : ''}`,
           fix: [
             'Read why it exits:',
             cmd(`kubectl -n ${s.namespace} logs ${pod.metadata.name} -c ${status.name} --previous`),

@@ -1,7 +1,15 @@
 // Last: any pod still not ready that no rule explained, with its reason and where to look.
 import type { Rule, RuleContext } from '../finding.js';
 import { cmd } from '../finding.js';
-import { allStatuses, describeNotReady, eventsFor, isReady, lastLines, waiting } from '../pods.js';
+import {
+  allStatuses,
+  describeNotReady,
+  eventsFor,
+  isReady,
+  lastLines,
+  pendingInit,
+  waiting,
+} from '../pods.js';
 
 function run({ snapshot: s, findings: out, explained }: RuleContext): void {
   for (const pod of s.pods) {
@@ -16,6 +24,7 @@ function run({ snapshot: s, findings: out, explained }: RuleContext): void {
       .filter((e) => e.reason === 'FailedScheduling')
       .pop();
     const status = allStatuses(pod).find((c) => !c.ready);
+    const init = pendingInit(pod);
     const w = status ? waiting(status) : undefined;
     const terminated = status?.lastState?.terminated;
     const logs = status ? s.logs[`${pod.metadata.name}/${status.name}`] : undefined;
@@ -23,7 +32,7 @@ function run({ snapshot: s, findings: out, explained }: RuleContext): void {
       scheduling?.message ??
         (w
           ? `${w.reason}${w.message ? `: ${w.message}` : ''}`
-          : `phase ${pod.status.phase ?? 'Unknown'}`),
+          : `phase ${pod.status.phase ?? 'Unknown'}${init ? `, ${describeNotReady(pod)}` : ''}`),
       terminated ? `last exit code ${terminated.exitCode ?? '?'}` : undefined,
       logs ? `log: ${lastLines(logs, 2)}` : undefined,
     ]

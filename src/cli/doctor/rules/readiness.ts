@@ -2,8 +2,8 @@
 // its database.
 import type { Rule, RuleContext } from '../finding.js';
 import { cmd } from '../finding.js';
-import { mysqlClaim, podIsMysql, pvcResetSteps } from '../mysql.js';
-import { describeNotReady, eventsFor, isReady, lastLines, ownerOf } from '../pods.js';
+import { databaseMode, mysqlClaim, podIsMysql, pvcResetSteps } from '../mysql.js';
+import { describeNotReady, eventsFor, isReady, lastLines, ownerOf, pendingInit } from '../pods.js';
 
 function run({ snapshot: s, options: o, findings: out, explained }: RuleContext): void {
   const mysqlPods = s.pods.filter(podIsMysql);
@@ -53,8 +53,12 @@ function run({ snapshot: s, options: o, findings: out, explained }: RuleContext)
         .map((p) => `pod/${p.metadata.name} is ${describeNotReady(p)}`)
         .join(', ');
       const dbHasOwnProblem = mysqlPods.some((p) => explained.has(p.metadata.name));
-      // A MySQL pod that is merely starting is part of this finding, not a separate one.
-      for (const p of mysqlPods) if (p.status.phase === 'Running') explained.add(p.metadata.name);
+      // A MySQL pod that is merely starting (its init container or mysqld running) is part of
+      // this finding, not a separate one.
+      for (const p of mysqlPods) {
+        if (p.status.phase === 'Running' || pendingInit(p)?.state === 'running')
+          explained.add(p.metadata.name);
+      }
       out.push({
         id: 'waiting-for-database',
         severity: 'problem',
@@ -75,12 +79,35 @@ function run({ snapshot: s, options: o, findings: out, explained }: RuleContext)
       });
       continue;
     }
+    const { mode, statefulSet } = databaseMode(s);
+    if (mysqlPods.length === 0 && statefulSet) {
+      // Standalone or operator mode: the release's own MySQL has no pod at all.
+      const sts = statefulSet.metadata.name;
+      const dbHasOwnProblem = out.some((f) => f.subject === `statefulset/${sts}`);
+      out.push({
+        id: 'waiting-for-database',
+        severity: 'problem',
+        title: `The app is not ready because its database has no pod (${mode} mode)`,
+        subject: `pod/${pod.metadata.name}`,
+        evidence: `${probe}; statefulset/${sts} has no MySQL pod (spec.replicas ${statefulSet.spec?.replicas ?? 1})`,
+        fix: dbHasOwnProblem
+          ? [
+              'This follows from the database problem reported here: fix that, and the app turns ready by itself (it retries the database for DB_CONNECT_TIMEOUT_SECONDS).',
+              cmd(`kubectl -n ${s.namespace} get pods --watch`),
+            ]
+          : [
+              'Look at why the StatefulSet creates no pod:',
+              cmd(`kubectl -n ${s.namespace} describe statefulset ${sts}`),
+            ],
+      });
+      continue;
+    }
     out.push({
       id: mysqlPods.length === 0 ? 'database-unreachable' : 'readiness-failing',
       severity: 'problem',
       title:
         mysqlPods.length === 0
-          ? 'The app is not ready: it cannot reach its (external) database'
+          ? 'The app is not ready: it cannot reach its external database (the release runs no MySQL: external mode)'
           : 'The app is not ready although MySQL is',
       subject: `pod/${pod.metadata.name}`,
       evidence: `${probe}${logs ? `; app log: ${lastLines(logs, 2)}` : ''}`,
