@@ -16,6 +16,7 @@ containers) and names each known problem with its fix:
   - ErrImageNeverPull / ImagePullBackOff: which command loads the image into the cluster
   - MySQL CrashLoopBackOff on a data directory left by an earlier install: safe PVC reset
   - readiness failing because the database is not up yet
+  - MySQL scaled to zero or without a pod (the database mode is read from the release)
   - a PVC stuck Pending because there is no default StorageClass
   - pods refused by Pod Security admission
   - an HPA without a metrics server
