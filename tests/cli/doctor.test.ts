@@ -1,12 +1,13 @@
-// `taskmanager doctor` against recorded kubectl outputs of each failure it knows (see
-// tests/fixtures/README.md), served by a fake kubectl on PATH: the whole path from the command
-// line through kubectl's JSON to the printed diagnosis and the exit code.
+// `taskmanager doctor` against kubectl outputs of each failure it knows, kept as fixtures (how
+// they were made: tests/fixtures/README.md) and served by a fake kubectl on PATH: the whole path
+// from the command line through kubectl's JSON to the printed diagnosis and the exit code.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../src/cli/commands/doctor.js';
 import { detectCluster } from '../../src/cli/deploy/cluster.js';
-import { diagnose, formatFindings } from '../../src/cli/deploy/diagnose.js';
+import { diagnose, formatFindings } from '../../src/cli/doctor/diagnose.js';
+import { errorLine } from '../../src/cli/doctor/pods.js';
 import type { KubeEvent, Pod, Snapshot } from '../../src/cli/deploy/kube.js';
 import { FIXTURES, captureIo, fakeTools } from './fake-tools.js';
 import type { FakeTools } from './fake-tools.js';
@@ -34,7 +35,7 @@ async function doctor(scenario: string, args: string[] = ['--env', 'dev']) {
 const problemIds = (out: string): string[] =>
   [...out.matchAll(/^PROBLEM \[([a-z-]+)\]/gm)].map((m) => m[1] ?? '');
 
-describe('taskmanager doctor on recorded failures', () => {
+describe('taskmanager doctor on the fixture failures', () => {
   it('has a fixture for every failure the issue lists', () => {
     expect(scenarios).toEqual(
       expect.arrayContaining([
@@ -118,6 +119,32 @@ describe('taskmanager doctor on recorded failures', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  it('reads the database mode from the release: MySQL scaled to zero is not an external database', async () => {
+    const { out } = await doctor('mysql-scaled-to-zero');
+    expect(out).toContain(
+      'PROBLEM [mysql-scaled-to-zero] MySQL is scaled to zero: statefulset/cloudedu-taskmanager-mysql has no pod',
+    );
+    expect(out).toContain('(standalone mode)');
+    expect(out).not.toMatch(/external|database-unreachable/);
+  });
+
+  it('quotes the error of a crash-looping MySQL, not the URL its log ends with', async () => {
+    const { out } = await doctor('mysql-crashloop-mariadb');
+    const seen = out.split('\n').find((l) => l.startsWith('  seen: 4 restarts'));
+    expect(seen).toContain('[Warning] Failed to normalize the argument for --secure-file-priv.');
+    expect(seen).not.toContain('https://');
+  });
+
+  it('names the init container a pending pod waits on instead of calling it running', async () => {
+    const { out } = await doctor('waiting-in-init-container');
+    expect(out).not.toContain('Running, not ready');
+    expect(out).toContain(
+      'PROBLEM [pod-not-ready] Pod cloudedu-taskmanager-migrate-7xk2p is not ready (waiting for init container db-bootstrap: running)',
+    );
+    // MySQL running its init container is merely starting: part of the app's finding, not its own.
+    expect(problemIds(out).sort()).toEqual(['pod-not-ready', 'waiting-for-database']);
+  });
+
   it('uses the namespace of --namespace over --env', async () => {
     const { calls } = await doctor('healthy', ['--namespace', 'team-a']);
     expect(calls.some((c) => c.args.join(' ') === 'get namespace team-a -o json')).toBe(true);
@@ -146,7 +173,7 @@ describe('taskmanager doctor on recorded failures', () => {
   });
 });
 
-// Rules checked on variations of the recorded snapshots, for branches no fixture covers.
+// Rules checked on variations of the fixture snapshots, for branches no fixture covers.
 function snapshotOf(scenario: string): Snapshot {
   const read = (name: string): { items: unknown[] } =>
     JSON.parse(readFileSync(path.join(FIXTURES, scenario, name), 'utf8')) as { items: unknown[] };
@@ -253,6 +280,66 @@ describe('diagnosis rules', () => {
     s.events.push(...stale, ...mount, ...metrics);
     expect(stale.length * mount.length * metrics.length).toBeGreaterThan(0);
     expect(diagnose(s, kind)).toEqual([]);
+  });
+
+  it('says external mode only when the release runs no MySQL, and names operator mode', () => {
+    const s = snapshotOf('mysql-scaled-to-zero');
+    const sts = s.statefulSets;
+    s.statefulSets = [];
+    expect(diagnose(s, kind).map((f) => [f.id, f.title])).toEqual([
+      [
+        'database-unreachable',
+        'The app is not ready: it cannot reach its external database (the release runs no MySQL: external mode)',
+      ],
+    ]);
+    s.statefulSets = sts.map((w) => ({
+      ...w,
+      metadata: {
+        ...w.metadata,
+        name: 'cloudedu-taskmanager-db',
+        labels: {
+          'app.kubernetes.io/managed-by': 'mysql-operator',
+          'mysql.oracle.com/cluster': 'x',
+        },
+      },
+    }));
+    const titles = diagnose(s, kind).map((f) => f.title);
+    expect(titles).toContain(
+      'MySQL is scaled to zero: statefulset/cloudedu-taskmanager-db has no pod, so the app has no database',
+    );
+    expect(titles).toContain(
+      'The app is not ready because its database has no pod (operator mode)',
+    );
+  });
+
+  it('reports a StatefulSet that wants MySQL pods and gets none, with its event', () => {
+    const s = snapshotOf('mysql-scaled-to-zero');
+    const sts = s.statefulSets[0];
+    if (sts?.spec) sts.spec.replicas = 1;
+    s.events.push({
+      metadata: { name: 'e' },
+      involvedObject: { kind: 'StatefulSet', name: sts?.metadata.name },
+      type: 'Warning',
+      reason: 'FailedCreate',
+      message:
+        'create Pod cloudedu-taskmanager-mysql-0 in StatefulSet cloudedu-taskmanager-mysql failed error: exceeded quota',
+    });
+    const finding = diagnose(s, kind).find((f) => f.id === 'mysql-no-pod');
+    expect(finding?.evidence).toContain('exceeded quota');
+  });
+
+  it('picks the telling line of a log, whatever comes last', () => {
+    const innodb = [
+      '2025-03-01 12:05:43 0 [Note] InnoDB: Using transactional memory',
+      '2025-03-01 12:05:43 0x7f InnoDB: Assertion failure in file ./storage/innobase/fil/fil0fil.cc line 2840',
+      'InnoDB: We intentionally generate a memory trap.',
+      'InnoDB: Submit a detailed bug report to https://jira.mariadb.org/',
+      'Writing a core file...',
+    ].join('\n');
+    expect(errorLine(innodb)).toContain('Assertion failure in file');
+    expect(errorLine('a [ERROR] cause\nb [ERROR] Aborting\n')).toBe('a [ERROR] cause');
+    expect(errorLine('starting\nsee https://example.org\n')).toBe('starting');
+    expect(errorLine(undefined)).toBe('');
   });
 
   it('reports a pod it cannot explain rather than staying silent', () => {
