@@ -17,7 +17,7 @@ import { ProjectsPage } from './pages/ProjectsPage';
 import { SignInPage, SignUpPage } from './pages/AuthPages';
 
 const ListPage = lazyWithPreload(() => import('./pages/ListPage'));
-const TaskPage = lazyWithPreload(() => import('./pages/TaskPage'));
+const TaskPage = lazyWithPreload(() => import('./pages/task/TaskPage'));
 const MembersPage = lazyWithPreload(() => import('./pages/MembersPage'));
 const AccountPage = lazyWithPreload(() => import('./pages/AccountPage'));
 

@@ -1,0 +1,43 @@
+// The task's history, newest first; reloaded after each save (`version`).
+import { useTranslation } from 'react-i18next';
+import { activity as activityApi } from '../../api/endpoints';
+import { Icon } from '../../components/Icon';
+import { EmptyState, ErrorState, Loading } from '../../components/States';
+import { formatDateTime, relativeTime } from '../../lib/format';
+import { useAsync } from '../../lib/useAsync';
+import { describeActivity } from './describeActivity';
+
+export function ActivityFeed({ taskId, version }: { taskId: string; version: number }) {
+  const { t, i18n } = useTranslation();
+  const feed = useAsync(async () => (await activityApi.forTask(taskId)).items, [taskId, version]);
+  return (
+    <section className="card activity" aria-labelledby="activity-title">
+      <h2 id="activity-title" className="section-title">
+        <Icon name="clock" />
+        {t('activity.title')}
+      </h2>
+      {feed.error !== undefined && <ErrorState error={feed.error} onRetry={feed.reload} />}
+      {feed.loading && !feed.data && <Loading />}
+      {feed.data && feed.data.length === 0 && <EmptyState title={t('activity.empty')} />}
+      {feed.data && feed.data.length > 0 && (
+        <ol className="activity-list">
+          {feed.data.map((item) => (
+            <li key={item.id}>
+              <span className="activity-dot" aria-hidden="true" />
+              <span>
+                <strong>{item.actor.name}</strong> {describeActivity(item, t)}
+              </span>
+              <time
+                className="muted"
+                dateTime={item.createdAt}
+                title={formatDateTime(item.createdAt, i18n.language)}
+              >
+                {relativeTime(item.createdAt, i18n.language)}
+              </time>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
