@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TextField } from '../components/form/Field';
 import { Logo } from '../components/Header';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { InlineError } from '../components/States';
@@ -66,28 +67,24 @@ export function SignInPage() {
         </p>
       )}
       <form onSubmit={(event) => void submit(event)} className="form" noValidate={false}>
-        <div className="field">
-          <label htmlFor="signin-email">{t('auth.email')}</label>
-          <input
-            id="signin-email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="signin-password">{t('auth.password')}</label>
-          <input
-            id="signin-password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </div>
+        <TextField
+          id="signin-email"
+          label={t('auth.email')}
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <TextField
+          id="signin-password"
+          label={t('auth.password')}
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
         <InlineError error={error} />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
           {busy ? t('auth.signingIn') : t('auth.signIn')}
@@ -128,45 +125,40 @@ export function SignUpPage() {
   return (
     <AuthCard title={t('auth.signUpTitle')}>
       <form onSubmit={(event) => void submit(event)} className="form">
-        <div className="field">
-          <label htmlFor="signup-name">{t('auth.name')}</label>
-          <input
-            id="signup-name"
-            autoComplete="name"
-            required
-            maxLength={100}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="signup-email">{t('auth.email')}</label>
-          <input
-            id="signup-email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="signup-password">{t('auth.password')}</label>
-          <input
-            id="signup-password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={12}
-            maxLength={128}
-            aria-describedby="signup-password-hint"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
+        <TextField
+          id="signup-name"
+          label={t('auth.name')}
+          autoComplete="name"
+          required
+          maxLength={100}
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+        />
+        <TextField
+          id="signup-email"
+          label={t('auth.email')}
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <TextField
+          id="signup-password"
+          label={t('auth.password')}
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={12}
+          maxLength={128}
+          aria-describedby="signup-password-hint"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        >
           <p id="signup-password-hint" className="hint">
             {t('auth.passwordHint')}
           </p>
-        </div>
+        </TextField>
         <InlineError error={error} />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
           {busy ? t('auth.creating') : t('auth.createAccount')}
