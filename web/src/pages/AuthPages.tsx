@@ -1,4 +1,5 @@
 // Sign in and sign up. After either, the user lands on the page they wanted (`?next=`).
+import { NewPasswordField } from '../components/form/NewPasswordField';
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -143,22 +144,12 @@ export function SignUpPage() {
           value={email}
           onChange={(event) => setEmail(event.target.value)}
         />
-        <TextField
+        <NewPasswordField
           id="signup-password"
           label={t('auth.password')}
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={12}
-          maxLength={128}
-          aria-describedby="signup-password-hint"
           value={password}
           onChange={(event) => setPassword(event.target.value)}
-        >
-          <p id="signup-password-hint" className="hint">
-            {t('auth.passwordHint')}
-          </p>
-        </TextField>
+        />
         <InlineError error={error} />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
           {busy ? t('auth.creating') : t('auth.createAccount')}

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { tasks as tasksApi } from '../api/endpoints';
 import type { Status, Task, TaskQuery, TaskSort } from '../api/types';
 import { STATUSES } from '../api/types';
-import { Avatar } from '../components/Avatar';
+import { Assignee } from '../components/Avatar';
 import { LabelChip, PriorityBadge, StatusBadge } from '../components/Badges';
 import { SelectField, TextField } from '../components/form/Field';
 import { SearchInput } from '../components/form/SearchInput';
@@ -259,14 +259,7 @@ export default function ListPage() {
                         <PriorityBadge priority={task.priority} />
                       </td>
                       <td>
-                        {name && task.assigneeId ? (
-                          <span className="person">
-                            <Avatar id={task.assigneeId} name={name} size="sm" />
-                            {name}
-                          </span>
-                        ) : (
-                          <span className="muted">{t('task.unassigned')}</span>
-                        )}
+                        <Assignee id={task.assigneeId} name={name} />
                       </td>
                       <td>
                         {task.dueAt ? (

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { members as membersApi } from '../api/endpoints';
 import type { Member, Role } from '../api/types';
 import { ROLES } from '../api/types';
+import { CardSection } from '../components/CardSection';
 import { Avatar } from '../components/Avatar';
 import { RoleBadge } from '../components/Badges';
 import { ConfirmDialog } from '../components/Dialog';
@@ -69,11 +70,7 @@ export default function MembersPage() {
 
   return (
     <div className="members-page">
-      <section className="card" aria-labelledby="members-title">
-        <h2 id="members-title" className="section-title">
-          {t('members.title')}
-          <span className="count">{members.length}</span>
-        </h2>
+      <CardSection name="members" title={t('members.title')} count={members.length}>
         <ul className="member-list">
           {members.map((member) => (
             <li key={member.userId} className="member">
@@ -113,13 +110,10 @@ export default function MembersPage() {
             </li>
           ))}
         </ul>
-      </section>
+      </CardSection>
 
       {isOwner ? (
-        <section className="card" aria-labelledby="invite-title">
-          <h2 id="invite-title" className="section-title">
-            {t('members.addTitle')}
-          </h2>
+        <CardSection name="invite" title={t('members.addTitle')}>
           <p className="muted">{t('members.addHelp')}</p>
           <form className="form form-row" onSubmit={(event) => void add(event)}>
             <TextField
@@ -157,7 +151,7 @@ export default function MembersPage() {
               </div>
             ))}
           </dl>
-        </section>
+        </CardSection>
       ) : (
         <p className="muted">{t('members.ownerOnly')}</p>
       )}

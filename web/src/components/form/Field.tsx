@@ -57,6 +57,27 @@ export function TextAreaField({
   );
 }
 
+/** An input whose label only screen readers read, for rows that show what it is by other means. */
+export function HiddenLabelInput({
+  id,
+  label,
+  inputRef,
+  ...input
+}: InputHTMLAttributes<HTMLInputElement> & {
+  id: string;
+  label: string;
+  inputRef?: Ref<HTMLInputElement>;
+}) {
+  return (
+    <>
+      <label htmlFor={id} className="visually-hidden">
+        {label}
+      </label>
+      <input id={id} ref={inputRef} {...input} />
+    </>
+  );
+}
+
 export interface Option {
   value: string;
   label: string;

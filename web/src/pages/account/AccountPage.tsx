@@ -1,5 +1,6 @@
 // The account: language, password, API tokens (shown once) and signed-in sessions.
 import { useTranslation } from 'react-i18next';
+import { CardSection } from '../../components/CardSection';
 import { Avatar } from '../../components/Avatar';
 import { LanguageSelect } from '../../components/LanguageSelect';
 import { useAuth } from '../../lib/auth';
@@ -19,10 +20,7 @@ export default function AccountPage() {
         </div>
       </div>
       <div className="account-grid">
-        <section className="card" aria-labelledby="profile-title">
-          <h2 id="profile-title" className="section-title">
-            {t('account.profile')}
-          </h2>
+        <CardSection name="profile" title={t('account.profile')}>
           {user && (
             <div className="profile">
               <Avatar id={user.id} name={user.name} size="lg" />
@@ -34,7 +32,7 @@ export default function AccountPage() {
           )}
           <LanguageSelect />
           <p className="muted hint">{t('account.themeHint')}</p>
-        </section>
+        </CardSection>
         <PasswordForm />
         <Tokens />
         <Sessions />

@@ -1,8 +1,10 @@
 // Changing one's password: the current one, the new one twice.
+import { NewPasswordField } from '../../components/form/NewPasswordField';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { auth } from '../../api/endpoints';
+import { CardSection } from '../../components/CardSection';
 import { TextField } from '../../components/form/Field';
 import { InlineError } from '../../components/States';
 import { useToast } from '../../lib/toast';
@@ -36,10 +38,7 @@ export function PasswordForm() {
   };
 
   return (
-    <section className="card" aria-labelledby="password-title">
-      <h2 id="password-title" className="section-title">
-        {t('account.password')}
-      </h2>
+    <CardSection name="password" title={t('account.password')}>
       <form className="form" onSubmit={(event) => void submit(event)}>
         <input type="text" autoComplete="username" hidden readOnly aria-hidden="true" />
         <TextField
@@ -51,22 +50,12 @@ export function PasswordForm() {
           value={current}
           onChange={(event) => setCurrent(event.target.value)}
         />
-        <TextField
+        <NewPasswordField
           id="new-password"
           label={t('account.newPassword')}
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={12}
-          maxLength={128}
-          aria-describedby="new-password-hint"
           value={next}
           onChange={(event) => setNext(event.target.value)}
-        >
-          <p id="new-password-hint" className="hint">
-            {t('auth.passwordHint')}
-          </p>
-        </TextField>
+        />
         <TextField
           id="confirm-password"
           label={t('account.confirmPassword')}
@@ -90,6 +79,6 @@ export function PasswordForm() {
           {t('account.changePassword')}
         </button>
       </form>
-    </section>
+    </CardSection>
   );
 }

@@ -1,6 +1,7 @@
 // The signed-in sessions of the account; any but the current one can be ended.
 import { useTranslation } from 'react-i18next';
 import { auth } from '../../api/endpoints';
+import { CardSection } from '../../components/CardSection';
 import { ErrorState, Loading } from '../../components/States';
 import { describeError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
@@ -23,10 +24,7 @@ export function Sessions() {
   };
 
   return (
-    <section className="card" aria-labelledby="sessions-title">
-      <h2 id="sessions-title" className="section-title">
-        {t('sessions.title')}
-      </h2>
+    <CardSection name="sessions" title={t('sessions.title')}>
       {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
       {list.loading && !list.data && <Loading />}
       {list.data && (
@@ -56,7 +54,7 @@ export function Sessions() {
           ))}
         </ul>
       )}
-    </section>
+    </CardSection>
   );
 }
 

@@ -4,8 +4,9 @@ import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tokens as tokensApi } from '../../api/endpoints';
 import type { ApiToken } from '../../api/types';
+import { CardSection } from '../../components/CardSection';
 import { ConfirmDialog } from '../../components/Dialog';
-import { TextField } from '../../components/form/Field';
+import { HiddenLabelInput, TextField } from '../../components/form/Field';
 import { Icon } from '../../components/Icon';
 import { ErrorState, InlineError, Loading } from '../../components/States';
 import { describeError } from '../../lib/errors';
@@ -78,11 +79,7 @@ export function Tokens() {
   };
 
   return (
-    <section className="card tokens" aria-labelledby="tokens-title">
-      <h2 id="tokens-title" className="section-title">
-        <Icon name="key" />
-        {t('tokens.title')}
-      </h2>
+    <CardSection name="tokens" title={t('tokens.title')} icon="key" className="tokens">
       <p className="muted">{t('tokens.help')}</p>
       <form className="form form-row" onSubmit={(event) => void create(event)}>
         <TextField
@@ -106,11 +103,9 @@ export function Tokens() {
             <strong>{t('tokens.onceTitle', { name: created.name })}</strong> {t('tokens.once')}
           </p>
           <div className="token-row">
-            <label htmlFor="new-token" className="visually-hidden">
-              {t('tokens.value')}
-            </label>
-            <input
+            <HiddenLabelInput
               id="new-token"
+              label={t('tokens.value')}
               className="mono"
               readOnly
               value={created.token}
@@ -165,6 +160,6 @@ export function Tokens() {
         onClose={() => setRevoking(undefined)}
         onConfirm={() => void revoke()}
       />
-    </section>
+    </CardSection>
   );
 }

@@ -1,4 +1,5 @@
 // The one-line form at the top of a column that creates a task in it.
+import { HiddenLabelInput } from '../../components/form/Field';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -39,12 +40,10 @@ export function QuickAdd({
 
   return (
     <form className="quick-add" onSubmit={(event) => void submit(event)}>
-      <label htmlFor={id} className="visually-hidden">
-        {t('board.quickAddLabel', { column: t(`status.${status}`) })}
-      </label>
-      <input
+      <HiddenLabelInput
         id={id}
-        ref={inputRef}
+        label={t('board.quickAddLabel', { column: t(`status.${status}`) })}
+        inputRef={inputRef}
         placeholder={t('board.quickAddPlaceholder')}
         maxLength={200}
         value={title}

@@ -1,7 +1,7 @@
 // The task's history, newest first; reloaded after each save (`version`).
 import { useTranslation } from 'react-i18next';
 import { activity as activityApi } from '../../api/endpoints';
-import { Icon } from '../../components/Icon';
+import { CardSection } from '../../components/CardSection';
 import { EmptyState, ErrorState, Loading } from '../../components/States';
 import { formatDateTime, relativeTime } from '../../lib/format';
 import { useAsync } from '../../lib/useAsync';
@@ -11,11 +11,7 @@ export function ActivityFeed({ taskId, version }: { taskId: string; version: num
   const { t, i18n } = useTranslation();
   const feed = useAsync(async () => (await activityApi.forTask(taskId)).items, [taskId, version]);
   return (
-    <section className="card activity" aria-labelledby="activity-title">
-      <h2 id="activity-title" className="section-title">
-        <Icon name="clock" />
-        {t('activity.title')}
-      </h2>
+    <CardSection name="activity" title={t('activity.title')} icon="clock" className="activity">
       {feed.error !== undefined && <ErrorState error={feed.error} onRetry={feed.reload} />}
       {feed.loading && !feed.data && <Loading />}
       {feed.data && feed.data.length === 0 && <EmptyState title={t('activity.empty')} />}
@@ -38,6 +34,6 @@ export function ActivityFeed({ taskId, version }: { taskId: string; version: num
           ))}
         </ol>
       )}
-    </section>
+    </CardSection>
   );
 }

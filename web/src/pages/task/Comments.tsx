@@ -4,8 +4,8 @@ import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { comments as commentsApi } from '../../api/endpoints';
 import type { Comment } from '../../api/types';
+import { CardSection } from '../../components/CardSection';
 import { Avatar } from '../../components/Avatar';
-import { Icon } from '../../components/Icon';
 import { ErrorState, InlineError, Loading } from '../../components/States';
 import { useAuth } from '../../lib/auth';
 import { describeError } from '../../lib/errors';
@@ -58,12 +58,13 @@ export function Comments({ taskId }: { taskId: string }) {
   };
 
   return (
-    <section className="card comments" aria-labelledby="comments-title">
-      <h2 id="comments-title" className="section-title">
-        <Icon name="chat" />
-        {t('comments.title')}
-        {list.data && <span className="count">{list.data.items.length}</span>}
-      </h2>
+    <CardSection
+      name="comments"
+      title={t('comments.title')}
+      icon="chat"
+      count={list.data?.items.length}
+      className="comments"
+    >
       {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
       {list.loading && !list.data && <Loading />}
       {list.data && list.data.items.length === 0 && <p className="muted">{t('comments.empty')}</p>}
@@ -120,6 +121,6 @@ export function Comments({ taskId }: { taskId: string }) {
           </button>
         </form>
       )}
-    </section>
+    </CardSection>
   );
 }

@@ -1,5 +1,6 @@
 // The task's labels as checkboxes (part of #task-form), and a field that creates a new project
 // label and ticks it.
+import { HiddenLabelInput } from '../../components/form/Field';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { labels as labelsApi } from '../../api/endpoints';
@@ -58,11 +59,9 @@ export function LabelPicker({
         })}
       </div>
       <div className="inline-add">
-        <label htmlFor="new-label" className="visually-hidden">
-          {t('task.newLabel')}
-        </label>
-        <input
+        <HiddenLabelInput
           id="new-label"
+          label={t('task.newLabel')}
           placeholder={t('task.newLabel')}
           maxLength={50}
           value={newLabel}

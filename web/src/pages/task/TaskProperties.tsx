@@ -1,7 +1,7 @@
 // The side panel for viewers, who may not edit: the task's properties as a read-only list.
 import { useTranslation } from 'react-i18next';
 import type { Task } from '../../api/types';
-import { Avatar } from '../../components/Avatar';
+import { Assignee } from '../../components/Avatar';
 import { LabelChip, PriorityBadge, StatusBadge } from '../../components/Badges';
 import { formatDate, isOverdue } from '../../lib/format';
 import { useProject } from '../../lib/project';
@@ -23,14 +23,7 @@ export function TaskProperties({ task }: { task: Task }) {
         </dd>
         <dt>{t('task.assignee')}</dt>
         <dd>
-          {assigneeName && task.assigneeId ? (
-            <span className="person">
-              <Avatar id={task.assigneeId} name={assigneeName} size="sm" />
-              {assigneeName}
-            </span>
-          ) : (
-            <span className="muted">{t('task.unassigned')}</span>
-          )}
+          <Assignee id={task.assigneeId} name={assigneeName} />
         </dd>
         <dt>{t('task.due')}</dt>
         <dd>
