@@ -1,5 +1,5 @@
-// The board: three columns in kanban order. Cards move by mouse, touch or keyboard (@dnd-kit);
-// a move shows at once and is rolled back, with a message, if the service refuses it.
+// A loaded board: the tasks by column, the filter, drag and drop with its screen-reader
+// announcements, optimistic moves with rollback, and quick-add.
 import {
   closestCenter,
   DndContext,
@@ -9,7 +9,6 @@ import {
   pointerWithin,
   rectIntersection,
   TouchSensor,
-  useDroppable,
   useSensor,
   useSensors,
   type Announcements,
@@ -19,24 +18,14 @@ import {
   type DragStartEvent,
   type UniqueIdentifier,
 } from '@dnd-kit/core';
-import {
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from '@dnd-kit/sortable';
-import { CSS } from '@dnd-kit/utilities';
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { FormEvent } from 'react';
-import type { TFunction } from 'i18next';
+import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { tasks as tasksApi } from '../api/endpoints';
-import type { Status, Task } from '../api/types';
-import { STATUSES } from '../api/types';
-import { Avatar } from '../components/Avatar';
-import { LabelChip } from '../components/Badges';
-import { Icon } from '../components/Icon';
-import { ErrorState, Loading } from '../components/States';
+import { tasks as tasksApi } from '../../api/endpoints';
+import type { Status, Task } from '../../api/types';
+import { STATUSES } from '../../api/types';
+import { SearchInput } from '../../components/form/SearchInput';
+import { Icon } from '../../components/Icon';
 import {
   findColumn,
   isStatus,
@@ -45,27 +34,16 @@ import {
   samePlacement,
   toColumns,
   type Columns,
-} from '../lib/board';
-import { describeError } from '../lib/errors';
-import { formatDate, isOverdue } from '../lib/format';
-import { useProject } from '../lib/project';
-import { Link, updateSearchParams } from '../lib/router';
-import { useShortcut } from '../lib/shortcuts';
-import { useToast } from '../lib/toast';
-import { boardTasks } from '../lib/boardData';
-import { useAsync } from '../lib/useAsync';
+} from '../../lib/board';
+import { describeError } from '../../lib/errors';
+import { useProject } from '../../lib/project';
+import { updateSearchParams } from '../../lib/router';
+import { useShortcut } from '../../lib/shortcuts';
+import { useToast } from '../../lib/toast';
+import { CardBody } from './CardBody';
+import { Column } from './Column';
 
-export default function BoardPage() {
-  const { t } = useTranslation();
-  const { project } = useProject();
-  const state = useAsync(() => boardTasks(project.id), [project.id]);
-
-  if (state.error !== undefined) return <ErrorState error={state.error} onRetry={state.reload} />;
-  if (!state.data) return <Loading label={t('board.loading')} />;
-  return <Board key={project.id} initial={state.data} />;
-}
-
-function Board({ initial }: { initial: Task[] }) {
+export function Board({ initial }: { initial: Task[] }) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const { project, canEdit } = useProject();
@@ -291,20 +269,14 @@ function Board({ initial }: { initial: Task[] }) {
   return (
     <div className="board-page">
       <div className="toolbar">
-        <div className="search">
-          <Icon name="search" />
-          <label htmlFor="board-filter" className="visually-hidden">
-            {t('board.filter')}
-          </label>
-          <input
-            id="board-filter"
-            ref={filterRef}
-            type="search"
-            placeholder={t('board.filterPlaceholder')}
-            value={filter}
-            onChange={(event) => setFilter(event.target.value)}
-          />
-        </div>
+        <SearchInput
+          id="board-filter"
+          label={t('board.filter')}
+          inputRef={filterRef}
+          placeholder={t('board.filterPlaceholder')}
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+        />
         <span className="muted toolbar-count" aria-live="polite">
           {needle
             ? t('board.showing', {
@@ -363,220 +335,6 @@ function Board({ initial }: { initial: Task[] }) {
           ) : null}
         </DragOverlay>
       </DndContext>
-    </div>
-  );
-}
-
-function Column({
-  status,
-  ids,
-  count,
-  tasks,
-  canEdit,
-  inputRef,
-  onAdd,
-}: {
-  status: Status;
-  ids: string[];
-  count: number;
-  tasks: Map<string, Task>;
-  canEdit: boolean;
-  inputRef?: React.RefObject<HTMLInputElement | null>;
-  onAdd: (status: Status, title: string) => Promise<void>;
-}) {
-  const { t, i18n } = useTranslation();
-  const { project, memberName } = useProject();
-  const base = `/projects/${encodeURIComponent(project.id)}`;
-  const { setNodeRef, isOver } = useDroppable({ id: status, disabled: !canEdit });
-  const headingId = `column-${status}`;
-  return (
-    <section
-      className={`column column-${status}${isOver ? ' column-over' : ''}`}
-      aria-labelledby={headingId}
-      data-status={status}
-    >
-      <header className="column-header">
-        <h2 id={headingId}>
-          <span className="column-dot" aria-hidden="true" />
-          {t(`status.${status}`)}
-        </h2>
-        <span className="count">
-          <span aria-hidden="true">{count}</span>
-          <span className="visually-hidden">{t('board.countLabel', { count })}</span>
-        </span>
-      </header>
-      {canEdit && <QuickAdd status={status} inputRef={inputRef} onAdd={onAdd} />}
-      <SortableContext items={ids} strategy={verticalListSortingStrategy} disabled={!canEdit}>
-        <ol ref={setNodeRef} className="card-list" aria-labelledby={headingId}>
-          {ids.map((id) => {
-            const task = tasks.get(id);
-            return task ? (
-              <SortableCard
-                key={id}
-                task={task}
-                canEdit={canEdit}
-                href={`${base}/tasks/${encodeURIComponent(id)}`}
-                assigneeName={task.assignee?.name ?? memberName(task.assigneeId)}
-                t={t}
-                lang={i18n.language}
-              />
-            ) : null;
-          })}
-          {ids.length === 0 && <li className="column-empty">{t('board.emptyColumn')}</li>}
-        </ol>
-      </SortableContext>
-    </section>
-  );
-}
-
-function QuickAdd({
-  status,
-  inputRef,
-  onAdd,
-}: {
-  status: Status;
-  inputRef?: React.RefObject<HTMLInputElement | null>;
-  onAdd: (status: Status, title: string) => Promise<void>;
-}) {
-  const { t } = useTranslation();
-  const toast = useToast();
-  const [title, setTitle] = useState('');
-  const [busy, setBusy] = useState(false);
-  const id = `quick-add-${status}`;
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const value = title.trim();
-    if (!value) return;
-    setBusy(true);
-    try {
-      await onAdd(status, value);
-      setTitle('');
-    } catch (error) {
-      toast.error(t('board.addFailed', { reason: describeError(error, t) }));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <form className="quick-add" onSubmit={(event) => void submit(event)}>
-      <label htmlFor={id} className="visually-hidden">
-        {t('board.quickAddLabel', { column: t(`status.${status}`) })}
-      </label>
-      <input
-        id={id}
-        ref={inputRef}
-        placeholder={t('board.quickAddPlaceholder')}
-        maxLength={200}
-        value={title}
-        disabled={busy}
-        onChange={(event) => setTitle(event.target.value)}
-      />
-      <button
-        type="submit"
-        className="icon-button"
-        aria-label={t('board.quickAddSubmit', { column: t(`status.${status}`) })}
-        disabled={busy || !title.trim()}
-      >
-        <Icon name="plus" />
-      </button>
-    </form>
-  );
-}
-
-interface CardProps {
-  task: Task;
-  href: string;
-  assigneeName: string | undefined;
-  t: TFunction;
-  lang: string;
-}
-
-// Hundreds of cards: they take what they show as props (no per-card context subscriptions) and
-// are memoised, so a drag re-renders only the cards whose position changes.
-const SortableCard = memo(function SortableCard({
-  canEdit,
-  ...props
-}: CardProps & { canEdit: boolean }) {
-  const { task, t } = props;
-  const {
-    attributes,
-    listeners,
-    setNodeRef,
-    setActivatorNodeRef,
-    transform,
-    transition,
-    isDragging,
-  } = useSortable({ id: task.id, disabled: !canEdit });
-  // Mouse and touch grab the whole card; the keyboard uses the handle, so that Enter on the
-  // title link still opens the task.
-  const { onKeyDown, ...pointerListeners } = listeners ?? {};
-  return (
-    <li
-      ref={setNodeRef}
-      className={`task-card priority-edge-${task.priority}${isDragging ? ' is-dragging' : ''}`}
-      style={{ transform: CSS.Translate.toString(transform), transition }}
-      data-task-id={task.id}
-      {...(canEdit ? pointerListeners : {})}
-    >
-      <CardBody {...props} />
-      {canEdit && (
-        <button
-          type="button"
-          ref={setActivatorNodeRef}
-          className="drag-handle"
-          {...attributes}
-          onKeyDown={onKeyDown as React.KeyboardEventHandler | undefined}
-          aria-label={t('board.moveTask', { title: task.title })}
-        >
-          <Icon name="grip" />
-        </button>
-      )}
-    </li>
-  );
-});
-
-function CardBody({
-  task,
-  href,
-  assigneeName,
-  t,
-  lang,
-  overlay = false,
-}: CardProps & { overlay?: boolean }) {
-  const overdue = isOverdue(task);
-  return (
-    <div className={overlay ? 'task-card task-card-overlay' : 'task-card-body'}>
-      {overlay ? (
-        <span className="task-card-title">{task.title}</span>
-      ) : (
-        <Link to={href} className="task-card-title" draggable={false}>
-          {task.title}
-        </Link>
-      )}
-      <div className="task-card-meta">
-        <span className={`badge priority priority-${task.priority}`}>
-          <span className="priority-dot" aria-hidden="true" />
-          {t(`priority.${task.priority}`)}
-        </span>
-        {task.dueAt && (
-          <span className={`due${overdue ? ' due-overdue' : ''}`}>
-            <Icon name="calendar" size={14} />
-            {overdue && <span className="visually-hidden">{t('task.overdue')}: </span>}
-            {formatDate(task.dueAt, lang)}
-          </span>
-        )}
-        {task.labels.map((label) => (
-          <LabelChip key={label.id} label={label} />
-        ))}
-        {assigneeName && task.assigneeId && (
-          <span className="task-card-assignee">
-            <Avatar id={task.assigneeId} name={assigneeName} size="sm" />
-            <span className="visually-hidden">{t('task.assignedTo', { name: assigneeName })}</span>
-          </span>
-        )}
-      </div>
     </div>
   );
 }

@@ -1,19 +1,21 @@
 // The project list: create, rename, delete (owners), and a way into each board.
 import { useRef, useState } from 'react';
-import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { projects as projectsApi } from '../api/endpoints';
-import type { Project } from '../api/types';
-import { RoleBadge } from '../components/Badges';
-import { ConfirmDialog, Dialog } from '../components/Dialog';
-import { Icon } from '../components/Icon';
-import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
-import { describeError } from '../lib/errors';
-import { formatDate } from '../lib/format';
-import { Link, navigate } from '../lib/router';
-import { useShortcut } from '../lib/shortcuts';
-import { useToast } from '../lib/toast';
-import { useAsync } from '../lib/useAsync';
+import { projects as projectsApi } from '../../api/endpoints';
+import type { Project } from '../../api/types';
+import { RoleBadge } from '../../components/Badges';
+import { ConfirmDialog } from '../../components/Dialog';
+import { SearchInput } from '../../components/form/SearchInput';
+import { Icon } from '../../components/Icon';
+import { EmptyState, ErrorState, Loading } from '../../components/States';
+import { describeError } from '../../lib/errors';
+import { formatDate } from '../../lib/format';
+import { Link, navigate } from '../../lib/router';
+import { useShortcut } from '../../lib/shortcuts';
+import { useToast } from '../../lib/toast';
+import { useAsync } from '../../lib/useAsync';
+import { ProjectFormDialog } from './ProjectFormDialog';
+import { TaskCounts } from './TaskCounts';
 
 export function ProjectsPage() {
   const { t, i18n } = useTranslation();
@@ -83,20 +85,14 @@ export function ProjectsPage() {
         <>
           {list.data.length > 6 && (
             <div className="toolbar">
-              <div className="search">
-                <Icon name="search" />
-                <label htmlFor="project-filter" className="visually-hidden">
-                  {t('projects.filter')}
-                </label>
-                <input
-                  id="project-filter"
-                  ref={filterRef}
-                  type="search"
-                  placeholder={t('projects.filter')}
-                  value={filter}
-                  onChange={(event) => setFilter(event.target.value)}
-                />
-              </div>
+              <SearchInput
+                id="project-filter"
+                label={t('projects.filter')}
+                inputRef={filterRef}
+                placeholder={t('projects.filter')}
+                value={filter}
+                onChange={(event) => setFilter(event.target.value)}
+              />
             </div>
           )}
           <ul className="project-grid" aria-label={t('projects.title')}>
@@ -197,128 +193,6 @@ export function ProjectsPage() {
         onClose={() => setDeleting(undefined)}
         onConfirm={() => void remove()}
       />
-    </div>
-  );
-}
-
-function ProjectFormDialog({
-  open,
-  title,
-  submitLabel,
-  initial,
-  onClose,
-  onSubmit,
-}: {
-  open: boolean;
-  title: string;
-  submitLabel: string;
-  initial?: Project;
-  onClose: () => void;
-  onSubmit: (name: string, description: string) => Promise<void>;
-}) {
-  return (
-    <Dialog open={open} title={title} onClose={onClose}>
-      {open && (
-        <ProjectForm
-          key={initial?.id ?? 'new'}
-          initial={initial}
-          submitLabel={submitLabel}
-          onClose={onClose}
-          onSubmit={onSubmit}
-        />
-      )}
-    </Dialog>
-  );
-}
-
-function ProjectForm({
-  initial,
-  submitLabel,
-  onClose,
-  onSubmit,
-}: {
-  initial?: Project;
-  submitLabel: string;
-  onClose: () => void;
-  onSubmit: (name: string, description: string) => Promise<void>;
-}) {
-  const { t } = useTranslation();
-  const [name, setName] = useState(initial?.name ?? '');
-  const [description, setDescription] = useState(initial?.description ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSubmit(name.trim(), description.trim());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <form className="form" onSubmit={(event) => void submit(event)}>
-      <div className="field">
-        <label htmlFor="project-name">{t('projects.name')}</label>
-        <input
-          id="project-name"
-          required
-          maxLength={200}
-          autoFocus
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="project-description">{t('projects.description')}</label>
-        <textarea
-          id="project-description"
-          rows={3}
-          maxLength={2000}
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-        />
-      </div>
-      <InlineError error={error} />
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="button button-primary" disabled={busy || !name.trim()}>
-          {submitLabel}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function TaskCounts({ counts }: { counts: Project['taskCounts'] }) {
-  const { t } = useTranslation();
-  const total = counts.todo + counts.in_progress + counts.done;
-  const percent = total === 0 ? 0 : Math.round((counts.done / total) * 100);
-  return (
-    <div className="task-counts">
-      <meter
-        className="progress"
-        min={0}
-        max={100}
-        value={percent}
-        aria-label={t('projects.progress', { percent })}
-      />
-      <p className="muted">
-        {total === 0
-          ? t('projects.noTasks')
-          : t('projects.counts', {
-              todo: counts.todo,
-              inProgress: counts.in_progress,
-              done: counts.done,
-            })}
-      </p>
     </div>
   );
 }
