@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runContractSmoke } from '../../support/contract-walk.js';
+import { runContractSmoke } from '../../../scripts/contract-walk.js';
 import { testDatabases } from '../../support/databases.js';
 import { eventually, startService, status } from '../../support/process.js';
 import type { ServiceProcess } from '../../support/process.js';
