@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiTypes, schemaFile } from '../../scripts/gen-api-types.js';
-import { startBuiltService, type RunningService } from './support/service.js';
+import { startService, type Service } from '../support/service.js';
 
 describe('the UI API types', () => {
-  let service: RunningService;
+  let service: Service;
 
   beforeAll(async () => {
-    service = await startBuiltService();
+    service = await startService({ from: 'built' });
   }, 60_000);
 
   afterAll(async () => {

@@ -2,8 +2,9 @@
 // token and authenticated requests; probes stay quiet (the logger options: logging.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/process.js';
-import { ApiClient, startService } from './support/service.js';
-import type { Service } from './support/service.js';
+import { ApiClient } from '../support/http.js';
+import { startService } from '../support/service.js';
+import type { Service } from '../support/service.js';
 
 type Line = Record<string, unknown>;
 
