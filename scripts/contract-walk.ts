@@ -1,6 +1,9 @@
 // A black-box walk through the whole API contract against a running service, over real HTTP:
-//   npx tsx tests/support/contract-walk.ts http://127.0.0.1:8080
-// Prints one line per step and exits non-zero at the first step that does not hold.
+//   node --import tsx scripts/contract-walk.ts http://127.0.0.1:8080
+// Prints one line per step and exits non-zero at the first step that does not hold. It writes
+// (a few users, one project, then deletes the project): point it at a test or staging instance.
+// tests/integration/platform/contract-over-http.test.ts runs it against the service on both
+// databases.
 import assert from 'node:assert/strict';
 
 type Json = any;
