@@ -1028,7 +1028,7 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
     it('keeps the helm test pod after it succeeded, so `helm test --logs` can read its logs', () => {
       const pod = named(rendered.dev.objects, 'Pod', `${full}-test`);
       const policy = (pod.metadata.annotations as Record<string, string>)['helm.sh/hook-delete-policy'];
-      expect(policy.split(',')).toEqual(['before-hook-creation']);
+      expect(policy?.split(',')).toEqual(['before-hook-creation']);
     });
 
     it('uses a secure-file-priv form that MariaDB accepts too: an empty read-only directory', () => {
