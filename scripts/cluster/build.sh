@@ -401,6 +401,7 @@ write_env() {
     printf 'IPSET_ROOT=%q\n' "$(deb_dir ipset)"
     printf 'LIBIPSET_ROOT=%q\n' "$(deb_dir libipset13)"
     printf 'IMAGES_DIR=%q\n' "$CACHE/images"
+    printf 'BUSYBOX=%q\n' "$(deb_dir busybox-static)/bin/busybox"
     for v in KUBE_VERSION COREDNS_VERSION KUBE_ROUTER_VERSION LOCAL_PATH_VERSION METRICS_SERVER_VERSION \
       PAUSE_IMAGE COREDNS_IMAGE METRICS_SERVER_IMAGE LOCAL_PATH_IMAGE LOCAL_PATH_HELPER_IMAGE; do
       printf '%s=%q\n' "$v" "${!v}"
