@@ -339,7 +339,8 @@ image_archive() {
   mv "$work/config.json" "$work/$config.json"
   printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["layer.tar"]}]' "$config" "$ref" >"$work/manifest.json"
   mkdir -p "$CACHE/images"
-  tar --sort=name --mtime=@0 --numeric-owner --owner=0 --group=0 -C "$work" -cf "$out.new" .
+  tar --sort=name --mtime=@0 --numeric-owner --owner=0 --group=0 -C "$work" -cf "$out.new" \
+    manifest.json "$config.json" layer.tar
   mv "$out.new" "$out"
   rm -rf "$work"
 }
@@ -423,4 +424,5 @@ main() {
   log "$(printf '%-14s %4ss' total $((SECONDS - total)))"
 }
 
-main "$@"
+# Sourcing (for a test of one function) defines the functions only.
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main "$@"

@@ -105,6 +105,10 @@ mount --make-shared /run/netns
 for hierarchy in /sys/fs/cgroup/*/; do
   [[ -d $hierarchy && ! -L ${hierarchy%/} ]] && mkdir -p "$hierarchy$CGROUP_PARENT"
 done
+# A new cpuset cgroup starts with no CPUs and no memory nodes; give it its parent's.
+for file in cpuset.cpus cpuset.mems; do
+  cat "/sys/fs/cgroup/cpuset/$file" >"/sys/fs/cgroup/cpuset/$CGROUP_PARENT/$file"
+done
 
 phase 'certificates'
 # cert NAME SUBJECT [SANS] [CA]: an EC key and a certificate signed by CA (default: ca).
