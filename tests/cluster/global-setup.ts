@@ -112,11 +112,9 @@ export default async function setup(project: TestProject) {
       return keyValues(r.stdout);
     });
     if (!up.KUBECONFIG) throw new Error('scripts/cluster/up.sh printed no KUBECONFIG=');
-    const kubeEnv = {
-      ...env,
-      KUBECONFIG: up.KUBECONFIG,
-      PATH: `${up.KUBECTL_DIR ?? path.dirname(up.KUBECTL ?? '/')}:${env.PATH}`,
-    };
+    // kubectl is the cluster's own (up.sh prints where); helm comes from `go install` (.ci/run).
+    const toolPath = `${path.dirname(up.KUBECTL ?? '/usr/bin/kubectl')}:${goBin}`;
+    const kubeEnv = { ...env, KUBECONFIG: up.KUBECONFIG, PATH: `${toolPath}:${env.PATH}` };
 
     // The MySQL stand-in also under the official image's name, inside this throw-away cluster only:
     // `taskmanager deploy --env dev` (the README path) passes no chart values, so the dev values'
@@ -153,7 +151,7 @@ export default async function setup(project: TestProject) {
     ).items[0]!;
     const context: ClusterContext = {
       kubeconfig: up.KUBECONFIG,
-      path: kubeEnv.PATH.split(':')[0]!,
+      path: toolPath,
       nodeIP: node.status.addresses.find((a) => a.type === 'InternalIP')!.address,
       podCIDRs: node.spec.podCIDRs ?? (node.spec.podCIDR ? [node.spec.podCIDR] : []),
       images: {
