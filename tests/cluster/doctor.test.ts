@@ -8,11 +8,10 @@ import {
   NAMESPACE,
   RELEASE,
   clusterContext,
-  ensureRelease,
+  readyRelease,
   isReady,
   splitImage,
   taskmanager,
-  useSuiteValues,
   waitFor,
 } from './support.js';
 
@@ -34,9 +33,7 @@ describe.skipIf(ctx.skipReason)('taskmanager doctor on real failures', () => {
   };
 
   beforeAll(async () => {
-    const deploy = await ensureRelease(cluster);
-    if (deploy.status !== 0) throw new Error(`the release is not installed:\n${deploy.stderr}`);
-    await useSuiteValues(cluster);
+    await readyRelease(cluster);
     await rolledOut();
   }, 20 * 60_000);
 
@@ -51,19 +48,10 @@ describe.skipIf(ctx.skipReason)('taskmanager doctor on real failures', () => {
     }>(['get', 'deployment', RELEASE, '-n', NAMESPACE]);
     const good = splitImage(current.spec.template.spec.containers[0]!.image).tag;
     // No hooks: the migration Job would wait for the same missing image.
-    const broken = await cluster.helm([
-      'upgrade',
-      RELEASE,
-      'deploy/helm/cloudedu-taskmanager',
-      '-n',
-      NAMESPACE,
-      '--reuse-values',
-      '--no-hooks',
-      '--set-string',
-      'image.tag=never-loaded',
-      '--set',
-      'image.pullPolicy=Never',
-    ]);
+    const broken = await cluster.upgrade(['--set-string', 'image.tag=never-loaded'], {
+      wait: false,
+      hooks: false,
+    });
     expect(broken.status, broken.stderr).toBe(0);
     try {
       await waitFor(
@@ -84,20 +72,7 @@ describe.skipIf(ctx.skipReason)('taskmanager doctor on real failures', () => {
       expect(r.stdout).toContain('[image-not-in-cluster]');
       expect(r.stdout).toContain('never-loaded');
     } finally {
-      const back = await cluster.helm([
-        'upgrade',
-        RELEASE,
-        'deploy/helm/cloudedu-taskmanager',
-        '-n',
-        NAMESPACE,
-        '--reuse-values',
-        '--no-hooks',
-        '--set-string',
-        `image.tag=${good}`,
-        '--wait',
-        '--timeout',
-        '5m',
-      ]);
+      const back = await cluster.upgrade(['--set-string', `image.tag=${good}`], { hooks: false });
       expect(back.status, back.stderr).toBe(0);
     }
   });

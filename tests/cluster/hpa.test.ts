@@ -8,8 +8,7 @@ import {
   NODE_PORT,
   RELEASE,
   clusterContext,
-  ensureRelease,
-  useSuiteValues,
+  readyRelease,
   waitFor,
 } from './support.js';
 
@@ -28,9 +27,7 @@ describe.skipIf(ctx.skipReason)('autoscaling on a real cluster', () => {
   const base = `http://${ctx.nodeIP}:${NODE_PORT}`;
 
   beforeAll(async () => {
-    const deploy = await ensureRelease(cluster);
-    if (deploy.status !== 0) throw new Error(`the release is not installed:\n${deploy.stderr}`);
-    await useSuiteValues(cluster);
+    await readyRelease(cluster);
   }, 20 * 60_000);
 
   it('scales up under load and back down after it', async () => {

@@ -10,8 +10,7 @@ import {
   NODE_PORT,
   RELEASE,
   clusterContext,
-  ensureRelease,
-  useSuiteValues,
+  readyRelease,
   waitFor,
 } from './support.js';
 
@@ -42,9 +41,7 @@ describe.skipIf(ctx.skipReason)('policies on a real cluster', () => {
   let appPod = '';
 
   beforeAll(async () => {
-    const deploy = await ensureRelease(cluster);
-    if (deploy.status !== 0) throw new Error(`the release is not installed:\n${deploy.stderr}`);
-    await useSuiteValues(cluster);
+    await readyRelease(cluster);
     const [app] = await cluster.pods('app');
     const [mysql] = await cluster.pods('mysql');
     appPod = app!.metadata.name;

@@ -10,10 +10,9 @@ import {
   NODE_PORT,
   RELEASE,
   clusterContext,
-  ensureRelease,
+  readyRelease,
   isReady,
   taskmanager,
-  useSuiteValues,
   waitFor,
   type Pod,
 } from './support.js';
@@ -37,9 +36,7 @@ describe.skipIf(ctx.skipReason)('data and MySQL failures on a real cluster', () 
   let projectId = '';
 
   beforeAll(async () => {
-    const deploy = await ensureRelease(cluster);
-    if (deploy.status !== 0) throw new Error(`the release is not installed:\n${deploy.stderr}`);
-    await useSuiteValues(cluster);
+    await readyRelease(cluster);
     await user.register('Cy');
     const project = await user.request('POST', '/api/v1/projects', { name: 'Survives' });
     projectId = project.body.id;
@@ -71,56 +68,11 @@ describe.skipIf(ctx.skipReason)('data and MySQL failures on a real cluster', () 
 
   /** Moves folders on the MySQL volume with a restricted pod (as MySQL's UID) while MySQL is at 0. */
   async function onVolume(name: string, script: string) {
-    const pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace: NAMESPACE },
-      spec: {
-        restartPolicy: 'Never',
-        automountServiceAccountToken: false,
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: 10002,
-          runAsGroup: 10002,
-          fsGroup: 10002,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
-        containers: [
-          {
-            name: 'edit',
-            image: ctx.images.app,
-            imagePullPolicy: 'Never',
-            command: ['node', '--input-type=module', '-e', `import fs from 'node:fs'; ${script}`],
-            resources: {
-              requests: { cpu: '10m', memory: '32Mi' },
-              limits: { cpu: '200m', memory: '96Mi' },
-            },
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ['ALL'] },
-            },
-            volumeMounts: [{ name: 'data', mountPath: '/volume' }],
-          },
-        ],
-        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: PVC } }],
-      },
-    };
-    await cluster.must(['apply', '-f', '-'], { input: JSON.stringify(pod) });
-    const done = await cluster.kubectl(
-      [
-        'wait',
-        '-n',
-        NAMESPACE,
-        `pod/${name}`,
-        '--for=jsonpath={.status.phase}=Succeeded',
-        '--timeout=120s',
-      ],
-      { timeoutMs: 130_000 },
-    );
-    const logs = await cluster.kubectl(['logs', '-n', NAMESPACE, name]);
-    await cluster.kubectl(['delete', 'pod', name, '-n', NAMESPACE, '--wait=true']);
-    expect(done.status, `${name}: ${done.stderr}${logs.stdout}${logs.stderr}`).toBe(0);
+    const r = await cluster.nodePod(NAMESPACE, name, `import fs from 'node:fs'; ${script}`, {
+      uid: 10002,
+      pvc: PVC,
+    });
+    expect(r.status, `${name}: ${r.stderr}${r.stdout}`).toBe(0);
   }
 
   it('survives a MySQL pod deletion: /readyz 503 and back, no app restart, tasks kept', async () => {

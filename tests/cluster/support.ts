@@ -135,17 +135,17 @@ export class Cluster {
   }
 
   /** `helm upgrade` of the suite's release with its values kept, plus these. */
-  upgrade(extra: string[], namespace = NAMESPACE): Promise<Result> {
+  upgrade(extra: string[], options: { wait?: boolean; hooks?: boolean } = {}): Promise<Result> {
+    const { wait = true, hooks = true } = options;
     return this.helm([
       'upgrade',
       RELEASE,
       CHART,
       '-n',
-      namespace,
+      NAMESPACE,
       '--reuse-values',
-      '--wait',
-      '--timeout',
-      '8m',
+      ...(wait ? ['--wait', '--timeout', '8m'] : []),
+      ...(hooks ? [] : ['--no-hooks']),
       ...extra,
     ]);
   }
@@ -187,22 +187,28 @@ export class Cluster {
     namespace: string,
     name: string,
     script: string,
-    labels: Record<string, string> = {},
+    options: { uid?: number; pvc?: string } = {},
   ): Promise<Result> {
+    const uid = options.uid ?? 10001;
     const pod = {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name, namespace, labels: { 'cloudedu.test/probe': 'true', ...labels } },
+      metadata: { name, namespace, labels: { 'cloudedu.test/probe': 'true' } },
       spec: {
         restartPolicy: 'Never',
         automountServiceAccountToken: false,
         enableServiceLinks: false,
         securityContext: {
           runAsNonRoot: true,
-          runAsUser: 10001,
-          runAsGroup: 10001,
+          runAsUser: uid,
+          runAsGroup: uid,
+          fsGroup: uid,
           seccompProfile: { type: 'RuntimeDefault' },
         },
+        // With a PVC: mounted at /volume (a PVC's files belong to the UID of its usual pod).
+        volumes: options.pvc
+          ? [{ name: 'volume', persistentVolumeClaim: { claimName: options.pvc } }]
+          : [],
         containers: [
           {
             name: 'probe',
@@ -218,6 +224,7 @@ export class Cluster {
               readOnlyRootFilesystem: true,
               capabilities: { drop: ['ALL'] },
             },
+            volumeMounts: options.pvc ? [{ name: 'volume', mountPath: '/volume' }] : [],
           },
         ],
       },
@@ -326,6 +333,14 @@ export async function waitFor<T>(
   throw new Error(
     `timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
   );
+}
+
+/** The suite's release, installed (by whichever file comes first) and on the suite's values. */
+export async function readyRelease(cluster: Cluster): Promise<void> {
+  const deploy = await ensureRelease(cluster);
+  if (deploy.status !== 0)
+    throw new Error(`the release is not installed:\n${deploy.stderr}${deploy.stdout}`);
+  await useSuiteValues(cluster);
 }
 
 /** A user of the app over HTTP: session cookie plus CSRF token, as the web UI does it. */

@@ -10,10 +10,9 @@ import {
   NODE_PORT,
   RELEASE,
   clusterContext,
-  ensureRelease,
+  readyRelease,
   isReady,
   splitImage,
-  useSuiteValues,
   waitFor,
 } from './support.js';
 
@@ -65,9 +64,7 @@ describe.skipIf(ctx.skipReason)('upgrades and drains on a real cluster', () => {
   let projectUrl = '';
 
   beforeAll(async () => {
-    const deploy = await ensureRelease(cluster);
-    if (deploy.status !== 0) throw new Error(`the release is not installed:\n${deploy.stderr}`);
-    await useSuiteValues(cluster);
+    await readyRelease(cluster);
     // Two replicas, as staging and prod run (staging's Ingress and TLS need what this cluster lacks).
     const two = await cluster.upgrade([
       '--set',
