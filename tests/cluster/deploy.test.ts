@@ -33,8 +33,7 @@ describe.skipIf(ctx.skipReason)('taskmanager deploy --env dev on a real cluster'
     expect(deploy.status, deploy.stderr + deploy.stdout).toBe(0);
     const status = await cluster.helm(['status', RELEASE, '-n', NAMESPACE, '-o', 'json']);
     expect(JSON.parse(status.stdout).info.status).toBe('deployed');
-    // The URL line of the deploy points at the NodePort.
-    expect(deploy.stdout).toContain(String(NODE_PORT));
+    // (Its URL line suggests a port-forward: the CLI knows node addresses of kind and minikube only.)
   });
 
   it('labels the namespace restricted, and admission refuses a pod that is not', async () => {
