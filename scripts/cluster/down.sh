@@ -87,7 +87,7 @@ for cmd in iptables ip6tables; do
     rules=$("$cmd-save" -t "$table" 2>/dev/null) || continue
     while IFS= read -r rule; do
       eval "$cmd -t $table ${rule/-A /-D }" 2>/dev/null || true
-    done < <(grep -E '^-A [A-Z]+ .*-j (KUBE-|CLOUDEDU-)' <<<"$rules" | grep -Ev '^-A (KUBE-|CLOUDEDU-)')
+    done < <(grep -E '^-A [A-Z]+ .*(-j (KUBE-|CLOUDEDU-)|--comment "?kube-router)' <<<"$rules")
     for chain in $(grep -oE '^:(KUBE-|CLOUDEDU-)[^ ]+' <<<"$rules" | tr -d :); do
       "$cmd" -t "$table" -F "$chain" 2>/dev/null || true
     done
@@ -123,7 +123,9 @@ rm -rf "$RUN" "$STATE"
 # What is left, if anything, is an error worth reading.
 left=()
 ip link show "$BRIDGE" >/dev/null 2>&1 && left+=("bridge $BRIDGE")
-iptables-save 2>/dev/null | grep -qE '^:(KUBE-|CLOUDEDU-)' && left+=('iptables chains')
+for cmd in iptables ip6tables; do
+  "$cmd-save" 2>/dev/null | grep -qE '^:(KUBE-|CLOUDEDU-)' && left+=("$cmd chains")
+done
 [[ -n $(mounted_under "$STATE") ]] && left+=("mounts under $STATE")
 for root in /sys/fs/cgroup/*/"$CGROUP_PARENT"; do [[ -d $root ]] && left+=("cgroup $root"); done
 [[ -n $(our_pids) ]] && left+=("processes: $(our_pids | tr '\n' ' ')")

@@ -174,7 +174,7 @@ start etcd "$ETCD_ROOT/usr/bin/etcd" --name "$NODE_NAME" --data-dir "$STATE/etcd
   --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
   --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
   --initial-cluster "$NODE_NAME=http://127.0.0.1:$((ETCD_PORT + 1))" \
-  --unsafe-no-fsync --snapshot-count 10000 --log-level warn
+  --snapshot-count 10000 --logger zap --log-level warn
 cat >"$CONF/admission.yaml" <<EOF
 apiVersion: apiserver.config.k8s.io/v1
 kind: AdmissionConfiguration
