@@ -45,13 +45,7 @@ if [[ -S $RUN/containerd/containerd.sock ]] && command -v ctr >/dev/null; then
 fi
 stop kube-scheduler kube-controller-manager kube-apiserver containerd etcd
 # Processes still running a built binary (containerd shims outlive containerd).
-our_pids() {
-  local proc exe
-  for proc in /proc/[0-9]*; do
-    exe=$(readlink "$proc/exe" 2>/dev/null) || continue
-    [[ $exe == "$CACHE"/* ]] && printf '%s\n' "${proc#/proc/}"
-  done
-}
+our_pids() { find /proc/[0-9]*/exe -maxdepth 0 -lname "$CACHE/*" 2>/dev/null | cut -d/ -f3; }
 our_pids | xargs -r kill -KILL 2>/dev/null
 # Any process still running inside the kubelet's cgroups (containers whose shim is gone).
 for tasks in /sys/fs/cgroup/*/"$CGROUP_PARENT"; do
