@@ -16,7 +16,7 @@
 # CoreDNS (cluster names only), local-path-provisioner (default StorageClass `local-path`),
 # metrics-server. Registries are unreachable on purpose: images are loaded, never pulled.
 # Pods cannot reach beyond this machine (the bridge does not forward to other interfaces).
-set -euo pipefail
+set -Eeuo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=scripts/cluster/lib.sh
 source "$here/lib.sh"
@@ -32,10 +32,10 @@ fi
 # Leftovers of a failed or interrupted run go first.
 if [[ -e $RUN || -e $STATE ]] || ip link show "$BRIDGE" >/dev/null 2>&1; then
   phase 'removing leftovers of an earlier run'
-  bash "$here/down.sh"
+  bash "$here/down.sh" >&2
 fi
 
-bash "$here/build.sh"
+bash "$here/build.sh" >&2
 cluster_env
 
 failed() {
