@@ -360,7 +360,7 @@ start kube-router env PATH="$IPSET_ROOT/usr/sbin:$PATH" \
 wait_for 'node Ready' kubectl wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s
 wait_for 'CoreDNS ready' kubectl -n kube-system wait --for=condition=Available deployment/coredns --timeout=5s
 dns_resolves() {
-  "$BUSYBOX" nslookup kubernetes.default.svc.cluster.local "$DNS_IP" | grep -q "$API_SERVICE_IP"
+  "$BUSYBOX" nslookup kubernetes.default.svc.cluster.local "$DNS_IP" | grep -qE "[[:space:]]${API_SERVICE_IP//./\\.}\$"
 }
 wait_for 'cluster DNS resolves' dns_resolves
 wait_for 'default StorageClass' kubectl get storageclass local-path
