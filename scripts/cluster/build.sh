@@ -201,8 +201,13 @@ build_coredns() {
   local dir="$CACHE/coredns-${COREDNS_VERSION}"
   [[ -x $dir/bin/coredns ]] && return 0
   mkdir -p "$dir/src"
-  printf 'module cloudedu.local/cluster/coredns\n\ngo 1.26.0\n\nrequire github.com/coredns/coredns %s\n' \
+  # The Kubernetes client at the cluster's version: CoreDNS accepts it, and its compiled
+  # packages are in the build cache from the Kubernetes build already.
+  printf 'module cloudedu.local/cluster/coredns\n\ngo 1.26.0\n\nrequire (\n\tgithub.com/coredns/coredns %s\n' \
     "$COREDNS_VERSION" >"$dir/src/go.mod"
+  printf '\tk8s.io/%s %s\n' api "$STAGING_VERSION" apimachinery "$STAGING_VERSION" client-go "$STAGING_VERSION" \
+    >>"$dir/src/go.mod"
+  printf ')\n' >>"$dir/src/go.mod"
   cat >"$dir/src/main.go" <<'EOF'
 // Command coredns is CoreDNS with the plugins a single-node test cluster needs.
 package main
@@ -413,7 +418,7 @@ write_env() {
 
 main() {
   local components=("$@")
-  [[ ${#components[@]} -gt 0 ]] || components=(debian kubernetes kube-router coredns local-path metrics-server pause images)
+  [[ ${#components[@]} -gt 0 ]] || components=(debian kubernetes coredns kube-router local-path metrics-server pause images)
   local total=$SECONDS c
   deb_versions
   for c in "${components[@]}"; do

@@ -45,13 +45,7 @@ if [[ -S $RUN/containerd/containerd.sock ]] && command -v ctr >/dev/null; then
 fi
 stop kube-scheduler kube-controller-manager kube-apiserver containerd etcd
 # Processes still running a built binary (containerd shims outlive containerd).
-our_pids() {
-  local proc exe
-  for proc in /proc/[0-9]*; do
-    exe=$(readlink "$proc/exe" 2>/dev/null) || continue
-    [[ $exe == "$CACHE"/* ]] && printf '%s\n' "${proc#/proc/}"
-  done
-}
+our_pids() { find /proc/[0-9]*/exe -maxdepth 0 -lname "$CACHE/*" 2>/dev/null | cut -d/ -f3; }
 our_pids | xargs -r kill -KILL 2>/dev/null
 # Any process still running inside the kubelet's cgroups (containers whose shim is gone).
 for tasks in /sys/fs/cgroup/*/"$CGROUP_PARENT"; do
@@ -87,7 +81,7 @@ for cmd in iptables ip6tables; do
     rules=$("$cmd-save" -t "$table" 2>/dev/null) || continue
     while IFS= read -r rule; do
       eval "$cmd -t $table ${rule/-A /-D }" 2>/dev/null || true
-    done < <(grep -E '^-A [A-Z]+ .*-j (KUBE-|CLOUDEDU-)' <<<"$rules" | grep -Ev '^-A (KUBE-|CLOUDEDU-)')
+    done < <(grep -E '^-A [A-Z]+ .*(-j (KUBE-|CLOUDEDU-)|--comment "?kube-router)' <<<"$rules")
     for chain in $(grep -oE '^:(KUBE-|CLOUDEDU-)[^ ]+' <<<"$rules" | tr -d :); do
       "$cmd" -t "$table" -F "$chain" 2>/dev/null || true
     done
@@ -123,7 +117,9 @@ rm -rf "$RUN" "$STATE"
 # What is left, if anything, is an error worth reading.
 left=()
 ip link show "$BRIDGE" >/dev/null 2>&1 && left+=("bridge $BRIDGE")
-iptables-save 2>/dev/null | grep -qE '^:(KUBE-|CLOUDEDU-)' && left+=('iptables chains')
+for cmd in iptables ip6tables; do
+  "$cmd-save" 2>/dev/null | grep -qE '^:(KUBE-|CLOUDEDU-)' && left+=("$cmd chains")
+done
 [[ -n $(mounted_under "$STATE") ]] && left+=("mounts under $STATE")
 for root in /sys/fs/cgroup/*/"$CGROUP_PARENT"; do [[ -d $root ]] && left+=("cgroup $root"); done
 [[ -n $(our_pids) ]] && left+=("processes: $(our_pids | tr '\n' ' ')")

@@ -140,7 +140,8 @@ eventually 30 host_fetch "http://$cluster_ip/index.html" || not_ok "ClusterIP $c
 eventually 30 host_fetch "http://$NODE_IP:30999/index.html" || not_ok "NodePort $NODE_IP:30999 from the node"
 ok "ClusterIP $cluster_ip and NodePort $NODE_IP:30999 answer from the node"
 
-resolves() { in_client nslookup "$1" | grep -q "$2"; }
+# The answer's address ends a line ("Address: 10.96.0.1"); the server's is followed by ":53".
+resolves() { in_client nslookup "$1" | grep -qE "[[:space:]]${2//./\\.}\$"; }
 resolves "kubernetes.default.svc.cluster.local" "$API_SERVICE_IP" || not_ok 'DNS: kubernetes.default'
 resolves "web.$ns.svc.cluster.local" "$cluster_ip" || not_ok "DNS: web.$ns"
 if in_client nslookup example.com >/dev/null 2>&1; then not_ok 'DNS answers outside names (it must not)'; fi

@@ -16,7 +16,7 @@
 # CoreDNS (cluster names only), local-path-provisioner (default StorageClass `local-path`),
 # metrics-server. Registries are unreachable on purpose: images are loaded, never pulled.
 # Pods cannot reach beyond this machine (the bridge does not forward to other interfaces).
-set -euo pipefail
+set -Eeuo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=scripts/cluster/lib.sh
 source "$here/lib.sh"
@@ -32,10 +32,10 @@ fi
 # Leftovers of a failed or interrupted run go first.
 if [[ -e $RUN || -e $STATE ]] || ip link show "$BRIDGE" >/dev/null 2>&1; then
   phase 'removing leftovers of an earlier run'
-  bash "$here/down.sh"
+  bash "$here/down.sh" >&2
 fi
 
-bash "$here/build.sh"
+bash "$here/build.sh" >&2
 cluster_env
 
 failed() {
@@ -174,7 +174,7 @@ start etcd "$ETCD_ROOT/usr/bin/etcd" --name "$NODE_NAME" --data-dir "$STATE/etcd
   --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
   --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
   --initial-cluster "$NODE_NAME=http://127.0.0.1:$((ETCD_PORT + 1))" \
-  --unsafe-no-fsync --snapshot-count 10000 --log-level warn
+  --snapshot-count 10000 --logger zap --log-level warn
 cat >"$CONF/admission.yaml" <<EOF
 apiVersion: apiserver.config.k8s.io/v1
 kind: AdmissionConfiguration
@@ -360,7 +360,7 @@ start kube-router env PATH="$IPSET_ROOT/usr/sbin:$PATH" \
 wait_for 'node Ready' kubectl wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s
 wait_for 'CoreDNS ready' kubectl -n kube-system wait --for=condition=Available deployment/coredns --timeout=5s
 dns_resolves() {
-  "$BUSYBOX" nslookup kubernetes.default.svc.cluster.local "$DNS_IP" | grep -q "$API_SERVICE_IP"
+  "$BUSYBOX" nslookup kubernetes.default.svc.cluster.local "$DNS_IP" | grep -qE "[[:space:]]${API_SERVICE_IP//./\\.}\$"
 }
 wait_for 'cluster DNS resolves' dns_resolves
 wait_for 'default StorageClass' kubectl get storageclass local-path
