@@ -46,24 +46,8 @@ if podman image exists "$IMAGE"; then
   exit 0
 fi
 
-# The first `URIs:` (deb822 .sources) or `deb` line (.list) whose path ends in the given name.
-host_mirror() {
-  local name="$1" file uri
-  for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list; do
-    [[ -f $file ]] || continue
-    uri="$(
-      sed -n -E \
-        -e "s#^URIs:[[:space:]]+([^[:space:]]*/${name})/?([[:space:]].*)?\$#\1#p" \
-        -e "s#^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]*/${name})/?[[:space:]].*\$#\2#p" \
-        "$file" | head -n 1
-    )"
-    if [[ -n $uri ]]; then
-      printf '%s\n' "$uri"
-      return 0
-    fi
-  done
-  return 1
-}
+# shellcheck source-path=SCRIPTDIR source=debian-mirror.sh
+source "$(dirname "${BASH_SOURCE[0]}")/debian-mirror.sh"
 
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-$(host_mirror debian || true)}"
 DEBIAN_SECURITY_MIRROR="${DEBIAN_SECURITY_MIRROR:-$(host_mirror debian-security || true)}"

@@ -14,7 +14,7 @@ const badValues: [string, string[], RegExp][] = [
   ['unknown database mode', ['--set', 'mysql.mode=galera'], /\/mysql\/mode.*one of 'standalone', 'external', 'operator'/],
   ['replica count as text', ['--set', 'replicaCount=two'], /\/replicaCount.*got string, want integer/],
   ['the latest tag', ['--set', 'image.tag=latest'], /\/image\/tag/],
-  ['pull policy Never', ['--set', 'image.pullPolicy=Never'], /\/image\/pullPolicy.*one of 'IfNotPresent', 'Always'/],
+  ['pull policy Sometimes', ['--set', 'image.pullPolicy=Sometimes'], /\/image\/pullPolicy.*one of 'IfNotPresent', 'Always', 'Never'/],
   ['unknown Service type', ['--set', 'service.type=LoadBalancer'], /\/service\/type.*one of 'ClusterIP', 'NodePort'/],
   ['node port out of range', ['--set', 'service.nodePort=8080'], /\/service\/nodePort.*minimum/],
   ['unknown top-level key', ['--set', 'replicas=3'], /additional properties 'replicas' not allowed/],
@@ -84,6 +84,13 @@ describe.skipIf(helm.skipReason)('values.schema.json', () => {
       'rbac.adminGroups={platform}',
       '--set',
       'mysql.standalone.persistence.size=20Gi',
+      // A local-image workflow (images loaded into the node, no registry) says so explicitly.
+      '--set',
+      'image.pullPolicy=Never',
+      '--set',
+      'mysql.standalone.image.pullPolicy=Never',
+      '--set',
+      'networkPolicy.podCIDRs={10.42.0.0/16,fd00:42::/56}',
     ]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

@@ -292,3 +292,31 @@ OTEL_TRACES_SAMPLER_ARG: {{ .Values.tracing.samplingRatio | toString | quote }}
 {{- define "taskmanager.inReleaseDatabase" -}}
 {{- if ne .Values.mysql.mode "external" }}true{{ end }}
 {{- end }}
+
+{{/* Network ---------------------------------------------------------------------------------- */}}
+
+{{/* An IPv4 address as a number. */}}
+{{- define "taskmanager.ipv4ToInt" -}}
+{{- $o := splitList "." . }}
+{{- add (mul (atoi (index $o 0)) 16777216) (mul (atoi (index $o 1)) 65536) (mul (atoi (index $o 2)) 256) (atoi (index $o 3)) }}
+{{- end }}
+
+{{/*
+"true" when CIDR .inner lies strictly inside CIDR .outer (what NetworkPolicy accepts in ipBlock
+`except`). IPv4 is compared by prefix; for IPv6 only ::/0 is known to hold everything.
+*/}}
+{{- define "taskmanager.cidrContains" -}}
+{{- $outer := splitList "/" .outer }}
+{{- $inner := splitList "/" .inner }}
+{{- $outerBits := atoi (index $outer 1) }}
+{{- $innerBits := atoi (index $inner 1) }}
+{{- if and (contains ":" .outer) (contains ":" .inner) }}
+{{- if and (eq $outerBits 0) (gt $innerBits 0) }}true{{ end }}
+{{- else if and (not (contains ":" .outer)) (not (contains ":" .inner)) (lt $outerBits $innerBits) }}
+{{- $size := 1 }}
+{{- range until (sub 32 $outerBits | int) }}{{ $size = mul $size 2 }}{{ end }}
+{{- $outerNet := include "taskmanager.ipv4ToInt" (index $outer 0) | atoi }}
+{{- $innerNet := include "taskmanager.ipv4ToInt" (index $inner 0) | atoi }}
+{{- if eq (div $outerNet $size) (div $innerNet $size) }}true{{ end }}
+{{- end }}
+{{- end }}
