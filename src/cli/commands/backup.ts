@@ -1,7 +1,7 @@
 // `taskmanager backup`: a consistent archive of the database named by DATABASE_URL.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BackupError } from '../../backup/archive.js';
+import { BackupError, verifyArchive } from '../../backup/archive.js';
 import { writeBackup } from '../../backup/backup.js';
 import { archiveName, prune } from '../../backup/retention.js';
 import { loadConfig } from '../../config.js';
@@ -13,7 +13,7 @@ const help = `Usage: taskmanager backup (--out FILE | --dir DIR) [options]
 
 Writes every table of the database named by DATABASE_URL, read in one consistent snapshot while
 the service keeps running, to a gzip'd archive with row counts and a SHA-256 checksum (also in
-FILE.sha256). The file appears only once complete. Restore it with \`taskmanager restore FILE\`.
+FILE.sha256). The file appears only once complete; it is then read back and verified. Restore it with \`taskmanager restore FILE\`.
 
 Options:
   --out FILE          the archive to write (replaced if it exists)
@@ -87,12 +87,14 @@ export const backupCommand: Command = {
         });
         progress.finish();
         const seconds = (Date.now() - started) / 1000;
+        // Read back what the disk holds: a backup counts only once it is known to restore.
+        await verifyArchive(file);
         const tasks = summary.rows.tasks ?? 0;
         console.log(
           `wrote ${file} (${(summary.bytes / 1e6).toFixed(1)} MB, schema ${summary.header.schemaVersion}) ` +
             `in ${seconds.toFixed(1)} s: ${Object.entries(summary.rows)
               .map(([t, n]) => `${n} ${t}`)
-              .join(', ')}; sha256 ${summary.sha256}` +
+              .join(', ')}; read back and verified; sha256 ${summary.sha256}` +
             (tasks > 0 && seconds > 0 ? ` (${Math.round(tasks / seconds)} tasks/s)` : ''),
         );
         if (values.dir) {
