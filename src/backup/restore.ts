@@ -109,7 +109,7 @@ export async function restoreBackup(
 
   let rows: Record<string, number>;
   try {
-    rows = await load(db, file, header, verified.trailer, before, options);
+    rows = await load(db, handle.dialect, file, header, verified.trailer, before, options);
   } catch (error) {
     // The rows are as they were; put back the schema version the target had, when it had one.
     if (current !== undefined && targetIndex !== archiveIndex)
@@ -127,9 +127,24 @@ export async function restoreBackup(
   return { header, rows, replaced: before };
 }
 
+/**
+ * SQLite only, where DDL is transactional: drops the secondary indexes inside the restore's
+ * transaction and returns the statements that re-create them (a rollback restores them anyway).
+ * MySQL commits DDL on the spot, so there the indexes stay and rows are inserted into them.
+ */
+async function dropSecondaryIndexes(trx: Transaction<Database>): Promise<string[]> {
+  const { rows } = await sql<{
+    name: string;
+    sql: string;
+  }>`select name, sql from sqlite_master where type = 'index' and sql is not null`.execute(trx);
+  for (const index of rows) await sql`drop index ${sql.id(index.name)}`.execute(trx);
+  return rows.map((index) => index.sql);
+}
+
 /** Pass 2: one transaction that empties the target, inserts in batches and checks the counts. */
 async function load(
   db: Db,
+  dialect: DatabaseHandle['dialect'],
   file: string,
   header: ArchiveHeader,
   verified: ArchiveTrailer,
@@ -141,11 +156,13 @@ async function load(
       .filter((t) => !isMigratorTable(t.name))
       .map((t) => [t.name, new Set(t.columns.map((c) => c.name))]),
   );
+  const sqliteIndexes = dialect === 'sqlite';
   return db.transaction().execute(async (trx) => {
     // Children first, so that no foreign key is ever dangling inside the transaction.
     for (const { name } of [...TABLES].reverse()) {
       if ((before[name] ?? 0) > 0) await trx.deleteFrom(name).execute();
     }
+    const indexes = sqliteIndexes ? await dropSecondaryIndexes(trx) : [];
     let columns: string[] = [];
     let insertHead = '';
     let rowPlaceholders = '';
@@ -194,6 +211,8 @@ async function load(
     // one that was verified.
     if (trailer.sha256 !== verified.sha256)
       throw new BackupError(`${file} changed while it was being restored; nothing was restored`);
+    // Built once over the loaded rows: several times faster than maintained row by row.
+    for (const create of indexes) await sql.raw(create).execute(trx);
     const after = await rowCounts(trx);
     for (const table of header.tables) {
       if (after[table] !== trailer.rows[table])

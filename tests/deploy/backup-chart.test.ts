@@ -7,7 +7,6 @@ import { requireTool } from '../support/tools.js';
 import {
   allContainers,
   at,
-  envs,
   helmTemplate,
   mustRender,
   named,
@@ -15,7 +14,8 @@ import {
   podOwners,
   release,
 } from './chart-helpers.js';
-import type { K8sObject } from './chart-helpers.js';
+import type { K8sObject ,
+  envs} from './chart-helpers.js';
 
 const helm = requireTool('helm', 'go install helm.sh/helm/v3/cmd/helm');
 const full = release;

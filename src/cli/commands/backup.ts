@@ -6,6 +6,7 @@ import { writeBackup } from '../../backup/backup.js';
 import { archiveName, prune } from '../../backup/retention.js';
 import { loadConfig } from '../../config.js';
 import { openDatabase, waitForDatabase } from '../../db/database.js';
+import type { DatabaseHandle } from '../../db/database.js';
 import type { Command } from '../command.js';
 import { CliError, UsageError, reportingFailures } from '../command.js';
 
@@ -52,6 +53,38 @@ export function progressReporter(verb: string, out: NodeJS.WriteStream = process
   };
 }
 
+type Progress = ReturnType<typeof progressReporter>;
+
+/**
+ * The frame of `backup` and `restore`: the database of DATABASE_URL (waited for), a progress
+ * reporter, and a BackupError turned into the command's one line of failure.
+ */
+export async function onDatabase(
+  verb: string,
+  body: (database: DatabaseHandle, progress: Progress) => Promise<void>,
+): Promise<number> {
+  const config = loadConfig();
+  const database = openDatabase(config.database, { poolSize: 1 });
+  const progress = progressReporter(verb);
+  try {
+    await waitForDatabase(database.db, { timeoutSeconds: config.dbConnectTimeoutSeconds });
+    await body(database, progress);
+    return 0;
+  } catch (error) {
+    if (error instanceof BackupError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    progress.finish();
+    await database.close();
+  }
+}
+
+/** "12 users, 3 projects, …" */
+export const describeRows = (rows: Record<string, number>): string =>
+  Object.entries(rows)
+    .map(([table, n]) => `${n} ${table}`)
+    .join(', ');
+
 export const backupCommand: Command = {
   name: 'backup',
   summary: 'Write a consistent, checksummed archive of the whole database',
@@ -75,11 +108,7 @@ export const backupCommand: Command = {
         weekly: whole('keep-weekly', values['keep-weekly'], 4),
       };
       const file = values.out ?? path.join(values.dir!, archiveName(new Date()));
-      const config = loadConfig();
-      const database = openDatabase(config.database, { poolSize: 1 });
-      const progress = progressReporter('backing up');
-      try {
-        await waitForDatabase(database.db, { timeoutSeconds: config.dbConnectTimeoutSeconds });
+      return onDatabase('backing up', async (database, progress) => {
         const started = Date.now();
         const summary = await writeBackup(database, file, {
           includeSessions: values['include-sessions'] === true,
@@ -92,22 +121,14 @@ export const backupCommand: Command = {
         const tasks = summary.rows.tasks ?? 0;
         console.log(
           `wrote ${file} (${(summary.bytes / 1e6).toFixed(1)} MB, schema ${summary.header.schemaVersion}) ` +
-            `in ${seconds.toFixed(1)} s: ${Object.entries(summary.rows)
-              .map(([t, n]) => `${n} ${t}`)
-              .join(', ')}; read back and verified; sha256 ${summary.sha256}` +
+            `in ${seconds.toFixed(1)} s: ${describeRows(summary.rows)}; read back and verified; ` +
+            `sha256 ${summary.sha256}` +
             (tasks > 0 && seconds > 0 ? ` (${Math.round(tasks / seconds)} tasks/s)` : ''),
         );
         if (values.dir) {
           const removed = await prune(values.dir, keep);
           if (removed.length > 0) console.log(`removed ${removed.length} expired archive(s)`);
         }
-        return 0;
-      } catch (error) {
-        progress.finish();
-        if (error instanceof BackupError) throw new CliError(error.message);
-        throw error;
-      } finally {
-        await database.close();
-      }
+      });
     }),
 };

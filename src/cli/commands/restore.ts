@@ -1,12 +1,9 @@
 // `taskmanager restore`: an archive written by `taskmanager backup`, into either database kind.
 import { parseArgs } from 'node:util';
-import { BackupError } from '../../backup/archive.js';
 import { restoreBackup } from '../../backup/restore.js';
-import { loadConfig } from '../../config.js';
-import { openDatabase, waitForDatabase } from '../../db/database.js';
 import type { Command } from '../command.js';
-import { CliError, UsageError, reportingFailures } from '../command.js';
-import { progressReporter } from './backup.js';
+import { UsageError, reportingFailures } from '../command.js';
+import { describeRows, onDatabase } from './backup.js';
 
 const help = `Usage: taskmanager restore FILE [--force]
 
@@ -34,11 +31,7 @@ export const restoreCommand: Command = {
       });
       if (positionals.length !== 1) throw new UsageError('give exactly one archive FILE');
       const file = positionals[0]!;
-      const config = loadConfig();
-      const database = openDatabase(config.database, { poolSize: 1 });
-      const progress = progressReporter('restoring');
-      try {
-        await waitForDatabase(database.db, { timeoutSeconds: config.dbConnectTimeoutSeconds });
+      return onDatabase('restoring', async (database, progress) => {
         const started = Date.now();
         const summary = await restoreBackup(database, file, {
           force: values.force === true,
@@ -50,19 +43,10 @@ export const restoreCommand: Command = {
         console.log(
           `restored ${file} (${summary.header.sourceDialect}, schema ${summary.header.schemaVersion}, ` +
             `taken ${summary.header.createdAt}) into ${database.dialect} in ${seconds.toFixed(1)} s: ` +
-            Object.entries(summary.rows)
-              .map(([t, n]) => `${n} ${t}`)
-              .join(', ') +
+            describeRows(summary.rows) +
             (replaced > 0 ? `; replaced ${replaced} rows` : '') +
             '; counts and checksum verified',
         );
-        return 0;
-      } catch (error) {
-        progress.finish();
-        if (error instanceof BackupError) throw new CliError(error.message);
-        throw error;
-      } finally {
-        await database.close();
-      }
+      });
     }),
 };
