@@ -136,6 +136,7 @@ async function main(): Promise<void> {
         idleRssMB: idle.maxRssMB,
         backup: {
           seconds: backup.seconds,
+          cpuSeconds: backup.cpuSeconds,
           tasksPerSecond: tasks / backup.seconds,
           peakRssMB: backup.maxRssMB,
         },
