@@ -9,6 +9,8 @@ import { seedCommand } from './commands/seed.js';
 import { deployCommand } from './commands/deploy.js';
 import { statusCommand } from './commands/status.js';
 import { doctorCommand } from './commands/doctor.js';
+import { backupCommand } from './commands/backup.js';
+import { restoreCommand } from './commands/restore.js';
 
 const commands: Command[] = [
   serveCommand,
@@ -17,6 +19,8 @@ const commands: Command[] = [
   deployCommand,
   statusCommand,
   doctorCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 function overview(): string {

@@ -1,6 +1,6 @@
 // Applies the versioned migrations. Kysely's Migrator takes a lock (a row lock on MySQL, the
 // single writer on SQLite) so that several replicas or hook Jobs migrating at once are safe.
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Migration, MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
 import * as initialSchema from './migrations/20261125T1200_initial_schema.js';
@@ -11,12 +11,25 @@ export const migrations: Record<string, Migration> = {
   '20261125T1200_initial_schema': initialSchema,
 };
 
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: () => Promise.resolve(migrations) },
-  });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+export async function migrateToLatest(
+  db: Db,
+  set: Record<string, Migration> = migrations,
+): Promise<string[]> {
+  return migrateTo(db, undefined, set);
+}
+
+/**
+ * Migrates up or down to the migration named `target` (the latest when undefined) and returns
+ * the names run. A restore uses it to load rows into the schema version they were read from.
+ */
+export async function migrateTo(
+  db: Db,
+  target: string | undefined,
+  set: Record<string, Migration> = migrations,
+): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(set) } });
+  const result: MigrationResultSet =
+    target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
     const cause =
@@ -24,6 +37,19 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     throw new Error(`migration ${failed ?? '(unknown)'} failed: ${cause}`);
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Names in the migration table, known to this build or not (a database migrated by a newer
+ * release lists names this one lacks); [] for a database never migrated.
+ */
+export async function recordedMigrations(db: Db): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === 'kysely_migration')) return [];
+  const { rows } = await sql<{
+    name: string;
+  }>`select name from kysely_migration order by name`.execute(db);
+  return rows.map((r) => r.name);
 }
 
 /** Names of the migrations already applied (for metrics and `migrate --status`). */

@@ -209,6 +209,7 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
         ...(env === 'staging' ? ['allow-mysql-from-app'] : []),
         ...(env !== 'dev' ? ['allow-ingress-controller-to-app', 'allow-app-to-otlp-collector'] : []),
         ...(env === 'prod' ? ['allow-innodbcluster'] : []),
+        ...(env !== 'dev' ? ['allow-backup-egress'] : []),
       ];
       expect(names.sort()).toEqual(expected.sort());
     });

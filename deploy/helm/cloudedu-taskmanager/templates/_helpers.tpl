@@ -320,3 +320,86 @@ OTEL_TRACES_SAMPLER_ARG: {{ .Values.tracing.samplingRatio | toString | quote }}
 {{- if eq (div $outerNet $size) (div $innerNet $size) }}true{{ end }}
 {{- end }}
 {{- end }}
+
+{{/* Backups ------------------------------------------------------------------------------- */}}
+
+{{/* The backup volume's claim: the chart's own, or an existing one. */}}
+{{- define "taskmanager.backupClaim" -}}
+{{- .Values.backup.persistence.existingClaim | default (printf "%s-backups" (include "taskmanager.fullname" .)) }}
+{{- end }}
+
+{{/* Pod spec of the backup CronJob and the restore Job: the app image running `taskmanager <args>`. */}}
+{{- define "taskmanager.backupPodSpec" -}}
+{{- $ := .ctx }}
+restartPolicy: Never
+automountServiceAccountToken: false
+enableServiceLinks: false
+{{- if $.Values.imagePullSecrets }}
+{{ include "taskmanager.imagePullSecrets" $ }}
+{{- end }}
+securityContext:
+  {{- include "taskmanager.podSecurityContext" $ | nindent 2 }}
+containers:
+  - name: {{ index .args 0 }}
+    image: {{ include "taskmanager.image" $ }}
+    imagePullPolicy: {{ $.Values.image.pullPolicy }}
+    command: ["node", "dist/server/cli/index.js"]
+    args:
+      {{- toYaml .args | nindent 6 }}
+    env:
+      {{- range $name, $value := (include "taskmanager.env" $ | fromYaml) }}
+      - name: {{ $name }}
+        value: {{ $value | toString | quote }}
+      {{- end }}
+    resources:
+      {{- toYaml $.Values.backup.resources | nindent 6 }}
+    securityContext:
+      {{- include "taskmanager.containerSecurityContext" $ | nindent 6 }}
+    volumeMounts:
+      - name: tmp
+        mountPath: /tmp
+      - name: database-password
+        mountPath: {{ include "taskmanager.dbPasswordMountPath" $ }}
+        readOnly: true
+      - name: backups
+        mountPath: /backups
+volumes:
+  {{- include "taskmanager.tmpVolume" $ | nindent 2 }}
+  {{- include "taskmanager.dbPasswordVolume" $ | nindent 2 }}
+  - name: backups
+    persistentVolumeClaim:
+      claimName: {{ include "taskmanager.backupClaim" $ }}
+{{- end }}
+
+{{/* Egress rule(s) to the database server of every mode: app, migration, backup and restore pods. */}}
+{{- define "taskmanager.mysqlEgress" -}}
+{{- if eq .Values.mysql.mode "standalone" }}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- include "taskmanager.componentSelectorLabels" (dict "ctx" . "component" "mysql") | nindent 10 }}
+  ports:
+    - port: 3306
+      protocol: TCP
+{{- else if eq .Values.mysql.mode "operator" }}
+- to:
+    - podSelector:
+        matchLabels:
+          mysql.oracle.com/cluster: {{ include "taskmanager.innodbclusterName" . }}
+          component: mysqlrouter
+  ports:
+    - port: 6446
+      protocol: TCP
+    - port: 6447
+      protocol: TCP
+{{- else }}
+- to:
+    {{- range .Values.mysql.external.cidrs }}
+    - ipBlock:
+        cidr: {{ . }}
+    {{- end }}
+  ports:
+    - port: {{ .Values.mysql.external.port }}
+      protocol: TCP
+{{- end }}
+{{- end }}

@@ -1,0 +1,38 @@
+// Which tables an archive holds, in the order a restore inserts them (parents before children, so
+// that foreign keys are checked as rows arrive and need not be switched off), and the key each
+// one is read in (keyset pages: the cost of a page stays flat at any table size).
+import type { Database } from '../db/types.js';
+
+export type TableName = keyof Database;
+
+export interface TableSpec {
+  name: TableName;
+  /** Primary key columns: the keyset order of the reads. */
+  key: readonly string[];
+}
+
+// A mapped type over `Database`: a table added to the schema but not here fails to compile, so a
+// new table can never be silently left out of backups. Insertion order is the restore order.
+const keys: { [T in TableName]: readonly string[] } = {
+  users: ['id'],
+  sessions: ['id'],
+  api_tokens: ['id'],
+  projects: ['id'],
+  project_members: ['project_id', 'user_id'],
+  tasks: ['id'],
+  labels: ['id'],
+  task_labels: ['task_id', 'label_id'],
+  comments: ['id'],
+  activity: ['id'],
+};
+
+export const TABLES: readonly TableSpec[] = Object.entries(keys).map(([name, key]) => ({
+  name: name as TableName,
+  key,
+}));
+
+/** Left out of an archive unless asked for: short-lived, and bound to the old service's users. */
+export const OPTIONAL_TABLES: readonly TableName[] = ['sessions'];
+
+/** Kysely's own bookkeeping: never archived, written by the migrator itself. */
+export const isMigratorTable = (name: string): boolean => name.startsWith('kysely_');

@@ -1,0 +1,180 @@
+// The chart's scheduled backups through the real `helm template`: the CronJob exists exactly where
+// the environment values turn it on, runs `taskmanager backup` with the retention, meets Pod
+// Security "restricted", writes to a volume that outlives the release, and talks to nothing but
+// the database and DNS. The restore Job renders only on demand.
+import { describe, expect, it } from 'vitest';
+import { requireTool } from '../support/tools.js';
+import {
+  allContainers,
+  at,
+  helmTemplate,
+  mustRender,
+  named,
+  ofKind,
+  podOwners,
+  release,
+} from './chart-helpers.js';
+import type { K8sObject ,
+  envs} from './chart-helpers.js';
+
+const helm = requireTool('helm', 'go install helm.sh/helm/v3/cmd/helm');
+const full = release;
+const render = (env: (typeof envs)[number], extra: string[] = []) =>
+  mustRender(helm.path!, env, extra).objects;
+
+const backupPod = (objects: K8sObject[], kind: 'CronJob' | 'Job', name: string) => {
+  const owner = podOwners(objects).find(
+    (p) => p.owner.kind === kind && p.owner.metadata.name === name,
+  );
+  if (!owner) throw new Error(`${kind}/${name} not rendered`);
+  return owner;
+};
+
+describe.skipIf(helm.skipReason)('chart: scheduled backups', () => {
+  it.each([
+    ['dev', false],
+    ['staging', true],
+    ['prod', true],
+  ] as const)('%s: backups on = %s', (env, on) => {
+    const objects = render(env);
+    const cronJobs = ofKind(objects, 'CronJob').map((o) => o.metadata.name);
+    const pvcs = ofKind(objects, 'PersistentVolumeClaim').map((o) => o.metadata.name);
+    const policies = ofKind(objects, 'NetworkPolicy').map((o) => o.metadata.name);
+    if (on) {
+      expect(cronJobs).toEqual([`${full}-backup`]);
+      expect(pvcs).toContain(`${full}-backups`);
+      expect(policies).toContain(`${full}-allow-backup-egress`);
+    } else {
+      expect(cronJobs).toEqual([]);
+      expect(pvcs).not.toContain(`${full}-backups`);
+      expect(policies).not.toContain(`${full}-allow-backup-egress`);
+    }
+    expect(ofKind(objects, 'Job').map((o) => o.metadata.name)).not.toContain(`${full}-restore`);
+  });
+
+  it('runs `taskmanager backup --dir` with the retention of the environment, one run at a time', () => {
+    const objects = render('prod');
+    const cron = named(objects, 'CronJob', `${full}-backup`);
+    expect(at(cron, 'spec.concurrencyPolicy')).toBe('Forbid');
+    expect(at(cron, 'spec.schedule')).toBe('17 2 * * *');
+    const { spec } = backupPod(objects, 'CronJob', `${full}-backup`);
+    const [container] = spec.containers;
+    expect(container!.command).toEqual(['node', 'dist/server/cli/index.js']);
+    expect(container!.args).toEqual([
+      'backup',
+      '--dir',
+      '/backups',
+      '--keep-daily',
+      '14',
+      '--keep-weekly',
+      '13',
+    ]);
+    const staging = backupPod(render('staging', ['--set', 'backup.includeSessions=true']), 'CronJob', `${full}-backup`);
+    expect(staging.spec.containers[0]!.args).toEqual([
+      'backup',
+      '--dir',
+      '/backups',
+      '--keep-daily',
+      '7',
+      '--keep-weekly',
+      '4',
+      '--include-sessions',
+    ]);
+  });
+
+  it('meets Pod Security "restricted" and mounts no service account token', () => {
+    const { spec } = backupPod(render('staging'), 'CronJob', `${full}-backup`);
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.securityContext?.runAsNonRoot).toBe(true);
+    expect(at(spec.securityContext, 'seccompProfile.type')).toBe('RuntimeDefault');
+    for (const c of allContainers(spec)) {
+      expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
+      expect(c.securityContext?.readOnlyRootFilesystem).toBe(true);
+      expect(at(c.securityContext, 'capabilities.drop')).toEqual(['ALL']);
+      expect(c.resources?.limits?.memory).toBe('256Mi');
+      // The database password comes from a file, never from an environment value.
+      expect((c.env ?? []).map((e) => e.name)).toContain('DATABASE_PASSWORD_FILE');
+      expect((c.env ?? []).some((e) => /password/i.test(String(e.value ?? '')) && e.name !== 'DATABASE_PASSWORD_FILE')).toBe(false);
+    }
+  });
+
+  it('writes to a volume that `helm uninstall` keeps, or to an existing claim', () => {
+    const objects = render('prod');
+    const pvc = named(objects, 'PersistentVolumeClaim', `${full}-backups`);
+    expect(at(pvc, 'metadata.annotations')).toMatchObject({ 'helm.sh/resource-policy': 'keep' });
+    expect(at(pvc, 'spec.resources.requests.storage')).toBe('50Gi');
+    const volumes = backupPod(objects, 'CronJob', `${full}-backup`).spec.volumes ?? [];
+    expect(volumes.find((v) => v.name === 'backups')).toEqual({
+      name: 'backups',
+      persistentVolumeClaim: { claimName: `${full}-backups` },
+    });
+
+    const existing = render('prod', ['--set', 'backup.persistence.existingClaim=nfs-backups']);
+    expect(ofKind(existing, 'PersistentVolumeClaim').map((o) => o.metadata.name)).not.toContain(
+      `${full}-backups`,
+    );
+    const claim = (backupPod(existing, 'CronJob', `${full}-backup`).spec.volumes ?? []).find(
+      (v) => v.name === 'backups',
+    );
+    expect(claim).toEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'nfs-backups' } });
+  });
+
+  it.each([
+    ['staging', [{ port: 3306, protocol: 'TCP' }]],
+    [
+      'prod',
+      [
+        { port: 6446, protocol: 'TCP' },
+        { port: 6447, protocol: 'TCP' },
+      ],
+    ],
+  ] as const)('%s: its NetworkPolicy allows egress to the database and DNS only, no ingress', (env, dbPorts) => {
+    const objects = render(env);
+    const policy = named(objects, 'NetworkPolicy', `${full}-allow-backup-egress`);
+    expect(at(policy, 'spec.policyTypes')).toEqual(['Ingress', 'Egress']);
+    expect(at(policy, 'spec.ingress')).toBeUndefined();
+    expect(at(policy, 'spec.podSelector.matchExpressions')).toContainEqual({
+      key: 'app.kubernetes.io/component',
+      operator: 'In',
+      values: ['backup', 'restore'],
+    });
+    const egress = at(policy, 'spec.egress') as { ports: unknown[] }[];
+    expect(egress.map((rule) => rule.ports)).toEqual([
+      dbPorts,
+      [
+        { port: 53, protocol: 'UDP' },
+        { port: 53, protocol: 'TCP' },
+      ],
+    ]);
+    // The backup pod's labels are the ones the policy selects.
+    const labels = backupPod(objects, 'CronJob', `${full}-backup`).metadata.labels ?? {};
+    expect(labels['app.kubernetes.io/component']).toBe('backup');
+    if (env === 'staging') {
+      // The standalone MySQL admits the backup pods.
+      const mysqlIngress = named(objects, 'NetworkPolicy', `${full}-allow-mysql-from-app`);
+      expect(JSON.stringify(at(mysqlIngress, 'spec.ingress'))).toContain('"backup"');
+    }
+  });
+
+  it('renders the restore Job only on demand, with the archive from the backup volume', () => {
+    const objects = render('prod', [
+      '--set',
+      'backup.restore.file=taskmanager-20261201T021700Z.ndjson.gz',
+      '--set',
+      'backup.restore.force=true',
+    ]);
+    const job = named(objects, 'Job', `${full}-restore`);
+    expect(at(job, 'spec.backoffLimit')).toBe(0);
+    const { spec } = backupPod(objects, 'Job', `${full}-restore`);
+    expect(spec.containers[0]!.args).toEqual([
+      'restore',
+      '/backups/taskmanager-20261201T021700Z.ndjson.gz',
+      '--force',
+    ]);
+    expect(spec.automountServiceAccountToken).toBe(false);
+
+    const traversal = helmTemplate(helm.path!, 'prod', ['--set', 'backup.restore.file=../etc/passwd']);
+    expect(traversal.status).not.toBe(0);
+    expect(traversal.stderr).toMatch(/backup.restore.file.*does not match pattern/);
+  });
+});

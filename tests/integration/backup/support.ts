@@ -1,0 +1,107 @@
+// Shared pieces of the backup suites: realistic data written through the real API, a full export
+// of every row and field to compare two databases with, and archives rewritten on purpose.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { sql } from 'kysely';
+import { expect } from 'vitest';
+import { TABLES } from '../../../src/backup/tables.js';
+import type { Db } from '../../../src/db/database.js';
+import { seed } from '../../../src/db/seed.js';
+import { Client } from '../../support/app.js';
+import type { TestApp } from '../../support/app.js';
+
+const API = '/api/v1';
+
+/** Every row of every table, ordered by primary key: two databases compare with toEqual. */
+export async function exportAll(db: Db): Promise<Record<string, unknown[]>> {
+  const present = new Set((await db.introspection.getTables()).map((t) => t.name));
+  const all: Record<string, unknown[]> = {};
+  for (const { name, key } of TABLES) {
+    if (!present.has(name)) continue;
+    const { rows } = await sql`select * from ${sql.table(name)} order by ${sql.join(
+      key.map((c) => sql.ref(c)),
+    )}`.execute(db);
+    all[name] = rows;
+  }
+  return all;
+}
+
+export async function ok<T = any>(
+  client: Client,
+  method: 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+): Promise<T> {
+  const reply = await client.request(method, `${API}${url}`, body);
+  expect(reply.status, JSON.stringify(reply.body)).toBeLessThan(300);
+  return reply.body as T;
+}
+
+/**
+ * Data in every table, with the awkward values: non-ASCII and emoji, a 20,000-character
+ * description, nulls, fractional positions, due dates, an API token, sessions, comments and the
+ * activity they record. Plus `bulk` seeded tasks so that reads span many keyset pages.
+ */
+export async function populate(t: TestApp, bulk = 300): Promise<{ owner: Client }> {
+  const owner = await new Client(t.app).register('Zoë Ørsted 🦊');
+  const editor = await new Client(t.app).register('Editor');
+  await ok(owner, 'POST', '/tokens', { name: 'ci token' });
+  const project = await ok(owner, 'POST', '/projects', {
+    name: 'Backups ✓ 日本語',
+    description: 'Line one\nLine "two"\t\\ and \u2028 separators',
+  });
+  await ok(owner, 'POST', `/projects/${project.id}/members`, {
+    email: editor.user!.email,
+    role: 'editor',
+  });
+  const bug = await ok(owner, 'POST', `/projects/${project.id}/labels`, { name: 'bug' });
+  const ux = await ok(owner, 'POST', `/projects/${project.id}/labels`, { name: 'ux ✨' });
+  const long = await ok(owner, 'POST', `/projects/${project.id}/tasks`, {
+    title: 'Long 💾',
+    description: 'ä'.repeat(20_000),
+    priority: 'high',
+    dueAt: '2027-03-04T05:06:07.089Z',
+    assigneeId: editor.user!.id,
+    labels: [bug.id, ux.id],
+  });
+  const plain = await ok(editor, 'POST', `/projects/${project.id}/tasks`, {
+    title: 'Plain',
+    description: null,
+  });
+  await ok(owner, 'POST', `/tasks/${plain.id}/move`, { status: 'in_progress' });
+  await ok(owner, 'POST', `/tasks/${long.id}/move`, { status: 'in_progress', beforeId: plain.id });
+  await ok(editor, 'POST', `/tasks/${long.id}/comments`, { body: 'First 🎉 comment' });
+  await ok(owner, 'POST', `/tasks/${plain.id}/comments`, { body: 'x'.repeat(5000) });
+  if (bulk > 0)
+    await seed(t.database.db, { users: 3, projects: 2, tasks: bulk, password: 'bulk password 1' });
+  return { owner };
+}
+
+/** Rewrites an archive's lines (then fixes its counts and checksum, unless `keepTrailer`). */
+export function rewriteArchive(
+  from: string,
+  to: string,
+  edit: (lines: string[]) => string[],
+  keepTrailer = false,
+): void {
+  const lines = gunzipSync(readFileSync(from)).toString('utf8').split('\n');
+  lines.pop();
+  const trailerLine = lines.pop()!;
+  const body = edit(lines);
+  let trailer = trailerLine;
+  if (!keepTrailer) {
+    const rows: Record<string, number> = {};
+    let table = '';
+    for (const line of body) {
+      if (line.startsWith('{"table"')) table = (JSON.parse(line) as { table: string }).table;
+      else if (line.startsWith('[')) rows[table] = (rows[table] ?? 0) + 1;
+      else if (line.startsWith('{"end"')) rows[table] ??= 0;
+    }
+    const text = body.map((l) => `${l}\n`).join('');
+    trailer = JSON.stringify({
+      trailer: { rows, sha256: createHash('sha256').update(text).digest('hex') },
+    });
+  }
+  writeFileSync(to, gzipSync(body.map((l) => `${l}\n`).join('') + trailer + '\n'));
+}
