@@ -33,6 +33,7 @@ import { Lifecycle, registerHealth } from './platform/health.js';
 import { loggerOptions, registerRequestLogging, requestIdOptions } from './platform/logging.js';
 import { businessMetrics, registerMetrics } from './platform/metrics.js';
 import { ErrorResponse } from './platform/schemas.js';
+import { dateTimeFormat } from './platform/timestamps.js';
 import { registerWebUi } from './platform/web.js';
 import { version } from './version.js';
 
@@ -70,6 +71,7 @@ function validators() {
   } as const;
   const body = addFormats(new Ajv({ ...base, coerceTypes: false }));
   const text = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
+  for (const ajv of [body, text]) ajv.addFormat('date-time', dateTimeFormat);
   return { body, text };
 }
 
