@@ -14,7 +14,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle, Db } from './db/database.js';
 import { activityRoutes } from './features/activity/activity.routes.js';
 import { ActivityService } from './features/activity/activity.service.js';
-import { registerAuthentication } from './features/auth/auth.plugin.js';
+import { registerAuthentication, sessionCookieName } from './features/auth/auth.plugin.js';
 import { authRoutes } from './features/auth/auth.routes.js';
 import { User } from './features/auth/auth.schemas.js';
 import { AuthService } from './features/auth/auth.service.js';
@@ -28,7 +28,8 @@ import { ProjectsService } from './features/projects/projects.service.js';
 import { Label, Task } from './features/tasks/tasks.schemas.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { TasksService } from './features/tasks/tasks.service.js';
-import { registerErrorHandling } from './platform/errors.js';
+import { registerHttpContract } from './platform/contract.js';
+import { frameworkErrorHandler, registerErrorHandling } from './platform/errors.js';
 import { Lifecycle, registerHealth } from './platform/health.js';
 import { loggerOptions, registerRequestLogging, requestIdOptions } from './platform/logging.js';
 import { businessMetrics, registerMetrics } from './platform/metrics.js';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requestTimeout: 30_000,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ajv = validators();
@@ -122,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   services.auth.loginListener = businessMetrics.loginAttempt;
   services.tasks.taskCreatedListener = businessMetrics.taskCreated;
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, registerHttpContract(app));
   registerMetrics(app);
   registerRequestLogging(app);
 
@@ -146,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       servers: [{ url: '/' }],
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'tm_session' },
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(config) },
           bearer: { type: 'http', scheme: 'bearer' },
         },
       },
