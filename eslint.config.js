@@ -21,8 +21,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read JSON bodies of many shapes; typing each one would add noise, not safety.
-    files: ['tests/**/*.ts', '**/*.test.ts'],
+    // Tests (and the contract walker) read JSON bodies of many shapes; typing each one would add
+    // noise, not safety.
+    files: ['tests/**/*.ts', '**/*.test.ts', 'scripts/contract-walk.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -41,5 +42,26 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // CommonJS tool configs (.dependency-cruiser.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly' },
+    },
+  },
+  {
+    // Plain Node scripts (run before anything is built).
+    files: ['bin/**/*.js', 'scripts/**/*.mjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+      },
+    },
   },
 );

@@ -1,5 +1,5 @@
-// buildApp: the whole HTTP service as a Fastify instance, without listening. main.ts listens;
-// tests inject requests into it.
+// buildApp: the whole HTTP service as a Fastify instance, without listening. server.ts listens
+// (for main.ts and `taskmanager serve`); tests inject requests into it.
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -18,21 +18,24 @@ import { registerAuthentication, sessionCookieName } from './features/auth/auth.
 import { authRoutes } from './features/auth/auth.routes.js';
 import { User } from './features/auth/auth.schemas.js';
 import { AuthService } from './features/auth/auth.service.js';
-import { Comment, commentsRoutes } from './features/comments/comments.routes.js';
+import { commentsRoutes } from './features/comments/comments.routes.js';
+import { Comment } from './features/comments/comments.schemas.js';
 import { CommentsService } from './features/comments/comments.service.js';
 import { labelsRoutes } from './features/labels/labels.routes.js';
+import { Label } from './features/labels/labels.schemas.js';
 import { LabelsService } from './features/labels/labels.service.js';
 import { Project } from './features/projects/projects.schemas.js';
 import { projectsRoutes } from './features/projects/projects.routes.js';
 import { ProjectsService } from './features/projects/projects.service.js';
-import { Label, Task } from './features/tasks/tasks.schemas.js';
+import { Task } from './features/tasks/tasks.schemas.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { TasksService } from './features/tasks/tasks.service.js';
 import { registerHttpContract } from './platform/contract.js';
 import { frameworkErrorHandler, registerErrorHandling } from './platform/errors.js';
 import { Lifecycle, registerHealth } from './platform/health.js';
 import { loggerOptions, registerRequestLogging, requestIdOptions } from './platform/logging.js';
-import { businessMetrics, registerMetrics } from './platform/metrics.js';
+import { businessMetrics } from './platform/metrics/business.js';
+import { registerMetrics } from './platform/metrics/http.js';
 import { ErrorResponse } from './platform/schemas.js';
 import { dateTimeFormat } from './platform/timestamps.js';
 import { registerWebUi } from './platform/web.js';

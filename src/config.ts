@@ -1,5 +1,6 @@
 // Every setting of the service, read once from the environment (and `*_FILE` mounted secrets),
-// validated, typed and frozen. Nothing else in the service reads process.env.
+// validated, typed and frozen. Nothing else in the service reads process.env, except the tracing
+// preload (platform/tracing/sdk.ts): it runs before this module and leaves OTEL_* to the SDK.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -35,8 +36,10 @@ export interface Config {
   sessionAbsoluteHours: number;
   loginRateLimitPerMinute: number;
   loginMaxFailuresPerAccount: number;
-  /** Where the built web UI lives; undefined when it has not been built. */
+  /** Where the built web UI lives; without an index.html there the service serves the API only. */
   webRoot: string;
+  /** Source commit of this build (GIT_COMMIT, set by the image build), for the build info metric. */
+  commit: string;
 }
 
 export class ConfigError extends Error {
@@ -178,6 +181,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     loginRateLimitPerMinute: integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 100000),
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100000),
     webRoot: path.resolve(readVar(env, 'WEB_ROOT') ?? path.join(cwd, 'dist', 'web')),
+    commit: readVar(env, 'GIT_COMMIT')?.trim() || 'unknown',
   };
   return Object.freeze(config);
 }

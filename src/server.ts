@@ -8,8 +8,9 @@ import { openDatabase, waitForDatabase } from './db/database.js';
 import type { DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { Lifecycle } from './platform/health.js';
-import { queryObserverFor, recordMigrationState, startServiceMetrics } from './platform/metrics.js';
-import { shutdownTracing } from './platform/tracing.js';
+import { queryObserverFor, recordMigrationState } from './platform/metrics/database.js';
+import { startServiceMetrics } from './platform/metrics/service.js';
+import { shutdownTracing } from './platform/tracing/sdk.js';
 
 export interface RunningServer {
   app: App;

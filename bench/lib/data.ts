@@ -40,7 +40,10 @@ const dataDir = path.join(root, 'results/tmp/data');
 
 function schemaHash(): string {
   const hash = createHash('sha256');
-  for (const file of ['src/db/migrations/20261125T1200_initial_schema.ts', 'src/db/seed.ts'])
+  for (const file of [
+    'src/db/migrations/20261125T1200_initial_schema.ts',
+    'src/cli/commands/seed-data.ts',
+  ])
     hash.update(readFileSync(path.join(root, '..', file)));
   return hash.digest('hex').slice(0, 16);
 }

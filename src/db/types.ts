@@ -126,4 +126,3 @@ export type NewTask = Insertable<TasksTable>;
 export type TaskUpdate = Updateable<TasksTable>;
 export type LabelRow = Selectable<LabelsTable>;
 export type CommentRow = Selectable<CommentsTable>;
-export type ActivityRow = Selectable<ActivityTable>;

@@ -1,6 +1,9 @@
 // Typed application errors, and the one place where any error becomes an HTTP response:
 // `{ error: { code, message, details? } }`. 5xx responses never carry internal details.
+// Services name the input fields they refuse; only the handler here knows HTTP, so it is the one
+// that says where each field was sent (body, query string or header).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/errors.js';
 
 export type ErrorCode =
   | 'VALIDATION_FAILED'
@@ -16,7 +19,8 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL';
 
-const statusOf: Record<ErrorCode, number> = {
+/** The HTTP status of every error code: the one table (OpenAPI descriptions are read from it). */
+export const statusOf = {
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -29,7 +33,15 @@ const statusOf: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
-};
+} as const satisfies Record<ErrorCode, number>;
+
+export type ErrorStatus = (typeof statusOf)[ErrorCode];
+
+/** An input the service refuses, by the name the API gives it. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
 
 export class AppError extends Error {
   override name = 'AppError';
@@ -38,21 +50,23 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Refused input fields; the error handler turns them into `details` naming their source. */
+    readonly fields?: readonly FieldIssue[],
   ) {
     super(message);
     this.statusCode = statusOf[code];
   }
 }
 
-export const ValidationFailed = (message: string, details?: unknown) =>
-  new AppError('VALIDATION_FAILED', message, details);
+export const ValidationFailed = (message: string, fields?: FieldIssue[]) =>
+  new AppError('VALIDATION_FAILED', message, undefined, fields);
 export const Unauthenticated = (message = 'Sign in to continue') =>
   new AppError('UNAUTHENTICATED', message);
 export const Forbidden = (message = 'You do not have permission to do that') =>
   new AppError('FORBIDDEN', message);
 export const NotFound = (what = 'Resource') => new AppError('NOT_FOUND', `${what} not found`);
-export const Conflict = (message: string, details?: unknown) =>
-  new AppError('CONFLICT', message, details);
+export const Conflict = (message: string, fields?: FieldIssue[]) =>
+  new AppError('CONFLICT', message, undefined, fields);
 export const PreconditionFailed = (message: string, details?: unknown) =>
   new AppError('PRECONDITION_FAILED', message, details);
 export const RateLimited = (message = 'Too many requests, try again later') =>
@@ -66,32 +80,6 @@ export function errorBody(code: ErrorCode, message: string, details?: unknown): 
   return details === undefined
     ? { error: { code, message } }
     : { error: { code, message, details } };
-}
-
-// Error codes of drivers that mean "the database is not reachable right now": the request
-// failed through no fault of the user and may succeed later, so 503 rather than 500.
-const unavailableCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-]);
-
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && unavailableCodes.has(code)) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /connection is in closed state|Pool is closed|Can't add new command when connection is in closed state/i.test(
-    message,
-  );
 }
 
 interface AjvIssue {
@@ -119,7 +107,7 @@ function validationDetails(error: FastifyError): unknown {
 function toAppError(error: FastifyError): AppError {
   if (error instanceof AppError) return error;
   if (error.validation) {
-    return ValidationFailed('The request is not valid', validationDetails(error));
+    return new AppError('VALIDATION_FAILED', 'The request is not valid', validationDetails(error));
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -143,6 +131,18 @@ function toAppError(error: FastifyError): AppError {
     return ValidationFailed(error.message);
   }
   return new AppError('INTERNAL', 'Something went wrong on our side');
+}
+
+type RequestPart = 'body' | 'querystring' | 'headers';
+
+/** Where the request carried a field a service refused (header names arrive lower-cased). */
+function sourceOf(request: FastifyRequest, field: string): RequestPart {
+  const has = (part: unknown) =>
+    typeof part === 'object' && part !== null && Object.hasOwn(part, field);
+  if (has(request.body)) return 'body';
+  if (has(request.query)) return 'querystring';
+  if (has(request.headers)) return 'headers';
+  return 'body';
 }
 
 /**
@@ -178,7 +178,16 @@ export function registerErrorHandling(
     if (appError.code === 'RATE_LIMITED' && !reply.hasHeader('retry-after')) {
       void reply.header('retry-after', '60');
     }
-    const details = appError.statusCode >= 500 ? undefined : appError.details;
+    const details =
+      appError.statusCode >= 500
+        ? undefined
+        : appError.fields
+          ? appError.fields.map(({ field, message }) => ({
+              in: sourceOf(request, field),
+              field,
+              message,
+            }))
+          : appError.details;
     return reply
       .status(appError.statusCode)
       .send(errorBody(appError.code, appError.message, details));

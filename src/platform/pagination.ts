@@ -35,7 +35,7 @@ export function decodeCursor(raw: string | undefined): Cursor | undefined {
   // TypeBox's number check refuses NaN and ±Infinity.
   if (Value.Check(CursorSchema, value)) return value;
   throw ValidationFailed('The cursor is not valid', [
-    { in: 'querystring', field: 'cursor', message: 'is not a cursor this API returned' },
+    { field: 'cursor', message: 'is not a cursor this API returned' },
   ]);
 }
 

@@ -2,7 +2,8 @@
 // serialization and the OpenAPI document, from one definition).
 import { Type } from 'typebox';
 import type { TSchema } from 'typebox';
-import { ValidationFailed } from './errors.js';
+import { statusOf, ValidationFailed } from './errors.js';
+import type { ErrorCode, ErrorStatus } from './errors.js';
 import { parseTimestamp, TIMESTAMP_RANGE } from './timestamps.js';
 
 export const Id = Type.String({ minLength: 1, maxLength: 36, description: 'Opaque identifier' });
@@ -22,25 +23,15 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse', description: 'Every error has this shape' },
 );
 
-const errorStatuses = {
-  400: 'VALIDATION_FAILED',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  412: 'PRECONDITION_FAILED',
-  413: 'PAYLOAD_TOO_LARGE',
-  429: 'RATE_LIMITED',
-  503: 'SERVICE_UNAVAILABLE',
-} as const;
-
-type ErrorStatus = keyof typeof errorStatuses;
+const codeOfStatus = new Map(
+  Object.entries(statusOf).map(([code, status]) => [status, code as ErrorCode]),
+);
 
 /** Response schemas for the error statuses a route can return (documented in OpenAPI). */
 export function errors(...statuses: ErrorStatus[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
   for (const status of statuses) {
-    out[status] = Type.Ref('ErrorResponse', { description: errorStatuses[status] });
+    out[status] = Type.Ref('ErrorResponse', { description: codeOfStatus.get(status) });
   }
   return out;
 }
@@ -50,16 +41,21 @@ export const authErrors = [400, 401, 403, 404, 429, 503] as const;
 
 export const NoContent = Type.Null({ description: 'No content' });
 
+// Path parameters of the resources other features nest under (/projects/:projectId/…,
+// /tasks/:taskId/…), defined once for every feature's routes.
+export const ProjectParams = Type.Object({ projectId: Id });
+export const TaskParams = Type.Object({ taskId: Id });
+
 export const toIso = (ms: number): string => new Date(Number(ms)).toISOString();
 export const toIsoOrNull = (ms: number | null): string | null =>
   ms === null ? null : new Date(Number(ms)).toISOString();
 
 /** Epoch milliseconds of a date-time the schema accepted (the format refuses all others). */
-export function fromIso(value: string, field: string, part: 'body' | 'querystring' = 'body') {
+export function fromIso(value: string, field: string) {
   const ms = parseTimestamp(value);
   if (ms === undefined) {
     throw ValidationFailed('The request is not valid', [
-      { in: part, field, message: `must be a date-time within ${TIMESTAMP_RANGE}` },
+      { field, message: `must be a date-time within ${TIMESTAMP_RANGE}` },
     ]);
   }
   return ms;

@@ -17,7 +17,7 @@ const ALL = ['kubectl', 'helm', 'kind', 'minikube', 'docker', 'podman', 'nerdctl
 let fakes: FakeTools | undefined;
 afterEach(() => fakes?.cleanup());
 
-/** Runs deploy with the given tools on PATH, kubectl answering from a recorded healthy install. */
+/** Runs deploy with the given tools on PATH, kubectl answering from the healthy-install fixture. */
 async function deploy(
   args: string[],
   tools = ALL,

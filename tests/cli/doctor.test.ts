@@ -1,13 +1,11 @@
-// `taskmanager doctor` against recorded kubectl outputs of each failure it knows (see
-// tests/fixtures/README.md), served by a fake kubectl on PATH: the whole path from the command
-// line through kubectl's JSON to the printed diagnosis and the exit code.
+// `taskmanager doctor` against kubectl outputs of each failure it knows, kept as fixtures (how
+// they were made: tests/fixtures/README.md) and served by a fake kubectl on PATH: the whole path
+// from the command line through kubectl's JSON to the printed diagnosis and the exit code. The
+// rules on variations of the fixtures: doctor-rules.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../src/cli/commands/doctor.js';
-import { detectCluster } from '../../src/cli/deploy/cluster.js';
-import { diagnose, formatFindings } from '../../src/cli/deploy/diagnose.js';
-import type { KubeEvent, Pod, Snapshot } from '../../src/cli/deploy/kube.js';
 import { FIXTURES, captureIo, fakeTools } from './fake-tools.js';
 import type { FakeTools } from './fake-tools.js';
 
@@ -34,7 +32,7 @@ async function doctor(scenario: string, args: string[] = ['--env', 'dev']) {
 const problemIds = (out: string): string[] =>
   [...out.matchAll(/^PROBLEM \[([a-z-]+)\]/gm)].map((m) => m[1] ?? '');
 
-describe('taskmanager doctor on recorded failures', () => {
+describe('taskmanager doctor on the fixture failures', () => {
   it('has a fixture for every failure the issue lists', () => {
     expect(scenarios).toEqual(
       expect.arrayContaining([
@@ -118,6 +116,32 @@ describe('taskmanager doctor on recorded failures', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  it('reads the database mode from the release: MySQL scaled to zero is not an external database', async () => {
+    const { out } = await doctor('mysql-scaled-to-zero');
+    expect(out).toContain(
+      'PROBLEM [mysql-scaled-to-zero] MySQL is scaled to zero: statefulset/cloudedu-taskmanager-mysql has no pod',
+    );
+    expect(out).toContain('(standalone mode)');
+    expect(out).not.toMatch(/external|database-unreachable/);
+  });
+
+  it('quotes the error of a crash-looping MySQL, not the URL its log ends with', async () => {
+    const { out } = await doctor('mysql-crashloop-mariadb');
+    const seen = out.split('\n').find((l) => l.startsWith('  seen: 4 restarts'));
+    expect(seen).toContain('[Warning] Failed to normalize the argument for --secure-file-priv.');
+    expect(seen).not.toContain('https://');
+  });
+
+  it('names the init container a pending pod waits on instead of calling it running', async () => {
+    const { out } = await doctor('waiting-in-init-container');
+    expect(out).not.toContain('Running, not ready');
+    expect(out).toContain(
+      'PROBLEM [pod-not-ready] Pod cloudedu-taskmanager-migrate-7xk2p is not ready (waiting for init container db-bootstrap: running)',
+    );
+    // MySQL running its init container is merely starting: part of the app's finding, not its own.
+    expect(problemIds(out).sort()).toEqual(['pod-not-ready', 'waiting-for-database']);
+  });
+
   it('uses the namespace of --namespace over --env', async () => {
     const { calls } = await doctor('healthy', ['--namespace', 'team-a']);
     expect(calls.some((c) => c.args.join(' ') === 'get namespace team-a -o json')).toBe(true);
@@ -143,134 +167,5 @@ describe('taskmanager doctor on recorded failures', () => {
     expect(captured.stderr()).toMatch(
       /^taskmanager doctor: kubectl not found on PATH: install kubectl/,
     );
-  });
-});
-
-// Rules checked on variations of the recorded snapshots, for branches no fixture covers.
-function snapshotOf(scenario: string): Snapshot {
-  const read = (name: string): { items: unknown[] } =>
-    JSON.parse(readFileSync(path.join(FIXTURES, scenario, name), 'utf8')) as { items: unknown[] };
-  const items = read('resources.json').items as { kind: string }[];
-  const of = <T>(kind: string): T[] => items.filter((i) => i.kind === kind) as T[];
-  return {
-    namespace: 'cloudedu-dev',
-    namespaceObject: JSON.parse(
-      readFileSync(path.join(FIXTURES, scenario, 'namespace.json'), 'utf8'),
-    ) as Snapshot['namespaceObject'],
-    pods: of('Pod'),
-    replicaSets: of('ReplicaSet'),
-    statefulSets: of('StatefulSet'),
-    jobs: of('Job'),
-    deployments: of('Deployment'),
-    pvcs: of('PersistentVolumeClaim'),
-    hpas: of('HorizontalPodAutoscaler'),
-    services: of('Service'),
-    ingresses: of('Ingress'),
-    events: read('events.json').items as KubeEvent[],
-    storageClasses: read('storageclasses.json').items as Snapshot['storageClasses'],
-    secretNames: ['cloudedu-taskmanager-db'],
-    logs: {},
-  };
-}
-
-const kind = { cluster: detectCluster('kind-cloudedu'), env: 'dev' };
-
-describe('diagnosis rules', () => {
-  it('warns, without failing, when the namespace does not enforce restricted', () => {
-    const s = snapshotOf('healthy');
-    delete s.namespaceObject?.metadata.labels?.['pod-security.kubernetes.io/enforce'];
-    const findings = diagnose(s, kind);
-    expect(findings.map((f) => [f.id, f.severity])).toEqual([
-      ['namespace-not-restricted', 'warning'],
-    ]);
-    expect(formatFindings(findings)).toMatch(/^no problems found \(1 warning\)/);
-    expect(formatFindings(findings)).toContain('kubectl label --dry-run=server');
-  });
-
-  it('recognises an interrupted initialisation (MY-010457) in the MySQL log', () => {
-    const s = snapshotOf('mysql-dirty-volume');
-    for (const p of s.pvcs) p.metadata.creationTimestamp = '2025-03-01T12:00:06Z';
-    s.logs['cloudedu-taskmanager-mysql-0/mysql'] =
-      '2025-03-01T12:00:02.126000Z 0 [ERROR] [MY-010457] [Server] --initialize specified but the data directory has files in it. Aborting.\n';
-    const finding = diagnose(s, kind).find((f) => f.id === 'mysql-dirty-volume');
-    expect(finding?.evidence).toContain('MY-010457');
-  });
-
-  it('reports an unexplained MySQL crash with the command to read its log', () => {
-    const s = snapshotOf('mysql-dirty-volume');
-    for (const p of s.pvcs) p.metadata.creationTimestamp = '2025-03-01T12:00:06Z';
-    const finding = diagnose(s, kind).find((f) => f.id === 'mysql-crashloop');
-    expect(finding?.fix.join('\n')).toContain(
-      'logs cloudedu-taskmanager-mysql-0 -c mysql --previous',
-    );
-  });
-
-  it('asks for a CPU request when the HPA lacks one, not for a metrics server', () => {
-    const s = snapshotOf('hpa-no-metrics-server');
-    const condition = s.hpas[0]?.status.conditions?.find((c) => c.type === 'ScalingActive');
-    if (condition)
-      condition.message =
-        'the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container app of Pod x';
-    s.events = [];
-    expect(diagnose(s, kind).map((f) => f.id)).toEqual(['hpa-missing-requests']);
-  });
-
-  it('tells minikube users to enable its addons for storage and metrics', () => {
-    const s = snapshotOf('pvc-pending-no-default-storageclass');
-    s.storageClasses = [];
-    const text = formatFindings(diagnose(s, { cluster: detectCluster('minikube'), env: 'dev' }));
-    expect(text).toContain('minikube addons enable default-storageclass -p minikube');
-  });
-
-  it('treats an image from a registry as a pull failure, not a missing load', () => {
-    const s = snapshotOf('image-pull-backoff');
-    const pod = s.pods.find((p) => p.metadata.name.startsWith('cloudedu-taskmanager-7')) as Pod;
-    const image = 'ghcr.io/acme/cloudedu-taskmanager:1.4.0';
-    const container = pod.spec.containers[0];
-    if (container) container.image = image;
-    const findings = diagnose(s, kind);
-    expect(findings.map((f) => f.id)).toEqual(['image-pull-failed']);
-    expect(findings[0]?.fix.join('\n')).toContain('imagePullSecrets');
-  });
-
-  it('ignores events about failures that are over (events outlive a fix by an hour)', () => {
-    const s = snapshotOf('healthy');
-    const stale = snapshotOf('pod-security-refused').events.filter(
-      (e) => e.reason === 'FailedCreate',
-    );
-    const mount = snapshotOf('secret-missing').events.filter(
-      (e) => e.reason === 'FailedMount' && e.involvedObject.name === s.pods[0]?.metadata.name,
-    );
-    const hpa = snapshotOf('hpa-no-metrics-server');
-    const metrics = hpa.events.filter((e) => e.involvedObject.kind === 'HorizontalPodAutoscaler');
-    for (const h of hpa.hpas) {
-      for (const c of h.status.conditions ?? []) {
-        if (c.type === 'ScalingActive')
-          Object.assign(c, { status: 'True', reason: 'ValidMetricFound' });
-      }
-    }
-    s.hpas = hpa.hpas;
-    s.events.push(...stale, ...mount, ...metrics);
-    expect(stale.length * mount.length * metrics.length).toBeGreaterThan(0);
-    expect(diagnose(s, kind)).toEqual([]);
-  });
-
-  it('reports a pod it cannot explain rather than staying silent', () => {
-    const s = snapshotOf('healthy');
-    const pod = s.pods[0] as Pod;
-    pod.status.conditions = [{ type: 'Ready', status: 'False' }];
-    const status = pod.status.containerStatuses?.[0];
-    if (status) {
-      status.ready = false;
-      status.state = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s' } };
-      status.lastState = { terminated: { exitCode: 2 } };
-      status.restartCount = 3;
-    }
-    s.logs[`${pod.metadata.name}/app`] =
-      'DATABASE_URL: must be sqlite: or mysql://, got "postgres://x"\n';
-    const findings = diagnose(s, kind);
-    expect(findings.map((f) => f.id)).toEqual(['pod-not-ready']);
-    expect(findings[0]?.evidence).toContain('last exit code 2');
-    expect(findings[0]?.evidence).toContain('DATABASE_URL');
   });
 });

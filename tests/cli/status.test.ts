@@ -1,4 +1,4 @@
-// `taskmanager status` on recorded kubectl output served by a fake kubectl.
+// `taskmanager status` on the doctor fixtures' kubectl output, served by a fake kubectl.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runStatus } from '../../src/cli/commands/status.js';

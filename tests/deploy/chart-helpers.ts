@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { beforeAll } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { run } from '../support/tools.js';
 
@@ -70,6 +71,18 @@ export function mustRender(helm: string, env: Env | undefined, extra: string[] =
   if (rendered.status !== 0) {
     throw new Error(`helm template ${env ?? 'default'} failed:\n${rendered.stderr}`);
   }
+  return rendered;
+}
+
+/**
+ * Every environment rendered once for the enclosing describe block (in its beforeAll, so a
+ * suite skipped for want of helm renders nothing).
+ */
+export function renderedEnvs(helm: string): Record<Env, Rendered> {
+  const rendered = {} as Record<Env, Rendered>;
+  beforeAll(() => {
+    for (const env of envs) rendered[env] = mustRender(helm, env);
+  });
   return rendered;
 }
 

@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
-import { ApiSession } from './support/api.js';
+import { ApiClient } from '../support/http.js';
 import {
   CHROMIUM,
   focusedId,
@@ -17,7 +17,7 @@ import {
   setColorScheme,
   watchPage,
 } from './support/browser.js';
-import { startBuiltService, type RunningService } from './support/service.js';
+import { startService, type Service } from '../support/service.js';
 
 const chromium = requireTool(CHROMIUM, 'apt-get install chromium');
 
@@ -80,7 +80,7 @@ async function checkScreen(page: Page, name: string) {
 }
 
 describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
-  let service: RunningService;
+  let service: Service;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -88,7 +88,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
   let projectUrl = '';
 
   beforeAll(async () => {
-    service = await startBuiltService();
+    service = await startService({ from: 'built' });
     browser = await launchChromium(chromium.path ?? CHROMIUM);
     context = await newContext(browser, service.url);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: service.url });
@@ -304,12 +304,12 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     const taskId = new URL(page.url()).pathname.split('/').pop() ?? '';
     await page.getByLabel('Title').fill('Design the poster (mine)');
     // Someone else saves first.
-    const other = new ApiSession(service.url);
+    const other = new ApiClient(service.url);
     await other.login(OWNER.email, OWNER.password);
-    const current = await other.ok<{ version: number }>('GET', `/tasks/${taskId}`);
+    const current = await other.ok<{ version: number }>('GET', `/api/v1/tasks/${taskId}`);
     await other.ok(
       'PATCH',
-      `/tasks/${taskId}`,
+      `/api/v1/tasks/${taskId}`,
       { title: 'Design the poster (theirs)', priority: 'urgent' },
       { 'if-match': current.headers.get('etag') ?? '' },
     );
@@ -325,14 +325,17 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     await checkScreen(page, 'conflict');
     await conflict.getByRole('button', { name: 'Reapply my changes' }).click();
     await page.getByRole('heading', { name: 'Design the poster (mine)', level: 1 }).waitFor();
-    const after = await other.ok<{ title: string; priority: string }>('GET', `/tasks/${taskId}`);
+    const after = await other.ok<{ title: string; priority: string }>(
+      'GET',
+      `/api/v1/tasks/${taskId}`,
+    );
     // Mine reapplied, theirs kept where I had not changed anything.
-    expect(after.data).toMatchObject({ title: 'Design the poster (mine)', priority: 'urgent' });
+    expect(after.body).toMatchObject({ title: 'Design the poster (mine)', priority: 'urgent' });
   });
 
   it('lets the owner add a second user as a viewer', async () => {
-    const viewer = new ApiSession(service.url);
-    await viewer.register(VIEWER.email, VIEWER.name, VIEWER.password);
+    const viewer = new ApiClient(service.url);
+    await viewer.register(VIEWER.email, VIEWER.password, VIEWER.name);
     await page.goto(`${projectUrl}/members`);
     await page.getByRole('heading', { name: 'Add a member' }).waitFor();
     await page.getByLabel('Email').fill(VIEWER.email);
@@ -386,9 +389,9 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     await doomed.waitFor();
     // Someone deletes the task while it is on this board: the service refuses the move.
     const taskId = (await doomed.getAttribute('data-task-id')) ?? '';
-    const other = new ApiSession(service.url);
+    const other = new ApiClient(service.url);
     await other.login(OWNER.email, OWNER.password);
-    await other.ok('DELETE', `/tasks/${taskId}`);
+    await other.ok('DELETE', `/api/v1/tasks/${taskId}`);
     const handle = page.getByRole('button', { name: `Move task: ${XSS_SCRIPT}` });
     await handle.focus();
     await page.keyboard.press('Space');
@@ -512,11 +515,13 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
   });
 
   it('loads more of a long list through the cursor', async () => {
-    const api = new ApiSession(service.url);
+    const api = new ApiClient(service.url);
     await api.login(OWNER.email, OWNER.password);
-    const { data: bulk } = await api.ok<{ id: string }>('POST', '/projects', { name: 'Bulk' });
+    const { body: bulk } = await api.ok<{ id: string }>('POST', '/api/v1/projects', {
+      name: 'Bulk',
+    });
     for (let i = 1; i <= 60; i++) {
-      await api.ok('POST', `/projects/${bulk.id}/tasks`, { title: `Bulk task ${i}` });
+      await api.ok('POST', `/api/v1/projects/${bulk.id}/tasks`, { title: `Bulk task ${i}` });
     }
     await page.goto(`/projects/${bulk.id}/list`);
     const rows = page.locator('table.table tbody tr');

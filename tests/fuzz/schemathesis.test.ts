@@ -12,8 +12,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PASSWORD } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
-import { eventually, repoRoot, startService, status } from '../support/process.js';
-import type { ServiceProcess } from '../support/process.js';
+import { repoRoot } from '../support/process.js';
+import { startService } from '../support/service.js';
+import type { Service } from '../support/service.js';
 import { requireTool } from '../support/tools.js';
 
 const schemathesis = requireTool(
@@ -89,12 +90,9 @@ function runSchemathesis(url: string, env: Record<string, string>) {
   });
 }
 
-let running: ServiceProcess | undefined;
+let running: Service | undefined;
 afterAll(async () => {
-  if (running && running.child.exitCode === null) {
-    running.child.kill('SIGKILL');
-    await running.exited;
-  }
+  await running?.stop();
 });
 
 describe.skipIf(schemathesis.skipReason).each(testDatabases)('schemathesis on $name', (target) => {
@@ -107,15 +105,16 @@ describe.skipIf(schemathesis.skipReason).each(testDatabases)('schemathesis on $n
         // high enough for the run, Secure cookies (so the fuzzer's HTTP client keeps none and
         // every request is authenticated by its token alone).
         running = await startService({
-          DATABASE_URL: database.url,
-          MIGRATE_ON_START: 'true',
-          LOG_LEVEL: 'warn',
-          COOKIE_SECURE: 'true',
-          LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
-          LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000',
+          env: {
+            DATABASE_URL: database.url,
+            MIGRATE_ON_START: 'true',
+            LOG_LEVEL: 'warn',
+            COOKIE_SECURE: 'true',
+            LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+            LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000',
+          },
         });
         const url = running.url;
-        await eventually(async () => expect(await status(`${url}/readyz`)).toBe(200), 60_000);
         const token = await tokenFor(url, `fuzz-${target.name}@example.com`);
         const second = await tokenFor(url, `fuzz-second-${target.name}@example.com`);
         await seed(url, token);
@@ -134,10 +133,7 @@ describe.skipIf(schemathesis.skipReason).each(testDatabases)('schemathesis on $n
         expect(generated).toBeGreaterThan(2_500);
         expect(running.output()).not.toMatch(/"level":(50|60)/);
       } finally {
-        if (running && running.child.exitCode === null) {
-          running.child.kill('SIGTERM');
-          await running.exited;
-        }
+        await running?.stop();
         await database.drop();
       }
     },

@@ -20,8 +20,9 @@ import type { Prometheus } from './support/prometheus.js';
 import { startPrometheus } from './support/prometheus.js';
 import { rulesFile } from './support/rules.js';
 import { eventually } from '../support/process.js';
-import { ApiClient, startService } from './support/service.js';
-import type { Service } from './support/service.js';
+import { ApiClient } from '../support/http.js';
+import { startService } from '../support/service.js';
+import type { Service } from '../support/service.js';
 
 const prometheusTool = requireTool('prometheus', 'apt-get install prometheus');
 const NAMESPACE = 'observability-test';

@@ -6,17 +6,18 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { createPool } from 'mysql2';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { businessMetrics } from '../../src/platform/metrics/business.js';
 import {
-  UNMATCHED_ROUTE,
-  businessMetrics,
   createQueryObserver,
   recordMigrations,
-  registerMetrics,
   registerPoolMetrics,
+} from '../../src/platform/metrics/database.js';
+import type { MysqlPoolLike } from '../../src/platform/metrics/database.js';
+import { UNMATCHED_ROUTE, registerMetrics } from '../../src/platform/metrics/http.js';
+import {
   registry as processRegistry,
   startMetricsServer,
-} from '../../src/platform/metrics.js';
-import type { MysqlPoolLike } from '../../src/platform/metrics.js';
+} from '../../src/platform/metrics/registry.js';
 import { parseExposition, sampleValue } from './support/exposition.js';
 
 async function scrape(registry: Registry) {

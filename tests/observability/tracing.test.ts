@@ -12,8 +12,9 @@ import { startOtlpReceiver } from './support/otlp.js';
 import type { DecodedSpan, OtlpReceiver } from './support/otlp.js';
 import { repoRoot } from './support/rules.js';
 import { eventually } from '../support/process.js';
-import { ApiClient, startService } from './support/service.js';
-import type { Service } from './support/service.js';
+import { ApiClient } from '../support/http.js';
+import { startService } from '../support/service.js';
+import type { Service } from '../support/service.js';
 
 const SERVER = 2;
 const CLIENT = 3;

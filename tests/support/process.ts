@@ -1,7 +1,5 @@
-// Runs the real service as a child process (from source, through tsx), as a platform would:
-// environment in, signals to stop, stdout/stderr captured.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+// Small helpers for tests with processes and ports: the repository root, a free port, polling
+// until something holds, an HTTP status without throwing. The service itself: service.ts.
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -16,41 +14,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-export interface ServiceProcess {
-  child: ChildProcess;
-  url: string;
-  output(): string;
-  /** Resolves with the exit code (or the signal name). */
-  exited: Promise<number | string>;
-}
-
-export async function startService(
-  env: Record<string, string>,
-  entry = 'src/main.ts',
-): Promise<ServiceProcess> {
-  const port = env.PORT ?? String(await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      LOG_LEVEL: 'info',
-      METRICS_PORT: '0',
-      WEB_ROOT: '/nonexistent',
-      ...env,
-      PORT: port,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
-  return { child, url: `http://127.0.0.1:${port}`, output: () => output, exited };
 }
 
 /** Polls until `check` passes or the time is up (then throws with the last failure). */

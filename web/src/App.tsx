@@ -13,13 +13,13 @@ import { lazyWithPreload } from './lib/lazy';
 import { ToastProvider } from './lib/toast';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { BoardPage, ProjectShell } from './pages/ProjectShell';
-import { ProjectsPage } from './pages/ProjectsPage';
+import { ProjectsPage } from './pages/projects/ProjectsPage';
 import { SignInPage, SignUpPage } from './pages/AuthPages';
 
 const ListPage = lazyWithPreload(() => import('./pages/ListPage'));
-const TaskPage = lazyWithPreload(() => import('./pages/TaskPage'));
+const TaskPage = lazyWithPreload(() => import('./pages/task/TaskPage'));
 const MembersPage = lazyWithPreload(() => import('./pages/MembersPage'));
-const AccountPage = lazyWithPreload(() => import('./pages/AccountPage'));
+const AccountPage = lazyWithPreload(() => import('./pages/account/AccountPage'));
 
 export function App() {
   return (

@@ -1,7 +1,6 @@
 // `taskmanager deploy`: build the image, get it into a local cluster, `helm upgrade --install`,
 // print the URL. The same steps on Linux, macOS and Windows: every tool is spawned without a shell.
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { reportingFailures } from '../command.js';
 import { UsageError } from '../command.js';
@@ -12,19 +11,17 @@ import {
   detectEngine,
   ENGINES,
 } from '../deploy/cluster.js';
-import type { ClusterInfo, Engine } from '../deploy/cluster.js';
+import type { ClusterInfo, ClusterKind, Engine } from '../deploy/cluster.js';
 import type { CommandSpec } from '../deploy/exec.js';
 import { ToolRunner, formatCommand, tail } from '../deploy/exec.js';
 import type { Ingress, Service } from '../deploy/kube.js';
 import type { Io } from '../deploy/options.js';
 import {
+  COMMON_HELP,
   CliError,
-  commonOptions,
   currentCluster,
   defaultIo,
-  parseClusterKind,
-  parseEnvironment,
-  resolveNamespace,
+  parseClusterArgs,
 } from '../deploy/options.js';
 import { LOCAL_IMAGE, defaultTag, planDeploy, urlCommands } from '../deploy/plan.js';
 import type { DeployInput } from '../deploy/plan.js';
@@ -39,16 +36,16 @@ and prints the URL.
 
 Options:
   -e, --env NAME        environment values to use: dev, staging or prod (required)
-      --context NAME    kubectl context (default: the current one)
+${COMMON_HELP.context}
   -n, --namespace NAME  namespace (default: cloudedu-<env>)
       --tag TAG         image tag (default: dev-<UTC timestamp>, unique per build)
       --image REPO      image repository (default: ${LOCAL_IMAGE})
       --engine NAME     docker, podman or nerdctl (default: the first one on PATH)
       --no-build        deploy an image that already exists (e.g. pushed by CI); needs --tag
-      --cluster KIND    kind, minikube, docker-desktop or other, when the context name does not tell
+${COMMON_HELP.cluster}
       --timeout DUR     how long helm waits for the rollout (default: 10m)
       --dry-run         print every command it would run, and run none
-  -h, --help            this help
+${COMMON_HELP.help}
 
 Examples:
   taskmanager deploy --env dev
@@ -58,31 +55,24 @@ Examples:
 interface Parsed {
   input: Omit<DeployInput, 'cluster'>;
   contextFlag: string | undefined;
-  clusterFlag: ReturnType<typeof parseClusterKind>;
+  clusterFlag: ClusterKind | undefined;
   dryRun: boolean;
 }
 
-function parse(argv: string[], io: Io, runner: ToolRunner): Parsed {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        ...commonOptions,
-        tag: { type: 'string' },
-        image: { type: 'string' },
-        engine: { type: 'string' },
-        'no-build': { type: 'boolean' },
-        timeout: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}. Next: taskmanager deploy --help`);
-  }
-  const env = parseEnvironment(values.env, true);
+function parse(argv: string[], io: Io, runner: ToolRunner): Parsed | undefined {
+  const args = parseClusterArgs({ name: 'deploy', help }, argv, io, {
+    envRequired: true,
+    options: {
+      tag: { type: 'string' },
+      image: { type: 'string' },
+      engine: { type: 'string' },
+      'no-build': { type: 'boolean' },
+      timeout: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
+  });
+  if (!args) return undefined;
+  const { env, values } = args;
   const build = values['no-build'] !== true;
   if (!build && !values.tag)
     throw new UsageError('--no-build needs --tag (the tag of the image to deploy)');
@@ -113,16 +103,16 @@ function parse(argv: string[], io: Io, runner: ToolRunner): Parsed {
   return {
     input: {
       env,
-      namespace: resolveNamespace(env, values.namespace),
-      explicitContext: values.context,
+      namespace: args.namespace,
+      explicitContext: args.context,
       engine,
       imageRepository: values.image ?? LOCAL_IMAGE,
       tag: values.tag ?? defaultTag(io.now()),
       timeout: values.timeout ?? '10m',
       archiveDir: os.tmpdir(),
     },
-    contextFlag: values.context,
-    clusterFlag: parseClusterKind(values.cluster),
+    contextFlag: args.context,
+    clusterFlag: args.clusterKind,
     dryRun: values['dry-run'] === true,
   };
 }
@@ -222,7 +212,9 @@ async function printUrl(io: Io, runner: ToolRunner, input: DeployInput): Promise
 export async function runDeploy(argv: string[], io: Io = defaultIo()): Promise<number> {
   const runner = new ToolRunner({ env: io.env, cwd: io.root });
   return reportingFailures('deploy', io.err, async () => {
-    const { input: partial, contextFlag, clusterFlag, dryRun } = parse(argv, io, runner);
+    const parsed = parse(argv, io, runner);
+    if (!parsed) return 0;
+    const { input: partial, contextFlag, clusterFlag, dryRun } = parsed;
     let cluster: ClusterInfo;
     if (dryRun) {
       // Runs nothing, not even kubectl: the current context comes from the kubeconfig file.

@@ -1,21 +1,12 @@
 // `taskmanager doctor`: names each known problem of the deployment and says how to fix it.
 // Exit code 1 when a problem is found, so CI can gate on it.
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { reportingFailures } from '../command.js';
-import { UsageError } from '../command.js';
-import { diagnose, formatFindings } from '../deploy/diagnose.js';
 import { ToolRunner } from '../deploy/exec.js';
 import { readSnapshot } from '../deploy/kube.js';
 import type { Io } from '../deploy/options.js';
-import {
-  commonOptions,
-  currentCluster,
-  defaultIo,
-  parseClusterKind,
-  parseEnvironment,
-  resolveNamespace,
-} from '../deploy/options.js';
+import { COMMON_HELP, currentCluster, defaultIo, parseClusterArgs } from '../deploy/options.js';
+import { diagnose, formatFindings } from '../doctor/diagnose.js';
 
 const help = `Usage: taskmanager doctor [options]
 
@@ -25,6 +16,7 @@ containers) and names each known problem with its fix:
   - ErrImageNeverPull / ImagePullBackOff: which command loads the image into the cluster
   - MySQL CrashLoopBackOff on a data directory left by an earlier install: safe PVC reset
   - readiness failing because the database is not up yet
+  - MySQL scaled to zero or without a pod (the database mode is read from the release)
   - a PVC stuck Pending because there is no default StorageClass
   - pods refused by Pod Security admission
   - an HPA without a metrics server
@@ -32,31 +24,20 @@ containers) and names each known problem with its fix:
 Exits 1 when it finds a problem, 0 and "no problems found" otherwise.
 
 Options:
-  -e, --env NAME        dev, staging or prod: picks the namespace cloudedu-<env> (default: dev)
+${COMMON_HELP.env}
   -n, --namespace NAME  namespace to check (overrides --env)
-      --context NAME    kubectl context (default: the current one)
-      --cluster KIND    kind, minikube, docker-desktop or other, when the context name does not tell
-  -h, --help            this help`;
+${COMMON_HELP.context}
+${COMMON_HELP.cluster}
+${COMMON_HELP.help}`;
 
 export async function runDoctor(argv: string[], io: Io = defaultIo()): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: commonOptions,
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}. Next: taskmanager doctor --help`);
-  }
-  const env = parseEnvironment(values.env, false);
-  const namespace = resolveNamespace(env, values.namespace);
-  const clusterKind = parseClusterKind(values.cluster);
+  const args = parseClusterArgs({ name: 'doctor', help }, argv, io, { options: {} });
+  if (!args) return 0;
+  const { env, namespace, context, clusterKind } = args;
   const runner = new ToolRunner({ env: io.env, cwd: io.root });
   return reportingFailures('doctor', io.err, async () => {
-    const cluster = await currentCluster(runner, values.context, clusterKind);
-    const snapshot = await readSnapshot(runner, namespace, values.context, 'doctor');
+    const cluster = await currentCluster(runner, context, clusterKind);
+    const snapshot = await readSnapshot(runner, namespace, context, 'doctor');
     const findings = diagnose(snapshot, { cluster, env });
     io.out.write(
       `Checked namespace ${namespace} in context "${cluster.context}" (${cluster.kind}).\n\n`,

@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
-import { openDatabase, waitForDatabase } from '../../db/database.js';
-import { appliedMigrations, migrateToLatest, migrations } from '../../db/migrate.js';
 import type { Command } from '../command.js';
 
 export const migrateCommand: Command = {
@@ -23,6 +21,9 @@ export const migrateCommand: Command = {
       strict: true,
     });
     const config = loadConfig();
+    // Imported here, not at the top: `taskmanager serve` must load mysql2 after tracing starts.
+    const { openDatabase, waitForDatabase } = await import('../../db/database.js');
+    const { appliedMigrations, migrateToLatest, migrations } = await import('../../db/migrate.js');
     const database = openDatabase(config.database);
     try {
       await waitForDatabase(database.db, {

@@ -1,9 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
-import { openDatabase, waitForDatabase } from '../../db/database.js';
-import { migrateToLatest } from '../../db/migrate.js';
-import { seed } from '../../db/seed.js';
+import { seed } from './seed-data.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 
@@ -50,6 +48,9 @@ export const seedCommand: Command = {
       password: values.password ?? 'taskmanager-demo-password',
     };
     const config = loadConfig();
+    // Imported here, not at the top: `taskmanager serve` must load mysql2 after tracing starts.
+    const { openDatabase, waitForDatabase } = await import('../../db/database.js');
+    const { migrateToLatest } = await import('../../db/migrate.js');
     const database = openDatabase(config.database);
     try {
       await waitForDatabase(database.db, { timeoutSeconds: config.dbConnectTimeoutSeconds });

@@ -1,5 +1,4 @@
 import { loadConfig } from '../../config.js';
-import { runUntilSignal } from '../../server.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 
@@ -15,6 +14,12 @@ export const serveCommand: Command = {
   async run(argv) {
     if (argv.length > 0) throw new UsageError(`unexpected argument "${argv[0]}"`);
     const config = loadConfig();
+    // The tracing preload first, then the server: the same order as `node --import` gives the
+    // image and `npm start`, so that the instrumentations hook Fastify, node:http and mysql2
+    // before they load. No CLI module loads them statically (migrate and seed import the
+    // database lazily for this reason).
+    await import('../../platform/tracing.js');
+    const { runUntilSignal } = await import('../../server.js');
     return runUntilSignal(config);
   },
 };

@@ -1,21 +1,12 @@
 // `taskmanager status`: what runs in the app's namespace, in kubectl's words, in one screen.
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { CliError, reportingFailures } from '../command.js';
-import { UsageError } from '../command.js';
+import { CliError, UsageError, reportingFailures } from '../command.js';
 import { appUrl } from '../deploy/cluster.js';
 import { ToolRunner } from '../deploy/exec.js';
 import type { Pod, Snapshot } from '../deploy/kube.js';
 import { eventTime, readSnapshot } from '../deploy/kube.js';
 import type { Io } from '../deploy/options.js';
-import {
-  commonOptions,
-  currentCluster,
-  defaultIo,
-  parseClusterKind,
-  parseEnvironment,
-  resolveNamespace,
-} from '../deploy/options.js';
+import { COMMON_HELP, currentCluster, defaultIo, parseClusterArgs } from '../deploy/options.js';
 import { age, renderTable } from '../deploy/table.js';
 
 const help = `Usage: taskmanager status [options]
@@ -24,12 +15,12 @@ Shows the app's pods (readiness, restarts, image), its URL and the last events o
 read with kubectl -o json.
 
 Options:
-  -e, --env NAME        dev, staging or prod: picks the namespace cloudedu-<env> (default: dev)
+${COMMON_HELP.env}
   -n, --namespace NAME  namespace to show (overrides --env)
-      --context NAME    kubectl context (default: the current one)
-      --cluster KIND    kind, minikube, docker-desktop or other, when the context name does not tell
+${COMMON_HELP.context}
+${COMMON_HELP.cluster}
       --events N        how many recent events to show (default: 10)
-  -h, --help            this help`;
+${COMMON_HELP.help}`;
 
 /** The STATUS column as kubectl prints it: the first waiting or terminated reason, else the phase. */
 export function podStatus(pod: Pod): string {
@@ -81,27 +72,18 @@ export function eventRows(snapshot: Snapshot, count: number, now: Date): string[
 }
 
 export async function runStatus(argv: string[], io: Io = defaultIo()): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { ...commonOptions, events: { type: 'string' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}. Next: taskmanager status --help`);
-  }
-  const env = parseEnvironment(values.env, false);
-  const namespace = resolveNamespace(env, values.namespace);
+  const args = parseClusterArgs({ name: 'status', help }, argv, io, {
+    options: { events: { type: 'string' } },
+  });
+  if (!args) return 0;
+  const { env, namespace, context, clusterKind, values } = args;
   const count = values.events === undefined ? 10 : Number(values.events);
   if (!Number.isInteger(count) || count < 0)
     throw new UsageError(`--events must be a whole number, not "${values.events}"`);
-  const clusterKind = parseClusterKind(values.cluster);
   const runner = new ToolRunner({ env: io.env, cwd: io.root });
   return reportingFailures('status', io.err, async () => {
-    const cluster = await currentCluster(runner, values.context, clusterKind);
-    const snapshot = await readSnapshot(runner, namespace, values.context, 'status');
+    const cluster = await currentCluster(runner, context, clusterKind);
+    const snapshot = await readSnapshot(runner, namespace, context, 'status');
     if (!snapshot.namespaceObject && snapshot.pods.length === 0) {
       throw new CliError(
         `namespace ${namespace} does not exist: nothing is deployed there. Next: taskmanager deploy --env ${env}`,
@@ -143,7 +125,7 @@ export async function runStatus(argv: string[], io: Io = defaultIo()): Promise<n
     );
     if (notReady.length > 0)
       out(
-        `\n${notReady.length} pod(s) not ready. Next: taskmanager doctor --env ${env}${values.context ? ` --context ${values.context}` : ''}`,
+        `\n${notReady.length} pod(s) not ready. Next: taskmanager doctor --env ${env}${context ? ` --context ${context}` : ''}`,
       );
     return 0;
   });

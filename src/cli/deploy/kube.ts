@@ -290,9 +290,13 @@ export async function readSnapshot(
     snapshot.secretNames = ((secrets.value as KubeList).items ?? []).map((s) => s.metadata.name);
 
   // Logs explain what JSON cannot (why MySQL exits, why readiness fails): the previous run of a
-  // restarting container, or the current output of a running container that is not ready.
+  // restarting container, or the current output of a running container that is not ready (init
+  // containers too: a pod waiting in one says why only there).
   for (const pod of snapshot.pods) {
-    for (const status of pod.status.containerStatuses ?? []) {
+    for (const status of [
+      ...(pod.status.initContainerStatuses ?? []),
+      ...(pod.status.containerStatuses ?? []),
+    ]) {
       if (status.ready) continue;
       const previous = status.restartCount > 0 && status.lastState?.terminated !== undefined;
       if (!previous && !status.state?.running) continue;

@@ -3,6 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
 import { CliError, UsageError } from '../command.js';
 import type { ClusterInfo, ClusterKind } from './cluster.js';
@@ -59,7 +61,72 @@ export const commonOptions = {
   namespace: { type: 'string', short: 'n' },
   context: { type: 'string' },
   cluster: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The help lines of the shared flags, worded once for the three commands. */
+export const COMMON_HELP = {
+  env: '  -e, --env NAME        dev, staging or prod: picks the namespace cloudedu-<env> (default: dev)',
+  context: '      --context NAME    kubectl context (default: the current one)',
+  cluster:
+    '      --cluster KIND    kind, minikube, docker-desktop or other, when the context name does not tell',
+  help: '  -h, --help            this help',
+} as const;
+
+type OwnOptions = NonNullable<ParseArgsConfig['options']>;
+type ClusterArgsConfig<O extends OwnOptions> = {
+  args: string[];
+  options: typeof commonOptions & O;
+  strict: true;
+  allowPositionals: false;
+};
+
+/** The shared flags, checked; plus the command's own flags as parseArgs returns them. */
+export interface ClusterArgs<O extends OwnOptions> {
+  env: Environment;
+  namespace: string;
+  /** --context as given (undefined: kubectl's current context). */
+  context: string | undefined;
+  clusterKind: ClusterKind | undefined;
+  values: ReturnType<typeof parseArgs<ClusterArgsConfig<O>>>['values'];
+}
+
+/**
+ * The argument preamble of deploy, status and doctor: their own flags next to the shared ones,
+ * `--help` printed (then undefined is returned: exit 0), and the shared values checked.
+ */
+export function parseClusterArgs<O extends OwnOptions>(
+  command: { name: string; help: string },
+  argv: string[],
+  io: Pick<Io, 'out'>,
+  own: { options: O; envRequired?: boolean },
+): ClusterArgs<O> | undefined {
+  let values;
+  try {
+    ({ values } = parseArgs<ClusterArgsConfig<O>>({
+      args: argv,
+      options: { ...commonOptions, ...own.options },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Next: taskmanager ${command.name} --help`);
+  }
+  // TypeScript cannot see the shared keys through the generic result type; they are there.
+  const shared = values as { [K in keyof typeof commonOptions]?: K extends 'help' ? boolean : string };
+  if (shared.help) {
+    io.out.write(`${command.help}\n`);
+    return undefined;
+  }
+  const env = parseEnvironment(shared.env, own.envRequired === true);
+  return {
+    env,
+    namespace: resolveNamespace(env, shared.namespace),
+    context: shared.context,
+    clusterKind: parseClusterKind(shared.cluster),
+    values,
+  };
+}
 
 export function parseEnvironment(value: string | undefined, required: boolean): Environment {
   if (value === undefined) {

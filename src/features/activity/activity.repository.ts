@@ -1,29 +1,4 @@
 import type { Db } from '../../db/database.js';
-import { newId } from '../../platform/ids.js';
-
-export interface ActivityEntry {
-  projectId: string;
-  taskId?: string | null;
-  actorId: string;
-  action: string;
-  details?: Record<string, unknown>;
-  at: number;
-}
-
-/** Written in the same transaction as the change it describes. */
-export const recordActivity = (db: Db, entry: ActivityEntry) =>
-  db
-    .insertInto('activity')
-    .values({
-      id: newId(),
-      project_id: entry.projectId,
-      task_id: entry.taskId ?? null,
-      actor_id: entry.actorId,
-      action: entry.action,
-      details: entry.details ? JSON.stringify(entry.details) : null,
-      created_at: entry.at,
-    })
-    .execute();
 
 export interface ActivityQuery {
   projectId: string;

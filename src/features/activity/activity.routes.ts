@@ -1,25 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { PageQuery } from '../../platform/pagination.js';
-import { errors, Id, Timestamp } from '../../platform/schemas.js';
-import { requireAuth } from '../auth/auth.plugin.js';
+import { requireAuth } from '../../access/caller.js';
+import { errors, ProjectParams, TaskParams } from '../../platform/schemas.js';
+import { ActivityListQuery, ActivityPage } from './activity.schemas.js';
 import type { ActivityService } from './activity.service.js';
-
-const ActivityPage = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      id: Id,
-      projectId: Id,
-      taskId: Type.Union([Id, Type.Null()]),
-      actor: Type.Object({ id: Id, name: Type.String() }),
-      action: Type.String({ description: 'e.g. task.created, task.moved, comment.added' }),
-      details: Type.Record(Type.String(), Type.Unknown()),
-      createdAt: Timestamp,
-    }),
-  ),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
-const Query = Type.Object(PageQuery, { additionalProperties: false });
 
 export const activityRoutes: FastifyPluginAsyncTypebox<{ activity: ActivityService }> = async (
   app,
@@ -31,8 +14,8 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ activity: ActivityServi
       schema: {
         tags: ['activity'],
         summary: 'Who did what in a project, newest first',
-        params: Type.Object({ projectId: Id }),
-        querystring: Query,
+        params: ProjectParams,
+        querystring: ActivityListQuery,
         response: { 200: ActivityPage, ...errors(400, 401, 404) },
       },
     },
@@ -51,8 +34,8 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ activity: ActivityServi
       schema: {
         tags: ['activity'],
         summary: 'The history of one task, newest first',
-        params: Type.Object({ taskId: Id }),
-        querystring: Query,
+        params: TaskParams,
+        querystring: ActivityListQuery,
         response: { 200: ActivityPage, ...errors(400, 401, 404) },
       },
     },

@@ -1,11 +1,11 @@
+import type { AuthContext } from '../../access/caller.js';
+import { requireRole, requireTaskRole } from '../../access/roles.js';
+import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
-import { NotFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { toIso } from '../../platform/schemas.js';
-import type { AuthContext } from '../auth/auth.service.js';
-import { requireRole } from '../projects/project-access.js';
-import { findTaskProject } from '../tasks/tasks.repository.js';
 import { listActivity } from './activity.repository.js';
+import type { ActivityPage } from './activity.schemas.js';
 
 export class ActivityService {
   constructor(private readonly db: Db) {}
@@ -16,9 +16,7 @@ export class ActivityService {
   }
 
   async forTask(auth: AuthContext, taskId: string, limit: number, cursor?: string) {
-    const projectId = await findTaskProject(this.db, taskId);
-    if (!projectId) throw NotFound('Task');
-    await requireRole(this.db, auth.user.id, projectId, 'viewer', 'Task');
+    const projectId = await requireTaskRole(this.db, auth.user.id, taskId, 'viewer');
     return this.page({ projectId, taskId }, limit, cursor);
   }
 
@@ -26,7 +24,7 @@ export class ActivityService {
     scope: { projectId: string; taskId?: string },
     limit: number,
     cursor?: string,
-  ) {
+  ): Promise<Static<typeof ActivityPage>> {
     const rows = await listActivity(this.db, {
       ...scope,
       beforeId: decodeCursor(cursor)?.id,

@@ -3,14 +3,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
+import { requireAuth } from '../../access/caller.js';
 import { Forbidden, Unauthenticated } from '../../platform/errors.js';
-import type { AuthContext, AuthService, NewSession } from './auth.service.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    auth: AuthContext | null;
-  }
-}
+import type { AuthService, NewSession } from './auth.service.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Signing in or up creates a new session; it does not act with the one the browser may hold.
@@ -69,12 +64,6 @@ export function registerAuthentication(
     if (route?.startsWith('/api/v1/') && !PUBLIC_ROUTES.has(route)) requireAuth(request);
     return payload;
   });
-}
-
-/** The caller's identity, or 401. */
-export function requireAuth(request: FastifyRequest): AuthContext {
-  if (!request.auth) throw Unauthenticated();
-  return request.auth;
 }
 
 export function setSessionCookie(

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { requireAuth } from '../../access/caller.js';
 import type { Config } from '../../config.js';
 import { authErrors, errors, NoContent } from '../../platform/schemas.js';
-import { clearSessionCookie, requireAuth, setSessionCookie } from './auth.plugin.js';
+import { clearSessionCookie, setSessionCookie } from './auth.plugin.js';
 import {
   ApiToken,
   AuthResponse,

@@ -1,40 +1,29 @@
 // Accounts, sessions and API tokens: the rules. No HTTP here (the routes own cookies and
 // headers) and no SQL (the repository owns it).
+import type { AuthContext, PublicUser } from '../../access/caller.js';
+import type { Static } from 'typebox';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import type { ApiTokenRow, SessionRow, UserRow } from '../../db/types.js';
 import {
-  AppError,
   Conflict,
   Forbidden,
   NotFound,
   RateLimited,
   Unauthenticated,
+  ValidationFailed,
 } from '../../platform/errors.js';
 import { newId, randomToken, sha256 } from '../../platform/ids.js';
 import { toIso, toIsoOrNull } from '../../platform/schemas.js';
 import * as repo from './auth.repository.js';
+import type { ApiToken, Session, User } from './auth.schemas.js';
 import {
   checkPasswordPolicy,
   dummyPasswordHash,
   hashPassword,
   verifyPassword,
 } from './passwords.js';
-
-export interface PublicUser {
-  id: string;
-  email: string;
-  name: string;
-  role: 'admin' | 'user';
-  createdAt: string;
-}
-
-export interface AuthContext {
-  user: PublicUser;
-  via: 'session' | 'token';
-  sessionId?: string;
-  csrfToken?: string;
-}
 
 export interface NewSession {
   user: PublicUser;
@@ -44,7 +33,7 @@ export interface NewSession {
   maxAgeSeconds: number;
 }
 
-export const toPublicUser = (row: UserRow): PublicUser => ({
+export const toPublicUser = (row: UserRow): PublicUser & Static<typeof User> => ({
   id: row.id,
   email: row.email,
   name: row.name,
@@ -89,7 +78,7 @@ export class AuthService {
     if (closed && !mayBeFirst) throw closedError();
     if (await repo.findUserByEmail(this.db, email)) {
       throw Conflict('An account with this email already exists', [
-        { in: 'body', field: 'email', message: 'is already registered' },
+        { field: 'email', message: 'is already registered' },
       ]);
     }
     const now = this.now();
@@ -233,7 +222,7 @@ export class AuthService {
     if (auth.sessionId) await repo.deleteSession(this.db, auth.sessionId);
   }
 
-  async listSessions(auth: AuthContext) {
+  async listSessions(auth: AuthContext): Promise<Static<typeof Session>[]> {
     const rows = await repo.listUserSessions(this.db, auth.user.id, this.now());
     return rows
       .filter((row) => this.isAlive(row, this.now()))
@@ -258,8 +247,8 @@ export class AuthService {
     const user = await repo.findUserById(this.db, auth.user.id);
     if (!user) throw Unauthenticated();
     if (!(await verifyPassword(user.password_hash, currentPassword))) {
-      throw new AppError('VALIDATION_FAILED', 'The current password is incorrect', [
-        { in: 'body', field: 'currentPassword', message: 'is incorrect' },
+      throw ValidationFailed('The current password is incorrect', [
+        { field: 'currentPassword', message: 'is incorrect' },
       ]);
     }
     checkPasswordPolicy(newPassword, 'newPassword', [user.email, user.name]);
@@ -301,19 +290,10 @@ export interface ClientInfo {
   userAgent?: string;
 }
 
-const toPublicToken = (row: ApiTokenRow) => ({
+const toPublicToken = (row: ApiTokenRow): Static<typeof ApiToken> => ({
   id: row.id,
   name: row.name,
   prefix: row.prefix,
   createdAt: toIso(row.created_at),
   lastUsedAt: toIsoOrNull(row.last_used_at),
 });
-
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    code === 'ER_DUP_ENTRY' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
-}

@@ -33,13 +33,13 @@ export function checkPasswordPolicy(
   const lowered = password.toLowerCase();
   if (context.some((value) => value.length >= 4 && lowered === value.toLowerCase())) {
     throw ValidationFailed('The password must not be your email or name', [
-      { in: 'body', field, message: 'must not equal your email or name' },
+      { field, message: 'must not equal your email or name' },
     ]);
   }
   const { score } = estimator.check(password, context);
   if (score < MIN_SCORE) {
     throw ValidationFailed('Choose a less common password', [
-      { in: 'body', field, message: 'is a common or easily guessed password' },
+      { field, message: 'is a common or easily guessed password' },
     ]);
   }
 }

@@ -1,28 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { PageQuery } from '../../platform/pagination.js';
-import { authErrors, errors, Id, NoContent, Timestamp } from '../../platform/schemas.js';
-import { requireAuth } from '../auth/auth.plugin.js';
+import { requireAuth } from '../../access/caller.js';
+import { authErrors, errors, NoContent, TaskParams } from '../../platform/schemas.js';
+import {
+  CommentListQuery,
+  CommentPage,
+  CommentParams,
+  CreateCommentBody,
+} from './comments.schemas.js';
 import type { CommentsService } from './comments.service.js';
-
-export const Comment = Type.Object(
-  {
-    id: Id,
-    taskId: Id,
-    author: Type.Object({ id: Id, name: Type.String() }),
-    body: Type.String(),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  },
-  { $id: 'Comment' },
-);
 
 export const commentsRoutes: FastifyPluginAsyncTypebox<{ comments: CommentsService }> = async (
   app,
   { comments },
 ) => {
   const tags = ['comments'];
-  const TaskParams = Type.Object({ taskId: Id });
 
   app.get(
     '/tasks/:taskId/comments',
@@ -31,14 +23,8 @@ export const commentsRoutes: FastifyPluginAsyncTypebox<{ comments: CommentsServi
         tags,
         summary: 'Comments on a task, oldest first',
         params: TaskParams,
-        querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: {
-          200: Type.Object({
-            items: Type.Array(Type.Ref('Comment')),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
-          }),
-          ...errors(400, 401, 404),
-        },
+        querystring: CommentListQuery,
+        response: { 200: CommentPage, ...errors(400, 401, 404) },
       },
     },
     async (request) =>
@@ -57,10 +43,7 @@ export const commentsRoutes: FastifyPluginAsyncTypebox<{ comments: CommentsServi
         tags,
         summary: 'Comment on a task (editor)',
         params: TaskParams,
-        body: Type.Object(
-          { body: Type.String({ minLength: 1, maxLength: 10_000, pattern: '\\S' }) },
-          { additionalProperties: false },
-        ),
+        body: CreateCommentBody,
         response: { 201: Type.Ref('Comment'), ...errors(...authErrors) },
       },
     },
@@ -78,7 +61,7 @@ export const commentsRoutes: FastifyPluginAsyncTypebox<{ comments: CommentsServi
       schema: {
         tags,
         summary: 'Delete a comment (its author or a project owner)',
-        params: Type.Object({ commentId: Id }),
+        params: CommentParams,
         response: { 204: NoContent, ...errors(401, 403, 404) },
       },
     },

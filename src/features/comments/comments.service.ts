@@ -1,26 +1,17 @@
+import type { AuthContext } from '../../access/caller.js';
+import { requireTaskRole, roleIn } from '../../access/roles.js';
+import { recordActivity } from '../../activity-log/record.js';
+import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
+import type { CommentRow } from '../../db/types.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { toIso } from '../../platform/schemas.js';
-import { recordActivity } from '../activity/activity.repository.js';
-import type { AuthContext } from '../auth/auth.service.js';
-import { requireRole } from '../projects/project-access.js';
-import { findRole } from '../projects/projects.repository.js';
-import { findTaskProject } from '../tasks/tasks.repository.js';
 import * as repo from './comments.repository.js';
+import type { Comment } from './comments.schemas.js';
 
-const toComment = (
-  row: {
-    id: string;
-    task_id: string;
-    author_id: string;
-    body: string;
-    created_at: number;
-    updated_at: number;
-  },
-  authorName: string,
-) => ({
+const toComment = (row: CommentRow, authorName: string): Static<typeof Comment> => ({
   id: row.id,
   taskId: row.task_id,
   author: { id: row.author_id, name: authorName },
@@ -35,15 +26,8 @@ export class CommentsService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private async projectOfTask(auth: AuthContext, taskId: string, needed: 'viewer' | 'editor') {
-    const projectId = await findTaskProject(this.db, taskId);
-    if (!projectId) throw NotFound('Task');
-    await requireRole(this.db, auth.user.id, projectId, needed, 'Task');
-    return projectId;
-  }
-
   async list(auth: AuthContext, taskId: string, limit: number, cursor?: string) {
-    await this.projectOfTask(auth, taskId, 'viewer');
+    await requireTaskRole(this.db, auth.user.id, taskId, 'viewer');
     const rows = await repo.listComments(this.db, taskId, limit, decodeCursor(cursor)?.id);
     const page = pageOf(rows, limit, () => null);
     return {
@@ -53,7 +37,7 @@ export class CommentsService {
   }
 
   async create(auth: AuthContext, taskId: string, body: string) {
-    const projectId = await this.projectOfTask(auth, taskId, 'editor');
+    const projectId = await requireTaskRole(this.db, auth.user.id, taskId, 'editor');
     const now = this.now();
     const row = {
       id: newId(),
@@ -81,7 +65,7 @@ export class CommentsService {
   async remove(auth: AuthContext, commentId: string): Promise<void> {
     const comment = await repo.findComment(this.db, commentId);
     if (!comment) throw NotFound('Comment');
-    const role = await findRole(this.db, comment.project_id, auth.user.id);
+    const role = await roleIn(this.db, comment.project_id, auth.user.id);
     if (!role) throw NotFound('Comment');
     if (comment.author_id !== auth.user.id && role !== 'owner') {
       throw Forbidden('Only the author or a project owner can delete this comment');

@@ -1,25 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authErrors, errors, Id, NoContent } from '../../platform/schemas.js';
-import { requireAuth } from '../auth/auth.plugin.js';
+import { requireAuth } from '../../access/caller.js';
+import { authErrors, errors, NoContent, ProjectParams } from '../../platform/schemas.js';
+import { CreateLabelBody, LabelList, LabelParams } from './labels.schemas.js';
 import type { LabelsService } from './labels.service.js';
-
-const CreateLabelBody = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }),
-    color: Type.Optional(
-      Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'Hex colour, e.g. #2563eb' }),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 export const labelsRoutes: FastifyPluginAsyncTypebox<{ labels: LabelsService }> = async (
   app,
   { labels },
 ) => {
   const tags = ['labels'];
-  const ProjectParams = Type.Object({ projectId: Id });
 
   app.get(
     '/projects/:projectId/labels',
@@ -29,7 +19,7 @@ export const labelsRoutes: FastifyPluginAsyncTypebox<{ labels: LabelsService }> 
         summary: 'Labels of a project',
         params: ProjectParams,
         response: {
-          200: Type.Object({ items: Type.Array(Type.Ref('Label')) }),
+          200: LabelList,
           ...errors(401, 404),
         },
       },
@@ -62,7 +52,7 @@ export const labelsRoutes: FastifyPluginAsyncTypebox<{ labels: LabelsService }> 
       schema: {
         tags,
         summary: 'Delete a label (editor); tasks lose it',
-        params: Type.Object({ labelId: Id }),
+        params: LabelParams,
         response: { 204: NoContent, ...errors(401, 403, 404) },
       },
     },

@@ -1,15 +1,17 @@
+import type { AuthContext } from '../../access/caller.js';
+import { requireRole } from '../../access/roles.js';
+import { recordActivity } from '../../activity-log/record.js';
+import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import type { LabelRow } from '../../db/types.js';
 import { Conflict, NotFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { toIso } from '../../platform/schemas.js';
-import { recordActivity } from '../activity/activity.repository.js';
-import { isUniqueViolation } from '../auth/auth.service.js';
-import type { AuthContext } from '../auth/auth.service.js';
-import { requireRole } from '../projects/project-access.js';
 import * as repo from './labels.repository.js';
+import type { Label } from './labels.schemas.js';
 
-export const toLabel = (row: LabelRow) => ({
+export const toLabel = (row: LabelRow): Static<typeof Label> => ({
   id: row.id,
   projectId: row.project_id,
   name: row.name,

@@ -4,20 +4,6 @@ import type { MemberRow, ProjectRole, ProjectRow } from '../../db/types.js';
 export const findProject = (db: Db, projectId: string): Promise<ProjectRow | undefined> =>
   db.selectFrom('projects').selectAll().where('id', '=', projectId).executeTakeFirst();
 
-export async function findRole(
-  db: Db,
-  projectId: string,
-  userId: string,
-): Promise<ProjectRole | undefined> {
-  const row = await db
-    .selectFrom('project_members')
-    .select('role')
-    .where('project_id', '=', projectId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return row?.role;
-}
-
 /** Projects the user belongs to, newest first, keyset-paginated on the project id. */
 export function listProjectsOf(db: Db, userId: string, limit: number, beforeId?: string) {
   let q = db

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authErrors, errors, NoContent } from '../../platform/schemas.js';
-import { requireAuth } from '../auth/auth.plugin.js';
+import { requireAuth } from '../../access/caller.js';
+import { authErrors, errors, NoContent, ProjectParams } from '../../platform/schemas.js';
 import {
   AddMemberBody,
   CreateProjectBody,
@@ -9,7 +9,6 @@ import {
   MemberParams,
   ProjectListQuery,
   ProjectPage,
-  ProjectParams,
   UpdateMemberBody,
   UpdateProjectBody,
 } from './projects.schemas.js';

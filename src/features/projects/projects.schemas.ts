@@ -39,7 +39,6 @@ export const UpdateProjectBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const ProjectParams = Type.Object({ projectId: Id });
 export const MemberParams = Type.Object({ projectId: Id, userId: Id });
 
 export const Member = Type.Object({

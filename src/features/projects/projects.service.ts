@@ -1,21 +1,27 @@
 // Projects and their members: who may see and change what, and the invariant that a project
 // always keeps an owner.
+import type { AuthContext } from '../../access/caller.js';
+import { requireRole, roleIn } from '../../access/roles.js';
+import { recordActivity } from '../../activity-log/record.js';
+import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import type { ProjectRole, ProjectRow } from '../../db/types.js';
 import { Conflict, NotFound, ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { toIso } from '../../platform/schemas.js';
-import { recordActivity } from '../activity/activity.repository.js';
 import { findUserByEmail } from '../auth/auth.repository.js';
-import { isUniqueViolation } from '../auth/auth.service.js';
-import type { AuthContext } from '../auth/auth.service.js';
-import { requireRole } from './project-access.js';
 import * as repo from './projects.repository.js';
+import type { Member, Project } from './projects.schemas.js';
 
 type TaskCounts = { todo: number; in_progress: number; done: number };
 
-const toProject = (row: ProjectRow, role: ProjectRole, taskCounts: TaskCounts) => ({
+const toProject = (
+  row: ProjectRow,
+  role: ProjectRole,
+  taskCounts: TaskCounts,
+): Static<typeof Project> => ({
   id: row.id,
   name: row.name,
   description: row.description,
@@ -32,7 +38,7 @@ const toMember = (row: {
   name: string;
   role: ProjectRole;
   created_at: number;
-}) => ({
+}): Static<typeof Member> => ({
   userId: row.id,
   email: row.email,
   name: row.name,
@@ -147,11 +153,11 @@ export class ProjectsService {
     const user = await findUserByEmail(this.db, input.email.trim().toLowerCase());
     if (!user) {
       throw ValidationFailed('No account uses this email; ask them to sign up first', [
-        { in: 'body', field: 'email', message: 'has no account' },
+        { field: 'email', message: 'has no account' },
       ]);
     }
     const alreadyMember = () => Conflict('This person is already a member of the project');
-    if (await repo.findRole(this.db, projectId, user.id)) throw alreadyMember();
+    if (await roleIn(this.db, projectId, user.id)) throw alreadyMember();
     const now = this.now();
     await this.db.transaction().execute(async (trx) => {
       try {

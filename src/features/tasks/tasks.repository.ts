@@ -5,21 +5,7 @@ import type { ExpressionBuilder, SqlBool } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database, LabelRow, NewTask, TaskRow, TaskUpdate } from '../../db/types.js';
 import type { Cursor } from '../../platform/pagination.js';
-
-export const SORTS = [
-  'position',
-  'createdAt',
-  '-createdAt',
-  'updatedAt',
-  '-updatedAt',
-  'dueAt',
-  '-dueAt',
-  'priority',
-  '-priority',
-  'title',
-  '-title',
-] as const;
-export type TaskSort = (typeof SORTS)[number];
+import type { TaskSort } from './tasks.domain.js';
 
 const sortColumn = {
   position: 'position',
@@ -141,15 +127,6 @@ export async function labelsOfTasks(db: Db, taskIds: string[]): Promise<Map<stri
     result.set(task_id, list);
   }
   return result;
-}
-
-export async function findTaskProject(db: Db, taskId: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('tasks')
-    .select('project_id')
-    .where('id', '=', taskId)
-    .executeTakeFirst();
-  return row?.project_id;
 }
 
 export const findTask = (db: Db, taskId: string): Promise<TaskListRow | undefined> =>

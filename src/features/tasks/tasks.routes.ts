@@ -1,22 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authErrors, errors, NoContent } from '../../platform/schemas.js';
-import { requireAuth } from '../auth/auth.plugin.js';
+import { requireAuth } from '../../access/caller.js';
+import { etagOf, IfMatchHeaders, parseIfMatch } from '../../platform/etag.js';
+import {
+  authErrors,
+  errors,
+  NoContent,
+  ProjectParams,
+  TaskParams,
+} from '../../platform/schemas.js';
 import {
   CreateTaskBody,
   MoveTaskBody,
-  ProjectParams,
   TaskListQuery,
   TaskPage,
-  TaskParams,
   UpdateTaskBody,
 } from './tasks.schemas.js';
-import { etagOf, parseIfMatch } from './tasks.service.js';
 import type { TasksService } from './tasks.service.js';
-
-const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'ETag from GET; a stale one gives 412' })),
-});
 
 export const tasksRoutes: FastifyPluginAsyncTypebox<{ tasks: TasksService }> = async (
   app,

@@ -1,21 +1,23 @@
 // Tasks: authorization (viewers read, editors and owners write), validation that needs the
 // database (assignee is a member, labels belong to the project), kanban placement, and
 // optimistic concurrency: a write based on a stale version is refused, never silently merged.
+import type { AuthContext } from '../../access/caller.js';
+import { requireRole } from '../../access/roles.js';
+import { recordActivity } from '../../activity-log/record.js';
+import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
 import type { LabelRow, TaskRow, TaskUpdate } from '../../db/types.js';
 import { NotFound, PreconditionFailed, ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { fromIso, toIso, toIsoOrNull } from '../../platform/schemas.js';
-import { recordActivity } from '../activity/activity.repository.js';
-import type { AuthContext } from '../auth/auth.service.js';
 import { toLabel } from '../labels/labels.service.js';
-import { requireRole } from '../projects/project-access.js';
 import * as repo from './tasks.repository.js';
-import type { TaskListRow, TaskSort } from './tasks.repository.js';
+import type { Task as TaskSchema } from './tasks.schemas.js';
+import { PRIORITIES } from './tasks.domain.js';
+import type { Priority, TaskSort } from './tasks.domain.js';
+import type { TaskListRow } from './tasks.repository.js';
 
-export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
-export type Priority = (typeof PRIORITIES)[number];
 type Status = TaskRow['status'];
 
 export interface TaskInput {
@@ -41,7 +43,9 @@ export interface ListInput {
 
 export type TaskCreatedListener = (projectId: string) => void;
 
-export const toTask = (row: TaskListRow, labels: LabelRow[]) => ({
+export type Task = Static<typeof TaskSchema>;
+
+export const toTask = (row: TaskListRow, labels: LabelRow[]): Task => ({
   id: row.id,
   projectId: row.project_id,
   title: row.title,
@@ -58,23 +62,6 @@ export const toTask = (row: TaskListRow, labels: LabelRow[]) => ({
   createdAt: toIso(row.created_at),
   updatedAt: toIso(row.updated_at),
 });
-
-export type Task = ReturnType<typeof toTask>;
-
-/** `If-Match: "7"` (or W/"7", or a list): the versions the client says it has. */
-export function parseIfMatch(header: string | undefined): number[] | undefined {
-  if (header === undefined) return undefined;
-  if (header.trim() === '*') return [];
-  const versions = [...header.matchAll(/(?:W\/)?"(\d+)"/g)].map((m) => Number(m[1]));
-  if (versions.length === 0) {
-    throw ValidationFailed('If-Match must hold the ETag of the task, e.g. "3"', [
-      { in: 'headers', field: 'if-match', message: 'is not an ETag this API sent' },
-    ]);
-  }
-  return versions;
-}
-
-export const etagOf = (task: { version: number }) => `"${task.version}"`;
 
 export class TasksService {
   taskCreatedListener: TaskCreatedListener | undefined;
@@ -115,7 +102,7 @@ export class TasksService {
       assigneeId: input.assigneeId === 'none' ? null : input.assigneeId,
       labelId: input.label,
       q: input.q?.trim() || undefined,
-      dueBefore: input.dueBefore ? fromIso(input.dueBefore, 'dueBefore', 'querystring') : undefined,
+      dueBefore: input.dueBefore ? fromIso(input.dueBefore, 'dueBefore') : undefined,
       sort,
       limit,
       after: decodeCursor(input.cursor),
@@ -142,7 +129,7 @@ export class TasksService {
       const members = await repo.memberIds(db, projectId, [input.assigneeId]);
       if (!members.has(input.assigneeId)) {
         throw ValidationFailed('The assignee must be a member of the project', [
-          { in: 'body', field: 'assigneeId', message: 'is not a member of this project' },
+          { field: 'assigneeId', message: 'is not a member of this project' },
         ]);
       }
     }
@@ -151,7 +138,7 @@ export class TasksService {
       const unknown = input.labels.filter((id) => !known.has(id));
       if (unknown.length > 0) {
         throw ValidationFailed('Some labels do not belong to this project', [
-          { in: 'body', field: 'labels', message: `unknown label ids: ${unknown.join(', ')}` },
+          { field: 'labels', message: `unknown label ids: ${unknown.join(', ')}` },
         ]);
       }
     }
@@ -267,7 +254,7 @@ export class TasksService {
     }
     if (input.beforeId === taskId) {
       throw ValidationFailed('A task cannot be placed before itself', [
-        { in: 'body', field: 'beforeId', message: 'is the task being moved' },
+        { field: 'beforeId', message: 'is the task being moved' },
       ]);
     }
     const now = this.now();
@@ -309,7 +296,7 @@ export class TasksService {
       const before = await repo.findTask(trx, beforeId);
       if (!before || before.project_id !== row.project_id || before.status !== status) {
         throw ValidationFailed('beforeId must be a task in the target column of the same project', [
-          { in: 'body', field: 'beforeId', message: 'is not in the target column' },
+          { field: 'beforeId', message: 'is not in the target column' },
         ]);
       }
       const next = Number(before.position);

@@ -1,7 +1,7 @@
 // Shared pieces of the API suites: one app per file and database, fresh people and projects per
 // test, the error-shape check every refusal goes through, and row counts for "nothing written".
 import { afterAll, beforeAll, expect } from 'vitest';
-import { Client, createTestApp } from '../../support/app.js';
+import { Client, PASSWORD, createTestApp } from '../../support/app.js';
 import type { Reply, TestApp } from '../../support/app.js';
 import type { TestDatabase } from '../../support/databases.js';
 
@@ -21,6 +21,9 @@ export function useApp(target: TestDatabase, env: Record<string, string> = {}): 
 }
 
 export const signUp = (t: TestApp, name = 'Someone') => new Client(t.app).register(name);
+
+export const login = async (client: Client, email: string, password = PASSWORD) =>
+  client.request('POST', `${API}/auth/login`, { email, password });
 
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
@@ -147,4 +150,47 @@ export function servedApiRoutes(app: TestApp['app']): string[] {
     }
   }
   return [...served].sort();
+}
+
+// The task suites (tasks*.test.ts): a task as the API returns it and list helpers.
+export interface Task {
+  id: string;
+  title: string;
+  description: string | null;
+  status: string;
+  priority: string;
+  position: number;
+  dueAt: string | null;
+  assigneeId: string | null;
+  labels: { id: string; name: string }[];
+  version: number;
+  createdAt: string;
+}
+
+export const PRIORITY_RANK: Record<string, number> = { low: 0, medium: 1, high: 2, urgent: 3 };
+
+/** Every page of a list, following nextCursor to the end. */
+export async function allPages(client: Client, url: string) {
+  const pages: Task[][] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = url.includes('?') ? '&' : '?';
+    const reply: Reply<{ items: Task[]; nextCursor: string | null }> = await client.request(
+      'GET',
+      cursor ? `${url}${separator}cursor=${encodeURIComponent(cursor)}` : url,
+    );
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    pages.push(reply.body.items);
+    cursor = reply.body.nextCursor;
+    if (pages.length > 100) throw new Error('pagination does not end');
+  } while (cursor !== null);
+  return pages;
+}
+
+export async function column(client: Client, projectId: string, status: string) {
+  const reply = await client.request(
+    'GET',
+    `${API}/projects/${projectId}/tasks?status=${status}&limit=200`,
+  );
+  return (reply.body.items as Task[]).map((task) => task.title);
 }

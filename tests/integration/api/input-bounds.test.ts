@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client, TestApp } from '../../support/app.js';
 import { testDatabases } from '../../support/databases.js';
-import { SORTS } from '../../../src/features/tasks/tasks.repository.js';
+import { SORTS } from '../../../src/features/tasks/tasks.domain.js';
 import { API, createTask, expectError, rowCounts, team, useApp } from './helpers.js';
 
 const OUT_OF_RANGE = [

@@ -8,7 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dateTimeFormat, parseTimestamp } from '../../../src/platform/timestamps.js';
-import { Client, PASSWORD, uniqueEmail } from '../../support/app.js';
+import { Client, PASSWORD } from '../../support/app.js';
 import type { Reply, TestApp } from '../../support/app.js';
 import { arbitraryOf } from '../../support/arbitraries.js';
 import type { JsonSchema, Overrides } from '../../support/arbitraries.js';

@@ -3,12 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runContractSmoke } from '../../support/contract-walk.js';
+import { runContractSmoke } from '../../../scripts/contract-walk.js';
 import { testDatabases } from '../../support/databases.js';
-import { eventually, startService, status } from '../../support/process.js';
-import type { ServiceProcess } from '../../support/process.js';
+import { eventually, status } from '../../support/process.js';
+import { startService } from '../../support/service.js';
+import type { Service } from '../../support/service.js';
 
-let running: ServiceProcess | undefined;
+let running: Service | undefined;
 afterEach(async () => {
   if (running && running.child.exitCode === null) {
     running.child.kill('SIGTERM');
@@ -27,9 +28,8 @@ describe.each(testDatabases)('the API contract over HTTP on $name', (target) => 
         : await target.create();
     try {
       running = await startService({
-        DATABASE_URL: created.url,
-        MIGRATE_ON_START: 'true',
-        LOG_LEVEL: 'warn',
+        env: { DATABASE_URL: created.url, MIGRATE_ON_START: 'true', LOG_LEVEL: 'warn' },
+        waitUntilReady: false,
       });
       await eventually(
         async () => expect(await status(`${running!.url}/readyz`)).toBe(200),

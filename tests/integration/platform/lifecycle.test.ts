@@ -7,12 +7,13 @@ import SqliteDatabase from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../../src/config.js';
 import { testDatabases } from '../../support/databases.js';
-import { eventually, freePort, startService, status } from '../../support/process.js';
-import type { ServiceProcess } from '../../support/process.js';
+import { eventually, freePort, status } from '../../support/process.js';
+import { startService } from '../../support/service.js';
+import type { Service } from '../../support/service.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 
 const PASSWORD = 'correct horse battery staple';
-let running: ServiceProcess | undefined;
+let running: Service | undefined;
 let proxy: TcpProxy | undefined;
 
 afterEach(async () => {
@@ -48,7 +49,7 @@ async function signUp(url: string) {
 
 describe('service process', () => {
   it('starts on SQLite, migrates, prints its URL and answers livez and readyz', async () => {
-    running = await startService({ DATABASE_URL: sqliteUrl() });
+    running = await startService({ env: { DATABASE_URL: sqliteUrl() }, waitUntilReady: false });
     await eventually(async () => expect(await status(`${running!.url}/readyz`)).toBe(200));
     expect(await status(`${running.url}/livez`)).toBe(200);
     expect(running.output()).toContain(`listening on ${running.url}`);
@@ -56,7 +57,10 @@ describe('service process', () => {
 
   it('finishes in-flight writes on SIGTERM, loses none, and exits 0', async () => {
     const url = sqliteUrl();
-    running = await startService({ DATABASE_URL: url, SHUTDOWN_GRACE_SECONDS: '10' });
+    running = await startService({
+      env: { DATABASE_URL: url, SHUTDOWN_GRACE_SECONDS: '10' },
+      waitUntilReady: false,
+    });
     await eventually(async () => expect(await status(`${running!.url}/readyz`)).toBe(200));
     const session = await signUp(running.url);
     const project = (await (
@@ -103,7 +107,10 @@ describe('service process', () => {
   });
 
   it('stops with exit code 2 and one line naming the variable on a bad setting', async () => {
-    running = await startService({ DATABASE_URL: sqliteUrl(), REGISTRATION: 'sometimes' });
+    running = await startService({
+      env: { DATABASE_URL: sqliteUrl(), REGISTRATION: 'sometimes' },
+      waitUntilReady: false,
+    });
     expect(await running.exited).toBe(2);
     const lines = running.output().trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -121,7 +128,10 @@ describe.skipIf(mysql.skipReason)('service process on MariaDB through a cuttable
       proxy = new TcpProxy(port, { host: created.config.host!, port: created.config.port! });
       const url = new URL(created.url);
       url.host = `127.0.0.1:${port}`;
-      running = await startService({ DATABASE_URL: url.toString(), MIGRATE_ON_START: 'true' });
+      running = await startService({
+        env: { DATABASE_URL: url.toString(), MIGRATE_ON_START: 'true' },
+        waitUntilReady: false,
+      });
       await eventually(async () => expect(await status(`${running!.url}/livez`)).toBe(200));
       expect(await status(`${running.url}/readyz`)).toBe(503);
       await eventually(async () =>

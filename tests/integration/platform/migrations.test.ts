@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/database.js';
 import { appliedMigrations, migrateToLatest, migrations } from '../../../src/db/migrate.js';
-import { seed } from '../../../src/db/seed.js';
+import { seed } from '../../../src/cli/commands/seed-data.js';
 import { testDatabases } from '../../support/databases.js';
 
 describe.each(testDatabases)('migrations and seed on $name', (target) => {

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { avatarTone, initials } from '../lib/format';
 
 export function Avatar({
@@ -19,5 +20,18 @@ export function Avatar({
     >
       {initials(name)}
     </span>
+  );
+}
+
+/** A task's assignee, avatar and name, or "Unassigned" when there is none (or they left). */
+export function Assignee({ id, name }: { id: string | null; name: string | undefined }) {
+  const { t } = useTranslation();
+  return name && id ? (
+    <span className="person">
+      <Avatar id={id} name={name} size="sm" />
+      {name}
+    </span>
+  ) : (
+    <span className="muted">{t('task.unassigned')}</span>
   );
 }

@@ -9,7 +9,7 @@ export function initials(name: string): string {
   return (first + last).toUpperCase();
 }
 
-/** One of eight avatar tones (see .avatar-0 … .avatar-7 in styles.css), stable for an id. */
+/** One of eight avatar tones (see .avatar-0 … .avatar-7 in styles/badges.css), stable for an id. */
 export function avatarTone(id: string): number {
   let hash = 0;
   for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) >>> 0;

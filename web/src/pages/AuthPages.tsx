@@ -2,6 +2,8 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TextField } from '../components/form/Field';
+import { NewPasswordField } from '../components/form/NewPasswordField';
 import { Logo } from '../components/Header';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { InlineError } from '../components/States';
@@ -33,14 +35,29 @@ function useRedirectWhenSignedIn(next: string) {
   }, [status, next]);
 }
 
-export function SignInPage() {
-  const { t } = useTranslation();
-  const { signIn } = useAuth();
+/**
+ * The form of both pages: `action` signs in or up (a success redirects through the auth state;
+ * a failure shows under the fields), and a link to the other page that keeps `?next=`.
+ */
+function AuthForm({
+  title,
+  notice,
+  action,
+  submitLabel,
+  busyLabel,
+  other,
+  children,
+}: {
+  title: string;
+  notice?: ReactNode;
+  action: () => Promise<void>;
+  submitLabel: string;
+  busyLabel: string;
+  other: { path: '/signin' | '/signup'; text: string; label: string };
+  children: ReactNode;
+}) {
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
-  const expired = params.get('reason') === 'expired';
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   useRedirectWhenSignedIn(next);
@@ -50,131 +67,113 @@ export function SignInPage() {
     setBusy(true);
     setError(undefined);
     try {
-      await signIn(email.trim(), password);
+      await action();
     } catch (err) {
       setError(err);
       setBusy(false);
     }
   };
 
-  const signUpHref = `/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`;
+  const otherHref = `${other.path}${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`;
   return (
-    <AuthCard title={t('auth.signInTitle')}>
-      {expired && (
-        <p className="notice notice-warning" role="status">
-          {t('auth.expired')}
-        </p>
-      )}
-      <form onSubmit={(event) => void submit(event)} className="form" noValidate={false}>
-        <div className="field">
-          <label htmlFor="signin-email">{t('auth.email')}</label>
-          <input
-            id="signin-email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="signin-password">{t('auth.password')}</label>
-          <input
-            id="signin-password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </div>
+    <AuthCard title={title}>
+      {notice}
+      <form onSubmit={(event) => void submit(event)} className="form">
+        {children}
         <InlineError error={error} />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? t('auth.signingIn') : t('auth.signIn')}
+          {busy ? busyLabel : submitLabel}
         </button>
       </form>
       <p className="auth-switch">
-        {t('auth.noAccount')} <Link to={signUpHref}>{t('auth.signUp')}</Link>
+        {other.text} <Link to={otherHref}>{other.label}</Link>
       </p>
     </AuthCard>
+  );
+}
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  const { signIn } = useAuth();
+  const [params] = useSearchParams();
+  const expired = params.get('reason') === 'expired';
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  return (
+    <AuthForm
+      title={t('auth.signInTitle')}
+      notice={
+        expired && (
+          <p className="notice notice-warning" role="status">
+            {t('auth.expired')}
+          </p>
+        )
+      }
+      action={() => signIn(email.trim(), password)}
+      submitLabel={t('auth.signIn')}
+      busyLabel={t('auth.signingIn')}
+      other={{ path: '/signup', text: t('auth.noAccount'), label: t('auth.signUp') }}
+    >
+      <TextField
+        id="signin-email"
+        label={t('auth.email')}
+        type="email"
+        autoComplete="username"
+        required
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
+      />
+      <TextField
+        id="signin-password"
+        label={t('auth.password')}
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+      />
+    </AuthForm>
   );
 }
 
 export function SignUpPage() {
   const { t } = useTranslation();
   const { signUp } = useAuth();
-  const [params] = useSearchParams();
-  const next = safeNext(params.get('next'));
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  useRedirectWhenSignedIn(next);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await signUp(email.trim(), name.trim(), password);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
-
-  const signInHref = `/signin${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`;
   return (
-    <AuthCard title={t('auth.signUpTitle')}>
-      <form onSubmit={(event) => void submit(event)} className="form">
-        <div className="field">
-          <label htmlFor="signup-name">{t('auth.name')}</label>
-          <input
-            id="signup-name"
-            autoComplete="name"
-            required
-            maxLength={100}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="signup-email">{t('auth.email')}</label>
-          <input
-            id="signup-email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="signup-password">{t('auth.password')}</label>
-          <input
-            id="signup-password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={12}
-            maxLength={128}
-            aria-describedby="signup-password-hint"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-          <p id="signup-password-hint" className="hint">
-            {t('auth.passwordHint')}
-          </p>
-        </div>
-        <InlineError error={error} />
-        <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? t('auth.creating') : t('auth.createAccount')}
-        </button>
-      </form>
-      <p className="auth-switch">
-        {t('auth.haveAccount')} <Link to={signInHref}>{t('auth.signIn')}</Link>
-      </p>
-    </AuthCard>
+    <AuthForm
+      title={t('auth.signUpTitle')}
+      action={() => signUp(email.trim(), name.trim(), password)}
+      submitLabel={t('auth.createAccount')}
+      busyLabel={t('auth.creating')}
+      other={{ path: '/signin', text: t('auth.haveAccount'), label: t('auth.signIn') }}
+    >
+      <TextField
+        id="signup-name"
+        label={t('auth.name')}
+        autoComplete="name"
+        required
+        maxLength={100}
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+      />
+      <TextField
+        id="signup-email"
+        label={t('auth.email')}
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
+      />
+      <NewPasswordField
+        id="signup-password"
+        label={t('auth.password')}
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+      />
+    </AuthForm>
   );
 }

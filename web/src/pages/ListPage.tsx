@@ -5,9 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { tasks as tasksApi } from '../api/endpoints';
 import type { Status, Task, TaskQuery, TaskSort } from '../api/types';
 import { STATUSES } from '../api/types';
-import { Avatar } from '../components/Avatar';
+import { Assignee } from '../components/Avatar';
 import { LabelChip, PriorityBadge, StatusBadge } from '../components/Badges';
-import { Icon } from '../components/Icon';
+import { SelectField, TextField } from '../components/form/Field';
+import { SearchInput } from '../components/form/SearchInput';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { describeError } from '../lib/errors';
 import { formatDate, isOverdue, startOfDateInput } from '../lib/format';
@@ -135,77 +136,52 @@ export default function ListPage() {
   return (
     <div className="list-page">
       <div className="filters" role="search" aria-label={t('list.filters')}>
-        <div className="search">
-          <Icon name="search" />
-          <label htmlFor="list-search" className="visually-hidden">
-            {t('list.search')}
-          </label>
-          <input
-            id="list-search"
-            ref={searchRef}
-            type="search"
-            placeholder={t('list.searchPlaceholder')}
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') setParams({ q: search.trim() || undefined });
-            }}
-          />
-        </div>
-        <div className="field field-inline">
-          <label htmlFor="filter-status">{t('list.status')}</label>
-          <select
-            id="filter-status"
-            value={status}
-            onChange={(event) => setParams({ status: event.target.value || undefined })}
-          >
-            <option value="">{t('list.any')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field-inline">
-          <label htmlFor="filter-assignee">{t('list.assignee')}</label>
-          <select
-            id="filter-assignee"
-            value={assignee}
-            onChange={(event) => setParams({ assignee: event.target.value || undefined })}
-          >
-            <option value="">{t('list.anyone')}</option>
-            {members.map((m) => (
-              <option key={m.userId} value={m.userId}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field-inline">
-          <label htmlFor="filter-label">{t('list.label')}</label>
-          <select
-            id="filter-label"
-            value={label}
-            onChange={(event) => setParams({ label: event.target.value || undefined })}
-          >
-            <option value="">{t('list.any')}</option>
-            {labels.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field-inline">
-          <label htmlFor="filter-due">{t('list.dueBefore')}</label>
-          <input
-            id="filter-due"
-            type="date"
-            value={due}
-            onChange={(event) => setParams({ due: event.target.value || undefined })}
-          />
-        </div>
+        <SearchInput
+          id="list-search"
+          label={t('list.search')}
+          inputRef={searchRef}
+          placeholder={t('list.searchPlaceholder')}
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') setParams({ q: search.trim() || undefined });
+          }}
+        />
+        <SelectField
+          id="filter-status"
+          label={t('list.status')}
+          fieldClass="field-inline"
+          value={status}
+          onChange={(event) => setParams({ status: event.target.value || undefined })}
+          empty={t('list.any')}
+          options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+        />
+        <SelectField
+          id="filter-assignee"
+          label={t('list.assignee')}
+          fieldClass="field-inline"
+          value={assignee}
+          onChange={(event) => setParams({ assignee: event.target.value || undefined })}
+          empty={t('list.anyone')}
+          options={members.map((m) => ({ value: m.userId, label: m.name }))}
+        />
+        <SelectField
+          id="filter-label"
+          label={t('list.label')}
+          fieldClass="field-inline"
+          value={label}
+          onChange={(event) => setParams({ label: event.target.value || undefined })}
+          empty={t('list.any')}
+          options={labels.map((l) => ({ value: l.id, label: l.name }))}
+        />
+        <TextField
+          id="filter-due"
+          label={t('list.dueBefore')}
+          fieldClass="field-inline"
+          type="date"
+          value={due}
+          onChange={(event) => setParams({ due: event.target.value || undefined })}
+        />
         {filtersActive && (
           <button
             type="button"
@@ -283,14 +259,7 @@ export default function ListPage() {
                         <PriorityBadge priority={task.priority} />
                       </td>
                       <td>
-                        {name && task.assigneeId ? (
-                          <span className="person">
-                            <Avatar id={task.assigneeId} name={name} size="sm" />
-                            {name}
-                          </span>
-                        ) : (
-                          <span className="muted">{t('task.unassigned')}</span>
-                        )}
+                        <Assignee id={task.assigneeId} name={name} />
                       </td>
                       <td>
                         {task.dueAt ? (

@@ -6,9 +6,11 @@ import { useTranslation } from 'react-i18next';
 import { members as membersApi } from '../api/endpoints';
 import type { Member, Role } from '../api/types';
 import { ROLES } from '../api/types';
+import { CardSection } from '../components/CardSection';
 import { Avatar } from '../components/Avatar';
 import { RoleBadge } from '../components/Badges';
 import { ConfirmDialog } from '../components/Dialog';
+import { Select, SelectField, TextField } from '../components/form/Field';
 import { InlineError } from '../components/States';
 import { useAuth } from '../lib/auth';
 import { describeError } from '../lib/errors';
@@ -25,6 +27,7 @@ export default function MembersPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [removing, setRemoving] = useState<Member | undefined>(undefined);
+  const roleOptions = ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }));
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
@@ -67,11 +70,7 @@ export default function MembersPage() {
 
   return (
     <div className="members-page">
-      <section className="card" aria-labelledby="members-title">
-        <h2 id="members-title" className="section-title">
-          {t('members.title')}
-          <span className="count">{members.length}</span>
-        </h2>
+      <CardSection name="members" title={t('members.title')} count={members.length}>
         <ul className="member-list">
           {members.map((member) => (
             <li key={member.userId} className="member">
@@ -90,17 +89,12 @@ export default function MembersPage() {
                   <label htmlFor={`role-${member.userId}`} className="visually-hidden">
                     {t('members.roleOf', { name: member.name })}
                   </label>
-                  <select
+                  <Select
                     id={`role-${member.userId}`}
                     value={member.role}
                     onChange={(event) => void changeRole(member, event.target.value as Role)}
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {t(`roles.${r}`)}
-                      </option>
-                    ))}
-                  </select>
+                    options={roleOptions}
+                  />
                   <button
                     type="button"
                     className="button button-danger-ghost"
@@ -116,39 +110,28 @@ export default function MembersPage() {
             </li>
           ))}
         </ul>
-      </section>
+      </CardSection>
 
       {isOwner ? (
-        <section className="card" aria-labelledby="invite-title">
-          <h2 id="invite-title" className="section-title">
-            {t('members.addTitle')}
-          </h2>
+        <CardSection name="invite" title={t('members.addTitle')}>
           <p className="muted">{t('members.addHelp')}</p>
           <form className="form form-row" onSubmit={(event) => void add(event)}>
-            <div className="field grow">
-              <label htmlFor="member-email">{t('auth.email')}</label>
-              <input
-                id="member-email"
-                type="email"
-                required
-                value={email}
-                onChange={(event) => setEmail(event.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="member-role">{t('members.role')}</label>
-              <select
-                id="member-role"
-                value={role}
-                onChange={(event) => setRole(event.target.value as Role)}
-              >
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {t(`roles.${r}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <TextField
+              id="member-email"
+              label={t('auth.email')}
+              fieldClass="grow"
+              type="email"
+              required
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
+            <SelectField
+              id="member-role"
+              label={t('members.role')}
+              value={role}
+              onChange={(event) => setRole(event.target.value as Role)}
+              options={roleOptions}
+            />
             <button
               type="submit"
               className="button button-primary"
@@ -168,7 +151,7 @@ export default function MembersPage() {
               </div>
             ))}
           </dl>
-        </section>
+        </CardSection>
       ) : (
         <p className="muted">{t('members.ownerOnly')}</p>
       )}

@@ -19,7 +19,7 @@ interface Loaded {
   labels: Label[];
 }
 
-export const BoardPage = lazyWithPreload(() => import('./BoardPage'));
+export const BoardPage = lazyWithPreload(() => import('./board/BoardPage'));
 
 export type ProjectView = 'board' | 'list' | 'members' | 'task';
 

@@ -1,0 +1,103 @@
+// The dependency rule of the service (docs/architecture.md, "Layers"): `npm run lint:deps`.
+//   app/server/cli  →  features/*  →  access/, activity-log/  →  platform/, db/
+// Features are independent of each other except along the directions listed in featureMayUse,
+// so the graph between them stays one-way; the shared layers below never reach back up.
+
+/** Feature → the other features it may import. Adding a direction is a design decision. */
+const featureMayUse = {
+  auth: [],
+  projects: ['auth'], // adding a member looks the account up by email
+  labels: [],
+  tasks: ['labels'], // a task carries its labels
+  comments: [],
+  activity: [],
+};
+const features = Object.keys(featureMayUse);
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle makes two modules one: neither can be understood or changed alone.',
+      from: {},
+      to: { circular: true },
+    },
+    ...features.map((feature) => ({
+      name: `feature-${feature}`,
+      severity: 'error',
+      comment: `features/${feature} may import only ${
+        featureMayUse[feature].map((f) => `features/${f}`).join(', ') || 'no other feature'
+      } (featureMayUse in .dependency-cruiser.cjs).`,
+      from: { path: `^src/features/${feature}/` },
+      to: {
+        path: '^src/features/',
+        pathNot: `^src/features/(${[feature, ...featureMayUse[feature]].join('|')})/`,
+      },
+    })),
+    {
+      name: 'feature-unlisted',
+      severity: 'error',
+      comment: 'A new feature folder needs its entry in featureMayUse before it imports another.',
+      from: { path: '^src/features/([^/]+)/', pathNot: `^src/features/(${features.join('|')})/` },
+      to: { path: '^src/features/', pathNot: '^src/features/$1/' },
+    },
+    {
+      name: 'shared-layers-stay-below-features',
+      severity: 'error',
+      comment:
+        'platform/, db/, access/ and activity-log/ serve every feature and never import one (nor the app, server or CLI).',
+      from: { path: '^src/(platform|db|access|activity-log)/' },
+      to: { path: '^src/(features|cli)/|^src/(app|server|main)\\.ts$' },
+    },
+    {
+      name: 'platform-and-db-below-access',
+      severity: 'error',
+      comment: 'platform/ and db/ know nothing of callers, roles or the activity log.',
+      from: { path: '^src/(platform|db)/' },
+      to: { path: '^src/(access|activity-log)/' },
+    },
+    {
+      name: 'features-not-to-entry-points',
+      severity: 'error',
+      comment: 'Features are wired by app.ts; they never import it, the server or the CLI.',
+      from: { path: '^src/features/' },
+      to: { path: '^src/cli/|^src/(app|server|main)\\.ts$' },
+    },
+    {
+      name: 'migrations-frozen',
+      severity: 'error',
+      comment: 'A migration is frozen in time: it imports no app code that could change under it.',
+      from: { path: '^src/db/migrations/' },
+      to: { path: '^src/', pathNot: '^src/db/migrations/' },
+    },
+    {
+      name: 'web-not-to-server',
+      severity: 'error',
+      comment:
+        'The web UI talks to the service over HTTP only (types come from the OpenAPI document).',
+      from: { path: '^web/' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'server-not-to-web',
+      severity: 'error',
+      comment: 'The service serves the built UI from disk; it never imports its source.',
+      from: { path: '^src/' },
+      to: { path: '^web/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)node_modules/|^dist/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.tsx', '.js', '.json'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

@@ -1,0 +1,20 @@
+// The task vocabulary the API, the service and the SQL share: priorities (stored as their index,
+// so that sorting by priority uses an index) and the sort orders of the task list.
+
+export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const SORTS = [
+  'position',
+  'createdAt',
+  '-createdAt',
+  'updatedAt',
+  '-updatedAt',
+  'dueAt',
+  '-dueAt',
+  'priority',
+  '-priority',
+  'title',
+  '-title',
+] as const;
+export type TaskSort = (typeof SORTS)[number];

@@ -1,0 +1,132 @@
+// The Helm chart's optional objects on what the real `helm` renders.
+import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { requireTool } from '../support/tools.js';
+import {
+  at,
+  chartCopy,
+  chartDir,
+  helmTemplate,
+  mustRender,
+  named,
+  ofKind,
+  podOwners,
+  release,
+  renderedEnvs,
+} from './chart-helpers.js';
+
+const helm = requireTool('helm', 'go install helm.sh/helm/v3/cmd/helm');
+const full = release; // the release name already holds the chart name
+
+describe.skipIf(helm.skipReason)('Helm chart', () => {
+  const rendered = renderedEnvs(helm.path!);
+
+  describe('optional objects', () => {
+    it('renders a Namespace labelled for Pod Security restricted on request', () => {
+      const { objects } = mustRender(helm.path!, 'dev', ['--set', 'namespace.create=true']);
+      const ns = named(objects, 'Namespace', 'cloudedu');
+      expect(ns.metadata.labels).toEqual(
+        expect.objectContaining({
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        }),
+      );
+      expect(ofKind(rendered.dev.objects, 'Namespace')).toEqual([]);
+    });
+
+    it('refuses the latest tag and renders a digest when one is given', () => {
+      const latest = helmTemplate(helm.path!, 'dev', ['--set', 'image.tag=latest']);
+      expect(latest.status).not.toBe(0);
+      const digest = `sha256:${'a'.repeat(64)}`;
+      const { objects } = mustRender(helm.path!, 'dev', ['--set', `image.digest=${digest}`]);
+      expect(at(named(objects, 'Deployment', full), 'spec.template.spec.containers.0.image')).toBe(
+        `cloudedu-taskmanager@${digest}`,
+      );
+    });
+
+    it('adds imagePullSecrets to every pod when given', () => {
+      const { objects } = mustRender(helm.path!, 'dev', ['--set', 'imagePullSecrets={registry-cred}']);
+      for (const { owner, spec } of podOwners(objects)) {
+        expect(spec.imagePullSecrets, owner.metadata.name).toEqual([{ name: 'registry-cred' }]);
+      }
+    });
+
+    it('embeds files/alerts.yaml as a PrometheusRule and each dashboard as a labelled ConfigMap', () => {
+      const copy = chartCopy();
+      try {
+        const alerts = {
+          groups: [
+            {
+              name: 'fixture',
+              rules: [
+                {
+                  alert: 'FixtureDown',
+                  expr: 'up{job="x"} == 0',
+                  for: '5m',
+                  labels: { severity: 'critical' },
+                  annotations: { summary: 'down {{ $labels.instance }}' },
+                },
+              ],
+            },
+          ],
+        };
+        // Only the fixtures: the copy's shipped dashboards would be embedded too.
+        rmSync(path.join(copy.dir, 'files/dashboards'), { recursive: true, force: true });
+        mkdirSync(path.join(copy.dir, 'files/dashboards'), { recursive: true });
+        writeFileSync(path.join(copy.dir, 'files/alerts.yaml'), JSON.stringify(alerts));
+        writeFileSync(path.join(copy.dir, 'files/dashboards/fixture_one.json'), '{"title":"One","panels":[]}');
+        writeFileSync(path.join(copy.dir, 'files/dashboards/two.json'), '{"title":"Two","panels":[]}');
+        const { objects } = mustRender(helm.path!, 'staging', [], copy.dir);
+        const rule = named(objects, 'PrometheusRule', full);
+        expect(rule.spec).toEqual(alerts);
+        expect(rule.metadata.labels?.release).toBe('kube-prometheus-stack');
+        const dashboards = ofKind(objects, 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
+        expect(dashboards.map((d) => Object.keys(d.data as object)[0]).sort()).toEqual(['fixture_one.json', 'two.json']);
+        expect(dashboards.map((d) => d.metadata.name).sort()).toEqual([
+          `${full}-dashboard-fixture-one`,
+          `${full}-dashboard-two`,
+        ]);
+        const monitor = named(objects, 'ServiceMonitor', full);
+        expect(at(monitor, 'spec.endpoints.0.port')).toBe('metrics');
+        // files/alerts.yaml selects job="cloudedu-taskmanager", whatever the release is called.
+        expect(at(monitor, 'spec.endpoints.0.relabelings')).toEqual([
+          { action: 'replace', targetLabel: 'job', replacement: 'cloudedu-taskmanager' },
+        ]);
+        // Each is optional.
+        const off = mustRender(helm.path!, 'staging', [
+          '--set',
+          'metrics.prometheusRule.enabled=false',
+          '--set',
+          'metrics.dashboards.enabled=false',
+          '--set',
+          'metrics.serviceMonitor.enabled=false',
+        ], copy.dir);
+        expect(ofKind(off.objects, 'PrometheusRule')).toEqual([]);
+        expect(ofKind(off.objects, 'ServiceMonitor').map((m) => m.metadata.name)).toEqual([`${full}-mysql`]);
+        expect(ofKind(off.objects, 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard)).toEqual([]);
+        // A rules file without groups is refused with a message, not rendered half-way.
+        writeFileSync(path.join(copy.dir, 'files/alerts.yaml'), 'rules: []\n');
+        const bad = helmTemplate(helm.path!, 'staging', [], copy.dir);
+        expect(bad.status).not.toBe(0);
+        expect(bad.stderr).toContain('groups');
+      } finally {
+        copy.remove();
+      }
+    });
+
+    it('embeds the shipped alerts and dashboards when the chart has them', () => {
+      const alertsFile = path.join(chartDir, 'files/alerts.yaml');
+      const rules = ofKind(rendered.prod.objects, 'PrometheusRule');
+      if (!existsSync(alertsFile)) {
+        expect(rules).toEqual([]);
+        return;
+      }
+      const shipped = readFileSync(alertsFile, 'utf8');
+      expect(rules).toHaveLength(1);
+      const groups = at(rules[0], 'spec.groups') as { name: string }[];
+      for (const group of groups) expect(shipped).toContain(group.name);
+    });
+  });
+});

@@ -1,0 +1,340 @@
+// A loaded board: the tasks by column, the filter, drag and drop with its screen-reader
+// announcements, optimistic moves with rollback, and quick-add.
+import {
+  closestCenter,
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  MouseSensor,
+  pointerWithin,
+  rectIntersection,
+  TouchSensor,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type CollisionDetection,
+  type DragEndEvent,
+  type DragOverEvent,
+  type DragStartEvent,
+  type UniqueIdentifier,
+} from '@dnd-kit/core';
+import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { tasks as tasksApi } from '../../api/endpoints';
+import type { Status, Task } from '../../api/types';
+import { STATUSES } from '../../api/types';
+import { SearchInput } from '../../components/form/SearchInput';
+import { Icon } from '../../components/Icon';
+import {
+  findColumn,
+  isStatus,
+  placeBefore,
+  placementOf,
+  samePlacement,
+  toColumns,
+  type Columns,
+} from '../../lib/board';
+import { describeError } from '../../lib/errors';
+import { useProject } from '../../lib/project';
+import { updateSearchParams } from '../../lib/router';
+import { useShortcut } from '../../lib/shortcuts';
+import { useToast } from '../../lib/toast';
+import { CardBody } from './CardBody';
+import { Column } from './Column';
+
+export function Board({ initial }: { initial: Task[] }) {
+  const { t, i18n } = useTranslation();
+  const toast = useToast();
+  const { project, canEdit } = useProject();
+  const [tasks, setTasks] = useState<Map<string, Task>>(
+    () => new Map(initial.map((task) => [task.id, task])),
+  );
+  const [columns, setColumns] = useState<Columns>(() => toColumns(initial));
+  const [activeId, setActiveId] = useState<string | undefined>(undefined);
+  const [filter, setFilter] = useState('');
+  const snapshot = useRef<Columns | undefined>(undefined);
+  const columnsRef = useRef(columns);
+  const filterRef = useRef<HTMLInputElement>(null);
+  const quickAddRef = useRef<HTMLInputElement>(null);
+  const boardRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    columnsRef.current = columns;
+  }, [columns]);
+
+  // The benchmark (bench/web) reads this mark: the first paint of a loaded board.
+  useEffect(() => {
+    performance.mark('tm:board-rendered');
+    boardRef.current?.setAttribute('data-ready', 'true');
+  }, []);
+
+  useShortcut('/', () => filterRef.current?.focus());
+  useShortcut('n', () => quickAddRef.current?.focus(), canEdit);
+
+  // `n` on the list view comes here with ?new=1: open the quick-add of "To do".
+  useEffect(() => {
+    if (new URLSearchParams(window.location.search).get('new') !== '1') return;
+    updateSearchParams({ new: undefined });
+    quickAddRef.current?.focus();
+  }, []);
+
+  const needle = filter.trim().toLowerCase();
+  const visible = useMemo(() => {
+    if (!needle) return columns;
+    const keep = (id: string) => tasks.get(id)?.title.toLowerCase().includes(needle) ?? false;
+    return {
+      todo: columns.todo.filter(keep),
+      in_progress: columns.in_progress.filter(keep),
+      done: columns.done.filter(keep),
+    };
+  }, [columns, tasks, needle]);
+
+  const sensors = useSensors(
+    useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+
+  // Prefer the card under the pointer; over a column's empty space, the nearest card in it.
+  const collisionDetection = useCallback<CollisionDetection>((args) => {
+    const pointerHits = pointerWithin(args);
+    const hits = pointerHits.length > 0 ? pointerHits : rectIntersection(args);
+    const card = hits.find((hit) => !isStatus(hit.id));
+    if (card) return [card];
+    const column = hits.find((hit) => isStatus(hit.id));
+    if (column && isStatus(column.id)) {
+      const ids = new Set<UniqueIdentifier>(columnsRef.current[column.id]);
+      ids.delete(args.active.id);
+      if (ids.size > 0) {
+        const nearest = closestCenter({
+          ...args,
+          droppableContainers: args.droppableContainers.filter((c) => ids.has(c.id)),
+        });
+        if (nearest.length > 0) return nearest.slice(0, 1);
+      }
+      return [column];
+    }
+    return hits;
+  }, []);
+
+  const titleOf = useCallback(
+    (id: UniqueIdentifier) => tasks.get(String(id))?.title ?? '',
+    [tasks],
+  );
+  const describeSpot = useCallback(
+    (overId: UniqueIdentifier, activeTaskId: UniqueIdentifier) => {
+      const cols = columnsRef.current;
+      const status = findColumn(cols, String(overId));
+      if (!status) return undefined;
+      const list = cols[status].filter((id) => id !== activeTaskId);
+      const index = isStatus(overId) ? list.length : Math.max(0, list.indexOf(String(overId)));
+      return {
+        column: t(`status.${status}`),
+        position: index + 1,
+        total: list.length + 1,
+      };
+    },
+    [t],
+  );
+
+  const announcements = useMemo<Announcements>(
+    () => ({
+      onDragStart: ({ active }) => t('board.dnd.picked', { title: titleOf(active.id) }),
+      onDragOver: ({ active, over }) => {
+        const spot = over ? describeSpot(over.id, active.id) : undefined;
+        return spot
+          ? t('board.dnd.over', { title: titleOf(active.id), ...spot })
+          : t('board.dnd.notOver', { title: titleOf(active.id) });
+      },
+      onDragEnd: ({ active, over }) => {
+        const place = placementOf(columnsRef.current, String(active.id));
+        if (!over || !place) return t('board.dnd.cancelled', { title: titleOf(active.id) });
+        return t('board.dnd.dropped', {
+          title: titleOf(active.id),
+          column: t(`status.${place.status}`),
+          position: place.index + 1,
+        });
+      },
+      onDragCancel: ({ active }) => t('board.dnd.cancelled', { title: titleOf(active.id) }),
+    }),
+    [t, titleOf, describeSpot],
+  );
+
+  const onDragStart = ({ active }: DragStartEvent) => {
+    snapshot.current = columnsRef.current;
+    setActiveId(String(active.id));
+  };
+
+  const onDragOver = ({ active, over }: DragOverEvent) => {
+    if (!over) return;
+    const id = String(active.id);
+    const from = findColumn(columnsRef.current, id);
+    const to = findColumn(columnsRef.current, String(over.id));
+    if (!from || !to || from === to) return;
+    // Entering another column: place the card where the pointer is (above or below that card).
+    let beforeId: string | undefined;
+    if (!isStatus(over.id)) {
+      const translated = active.rect.current.translated;
+      const below = translated && translated.top > over.rect.top + over.rect.height / 2;
+      const list = columnsRef.current[to];
+      const overIndex = list.indexOf(String(over.id));
+      beforeId = below ? list[overIndex + 1] : String(over.id);
+    }
+    const next = placeBefore(columnsRef.current, id, to, beforeId);
+    columnsRef.current = next;
+    setColumns(next);
+  };
+
+  const commitMove = async (id: string, before: Columns, after: Columns) => {
+    const from = placementOf(before, id);
+    const to = placementOf(after, id);
+    if (!to || !from || samePlacement(from, to)) return;
+    const task = tasks.get(id);
+    setTasks((map) => {
+      const current = map.get(id);
+      if (!current) return map;
+      return new Map(map).set(id, { ...current, status: to.status });
+    });
+    try {
+      const saved = await tasksApi.move(id, to.status, to.beforeId);
+      setTasks((map) => new Map(map).set(id, { ...(map.get(id) as Task), ...saved }));
+    } catch (error) {
+      // Put just this card back where it was; other moves made meanwhile stay.
+      const rolledBack = placeBefore(columnsRef.current, id, from.status, from.beforeId);
+      columnsRef.current = rolledBack;
+      setColumns(rolledBack);
+      if (task) setTasks((map) => new Map(map).set(id, task));
+      toast.error(
+        t('board.moveFailed', { title: task?.title ?? '', reason: describeError(error, t) }),
+      );
+    }
+  };
+
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    const id = String(active.id);
+    const before = snapshot.current ?? columnsRef.current;
+    snapshot.current = undefined;
+    setActiveId(undefined);
+    let after = columnsRef.current;
+    if (over) {
+      const container = findColumn(after, id);
+      const overContainer = findColumn(after, String(over.id));
+      if (container && container === overContainer && !isStatus(over.id) && over.id !== id) {
+        const list = after[container];
+        const oldIndex = list.indexOf(id);
+        const newIndex = list.indexOf(String(over.id));
+        const beforeId = newIndex > oldIndex ? list[newIndex + 1] : String(over.id);
+        after = placeBefore(after, id, container, beforeId);
+      }
+    } else {
+      after = before;
+    }
+    columnsRef.current = after;
+    setColumns(after);
+    void commitMove(id, before, after);
+  };
+
+  const onDragCancel = () => {
+    if (snapshot.current) {
+      columnsRef.current = snapshot.current;
+      setColumns(snapshot.current);
+    }
+    snapshot.current = undefined;
+    setActiveId(undefined);
+  };
+
+  const addTask = async (status: Status, title: string) => {
+    const created = await tasksApi.create(project.id, { title, status });
+    let task = created;
+    const first = columnsRef.current[status][0];
+    // Quick-add puts the new card at the top of its column, where the user typed it.
+    if (first) {
+      try {
+        task = { ...created, ...(await tasksApi.move(created.id, status, first)) };
+      } catch {
+        // It exists; it simply stays where the service put it.
+      }
+    }
+    setTasks((map) => new Map(map).set(task.id, task));
+    const next = placeBefore(columnsRef.current, task.id, status, first);
+    columnsRef.current = next;
+    setColumns(next);
+    toast.success(t('board.added', { title: task.title }));
+  };
+
+  const total = columns.todo.length + columns.in_progress.length + columns.done.length;
+  const activeTask = activeId ? tasks.get(activeId) : undefined;
+
+  return (
+    <div className="board-page">
+      <div className="toolbar">
+        <SearchInput
+          id="board-filter"
+          label={t('board.filter')}
+          inputRef={filterRef}
+          placeholder={t('board.filterPlaceholder')}
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+        />
+        <span className="muted toolbar-count" aria-live="polite">
+          {needle
+            ? t('board.showing', {
+                count: visible.todo.length + visible.in_progress.length + visible.done.length,
+                total,
+              })
+            : t('board.total', { count: total })}
+        </span>
+        {canEdit && (
+          <button
+            type="button"
+            className="button button-primary toolbar-end"
+            onClick={() => quickAddRef.current?.focus()}
+          >
+            <Icon name="plus" />
+            {t('board.newTask')}
+          </button>
+        )}
+      </div>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={collisionDetection}
+        onDragStart={onDragStart}
+        onDragOver={onDragOver}
+        onDragEnd={onDragEnd}
+        onDragCancel={onDragCancel}
+        accessibility={{
+          announcements,
+          screenReaderInstructions: { draggable: t('board.dnd.instructions') },
+        }}
+      >
+        <div className="board" ref={boardRef} data-testid="board">
+          {STATUSES.map((status) => (
+            <Column
+              key={status}
+              status={status}
+              ids={visible[status]}
+              count={columns[status].length}
+              tasks={tasks}
+              canEdit={canEdit}
+              inputRef={status === 'todo' ? quickAddRef : undefined}
+              onAdd={addTask}
+            />
+          ))}
+        </div>
+        <DragOverlay dropAnimation={null}>
+          {activeTask ? (
+            <CardBody
+              task={activeTask}
+              href=""
+              assigneeName={activeTask.assignee?.name}
+              t={t}
+              lang={i18n.language}
+              overlay
+            />
+          ) : null}
+        </DragOverlay>
+      </DndContext>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+// What a card shows (title, priority, due date, labels, assignee); also the card under the
+// pointer while dragging (`overlay`).
+import type { TFunction } from 'i18next';
+import type { Task } from '../../api/types';
+import { Avatar } from '../../components/Avatar';
+import { LabelChip } from '../../components/Badges';
+import { Icon } from '../../components/Icon';
+import { formatDate, isOverdue } from '../../lib/format';
+import { Link } from '../../lib/router';
+
+export interface CardProps {
+  task: Task;
+  href: string;
+  assigneeName: string | undefined;
+  t: TFunction;
+  lang: string;
+}
+
+export function CardBody({
+  task,
+  href,
+  assigneeName,
+  t,
+  lang,
+  overlay = false,
+}: CardProps & { overlay?: boolean }) {
+  const overdue = isOverdue(task);
+  return (
+    <div className={overlay ? 'task-card task-card-overlay' : 'task-card-body'}>
+      {overlay ? (
+        <span className="task-card-title">{task.title}</span>
+      ) : (
+        <Link to={href} className="task-card-title" draggable={false}>
+          {task.title}
+        </Link>
+      )}
+      <div className="task-card-meta">
+        <span className={`badge priority priority-${task.priority}`}>
+          <span className="priority-dot" aria-hidden="true" />
+          {t(`priority.${task.priority}`)}
+        </span>
+        {task.dueAt && (
+          <span className={`due${overdue ? ' due-overdue' : ''}`}>
+            <Icon name="calendar" size={14} />
+            {overdue && <span className="visually-hidden">{t('task.overdue')}: </span>}
+            {formatDate(task.dueAt, lang)}
+          </span>
+        )}
+        {task.labels.map((label) => (
+          <LabelChip key={label.id} label={label} />
+        ))}
+        {assigneeName && task.assigneeId && (
+          <span className="task-card-assignee">
+            <Avatar id={task.assigneeId} name={assigneeName} size="sm" />
+            <span className="visually-hidden">{t('task.assignedTo', { name: assigneeName })}</span>
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}

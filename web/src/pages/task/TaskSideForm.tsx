@@ -1,0 +1,109 @@
+// The side panel of an editor: status, priority, assignee, due date and labels (all part of
+// #task-form), the save bar and the delete button.
+import { useTranslation } from 'react-i18next';
+import { PRIORITIES, STATUSES } from '../../api/types';
+import type { Priority, Status } from '../../api/types';
+import { SelectField, TextField } from '../../components/form/Field';
+import { Icon } from '../../components/Icon';
+import { InlineError } from '../../components/States';
+import { fromDateInput, isOverdue } from '../../lib/format';
+import { useProject } from '../../lib/project';
+import type { Draft, DraftField } from './draft';
+import { LabelPicker } from './LabelPicker';
+
+export function TaskSideForm({
+  draft,
+  set,
+  dirty,
+  saving,
+  saveError,
+  onDiscard,
+  onDelete,
+}: {
+  draft: Draft;
+  set: <K extends DraftField>(field: K, value: Draft[K]) => void;
+  dirty: boolean;
+  saving: boolean;
+  saveError: unknown;
+  onDiscard: () => void;
+  onDelete: () => void;
+}) {
+  const { t } = useTranslation();
+  const { members } = useProject();
+  const overdue = isOverdue({ dueAt: fromDateInput(draft.due), status: draft.status });
+  return (
+    <div className="card task-side">
+      <SelectField
+        id="task-status"
+        label={t('task.status')}
+        form="task-form"
+        value={draft.status}
+        onChange={(event) => set('status', event.target.value as Status)}
+        options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+      />
+      <SelectField
+        id="task-priority"
+        label={t('task.priority')}
+        form="task-form"
+        value={draft.priority}
+        onChange={(event) => set('priority', event.target.value as Priority)}
+        options={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+      />
+      <SelectField
+        id="task-assignee"
+        label={t('task.assignee')}
+        form="task-form"
+        value={draft.assigneeId}
+        onChange={(event) => set('assigneeId', event.target.value)}
+        empty={t('task.unassigned')}
+        options={members.map((m) => ({ value: m.userId, label: m.name }))}
+      />
+      <TextField
+        id="task-due"
+        label={t('task.due')}
+        form="task-form"
+        type="date"
+        value={draft.due}
+        aria-describedby={overdue ? 'task-due-overdue' : undefined}
+        className={overdue ? 'input-overdue' : undefined}
+        onChange={(event) => set('due', event.target.value)}
+      >
+        {overdue && (
+          <p id="task-due-overdue" className="overdue-note">
+            <Icon name="clock" size={14} />
+            {t('task.overdue')}
+          </p>
+        )}
+      </TextField>
+      <LabelPicker selected={draft.labelIds} onChange={(ids) => set('labelIds', ids)} />
+      <InlineError error={saveError} />
+      <div className="save-bar">
+        <span className="muted" aria-live="polite">
+          {dirty ? t('task.unsaved') : t('task.allSaved')}
+        </span>
+        <div className="save-actions">
+          <button
+            type="button"
+            className="button button-ghost"
+            disabled={!dirty || saving}
+            onClick={onDiscard}
+          >
+            {t('task.discard')}
+          </button>
+          <button
+            type="submit"
+            form="task-form"
+            className="button button-primary"
+            disabled={!dirty || saving || !draft.title.trim()}
+          >
+            {saving ? t('task.saving') : t('common.save')}
+          </button>
+        </div>
+      </div>
+      <button type="button" className="button button-danger-ghost" onClick={onDelete}>
+        <Icon name="trash" />
+        {t('task.delete')}
+      </button>
+    </div>
+  );
+}

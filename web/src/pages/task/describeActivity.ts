@@ -1,0 +1,55 @@
+// One activity entry as a sentence in the UI language ("moved it from To do to Done").
+import type { TFunction } from 'i18next';
+import type { Activity, Status } from '../../api/types';
+import { STATUSES } from '../../api/types';
+
+const FIELD_KEYS = {
+  title: 'task.title',
+  description: 'task.description',
+  status: 'task.status',
+  priority: 'task.priority',
+  dueAt: 'task.due',
+  assigneeId: 'task.assignee',
+  labels: 'task.labels',
+} as const;
+
+export function describeActivity(item: Activity, t: TFunction): string {
+  const details = item.details;
+  const statusName = (value: unknown) =>
+    typeof value === 'string' && (STATUSES as readonly string[]).includes(value)
+      ? t(`status.${value as Status}`)
+      : String(value);
+  switch (item.action) {
+    case 'task.created':
+      return t('activity.actions.task_created');
+    case 'task.moved':
+      return details.from === details.to
+        ? t('activity.actions.task_reordered', { to: statusName(details.to) })
+        : t('activity.actions.task_moved', {
+            from: statusName(details.from),
+            to: statusName(details.to),
+          });
+    case 'task.updated': {
+      const fields = Array.isArray(details.fields) ? (details.fields as unknown[]) : [];
+      const names = fields
+        .map((f) =>
+          typeof f === 'string' && f in FIELD_KEYS
+            ? t(FIELD_KEYS[f as keyof typeof FIELD_KEYS])
+            : null,
+        )
+        .filter((n): n is string => n !== null)
+        .map((n) => n.toLowerCase());
+      return names.length > 0
+        ? t('activity.actions.task_updated_fields', { fields: names.join(', ') })
+        : t('activity.actions.task_updated');
+    }
+    case 'task.deleted':
+      return t('activity.actions.task_deleted');
+    case 'comment.added':
+      return t('activity.actions.comment_added');
+    case 'comment.deleted':
+      return t('activity.actions.comment_deleted');
+    default:
+      return item.action;
+  }
+}
