@@ -1,7 +1,7 @@
 // The parts of the HTTP contract no single route owns: the statuses the platform itself can
 // answer on any route (documented centrally so that every status the process returns is in the
 // OpenAPI document), and 405 with `Allow` for a method a known path does not serve (RFC 9110
-// §15.5.6) instead of a 404 that says the resource does not exist.
+// §15.5.6) instead of a 404 that says the resource does not exist; and no caching of API answers.
 import type { FastifyInstance, FastifyReply, RouteOptions } from 'fastify';
 import { Type } from 'typebox';
 import { errorBody } from './errors.js';
@@ -83,6 +83,15 @@ export function registerHttpContract(app: FastifyInstance): HttpContract {
     if (request.is404 && contract.methodNotAllowed(request.method, request.url, reply)) {
       return reply;
     }
+  });
+
+  // API answers carry personal data or a session's CSRF token: no cache, shared or private,
+  // may keep them (issue 11, finding 12). The document and the web UI set their own policy.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/api/v1/') && !reply.hasHeader('cache-control')) {
+      void reply.header('cache-control', 'no-store');
+    }
+    return payload;
   });
 
   return contract;

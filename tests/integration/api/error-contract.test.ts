@@ -82,6 +82,21 @@ describe.each(testDatabases)('error contract on $name', (target) => {
     }
   });
 
+  it_('API answers are never stored by a cache (CSRF tokens, personal data)', async () => {
+    const owner = await signUp(app());
+    const replies = [
+      await owner.request('GET', `${API}/auth/me`),
+      await owner.request('GET', `${API}/projects`),
+      await owner.request('POST', `${API}/projects`, { name: 'Cached?' }),
+      await new Client(app().app).request('POST', `${API}/auth/login`, {
+        email: owner.user!.email,
+        password: 'wrong password here',
+      }),
+      await owner.request('GET', `${API}/no-such-thing`),
+    ];
+    for (const reply of replies) expect(reply.headers['cache-control']).toBe('no-store');
+  });
+
   it_('health endpoints need no credentials, and readiness names no driver error', async () => {
     const t = app();
     const doc = (await t.app.inject({ method: 'GET', url: `${API}/openapi.json` })).json<Doc>();
