@@ -174,7 +174,7 @@ describe.each(testDatabases)('round trip on $name', (target) => {
           `${API}/projects/${projectId}/labels`,
         );
         const id = reply.body.id;
-        const label = labels.find((l: { id: string }) => l.id === id);
+        const label = (labels.items ?? labels).find((l: { id: string }) => l.id === id);
         expect(label.name).toBe(trimmed(body.name));
         expect(label.color).toBe((body.color ?? '#6b7280').toLowerCase());
       },
@@ -201,7 +201,8 @@ describe.each(testDatabases)('round trip on $name', (target) => {
           `${API}/projects/${projectId}/members`,
         );
         const user = others.find((o) => o.user!.email === body.email)!;
-        expect(members.items.find((m: { id: string }) => m.id === user.user!.id)).toBeDefined();
+        const member = members.items.find((m: { userId: string }) => m.userId === user.user!.id);
+        expect(member.role).toBe(body.role);
       },
     },
     'PATCH /api/v1/projects/{projectId}/members/{userId}': {
@@ -212,7 +213,7 @@ describe.each(testDatabases)('round trip on $name', (target) => {
           '/api/v1/projects/{projectId}/members',
           `${API}/projects/${projectId}/members`,
         );
-        const member = members.items.find((m: { id: string }) => m.id === editor.user!.id);
+        const member = members.items.find((m: { userId: string }) => m.userId === editor.user!.id);
         expect(member.role).toBe(body.role);
       },
     },
