@@ -21,7 +21,7 @@ const schemathesis = requireTool(
   'schemathesis',
   'python3 -m pip install -r scripts/ci/requirements.txt',
 );
-const EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 35);
+const EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 60);
 const CONFIG = path.join(repoRoot, 'tests', 'fuzz', 'schemathesis.toml');
 const RESULTS = path.join(repoRoot, 'test-results');
 
