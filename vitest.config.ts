@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // project unless they are placed with the services or tools they need.
 const integration = [
   'tests/integration/**/*.test.ts',
+  // schemathesis against the service process, on SQLite and MariaDB.
+  'tests/fuzz/**/*.test.ts',
   // The CLI against fake kubectl/helm child processes and the service process itself.
   'tests/cli/deploy.test.ts',
   'tests/cli/doctor.test.ts',

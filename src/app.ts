@@ -14,7 +14,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle, Db } from './db/database.js';
 import { activityRoutes } from './features/activity/activity.routes.js';
 import { ActivityService } from './features/activity/activity.service.js';
-import { registerAuthentication } from './features/auth/auth.plugin.js';
+import { registerAuthentication, sessionCookieName } from './features/auth/auth.plugin.js';
 import { authRoutes } from './features/auth/auth.routes.js';
 import { User } from './features/auth/auth.schemas.js';
 import { AuthService } from './features/auth/auth.service.js';
@@ -30,12 +30,14 @@ import { ProjectsService } from './features/projects/projects.service.js';
 import { Task } from './features/tasks/tasks.schemas.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { TasksService } from './features/tasks/tasks.service.js';
-import { registerErrorHandling } from './platform/errors.js';
+import { registerHttpContract } from './platform/contract.js';
+import { frameworkErrorHandler, registerErrorHandling } from './platform/errors.js';
 import { Lifecycle, registerHealth } from './platform/health.js';
 import { loggerOptions, registerRequestLogging, requestIdOptions } from './platform/logging.js';
 import { businessMetrics } from './platform/metrics/business.js';
 import { registerMetrics } from './platform/metrics/http.js';
 import { ErrorResponse } from './platform/schemas.js';
+import { dateTimeFormat } from './platform/timestamps.js';
 import { registerWebUi } from './platform/web.js';
 import { version } from './version.js';
 
@@ -73,6 +75,7 @@ function validators() {
   } as const;
   const body = addFormats(new Ajv({ ...base, coerceTypes: false }));
   const text = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
+  for (const ajv of [body, text]) ajv.addFormat('date-time', dateTimeFormat);
   return { body, text };
 }
 
@@ -103,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requestTimeout: 30_000,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ajv = validators();
@@ -123,7 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   services.auth.loginListener = businessMetrics.loginAttempt;
   services.tasks.taskCreatedListener = businessMetrics.taskCreated;
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, registerHttpContract(app));
   registerMetrics(app);
   registerRequestLogging(app);
 
@@ -147,7 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       servers: [{ url: '/' }],
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'tm_session' },
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(config) },
           bearer: { type: 'http', scheme: 'bearer' },
         },
       },

@@ -4,11 +4,13 @@ import { Migrator, sql } from 'kysely';
 import type { Migration, MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
 import * as initialSchema from './migrations/20261125T1200_initial_schema.js';
+import * as utf8mb4ExactText from './migrations/20261201T2100_utf8mb4_exact_text.js';
 
 // Listed here rather than read from disk so that the compiled service and the container image
 // carry them without a file-system scan. Names sort by time; never rename or edit one.
 export const migrations: Record<string, Migration> = {
   '20261125T1200_initial_schema': initialSchema,
+  '20261201T2100_utf8mb4_exact_text': utf8mb4ExactText,
 };
 
 export async function migrateToLatest(

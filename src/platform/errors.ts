@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
@@ -24,6 +25,7 @@ export const statusOf = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
@@ -143,7 +145,29 @@ function sourceOf(request: FastifyRequest, field: string): RequestPart {
   return 'body';
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/**
+ * Errors Fastify raises before routing (a URL that does not decode, `/tasks/%ff`), which bypass
+ * the error handler: the same shape as every other error. Passed as `frameworkErrors`.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  request.log.info({ code: error.code, message: error.message }, 'request refused');
+  void reply
+    .status(400)
+    .send(
+      errorBody('VALIDATION_FAILED', 'The request URL is not valid', [
+        { in: 'path', field: 'url', message: 'is not a valid percent-encoded URL' },
+      ]),
+    );
+}
+
+export function registerErrorHandling(
+  app: FastifyInstance,
+  contract: { methodNotAllowed(method: string, url: string, reply: FastifyReply): boolean },
+): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
     if (appError.statusCode >= 500) {
@@ -169,9 +193,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       .send(errorBody(appError.code, appError.message, details));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply
+  app.setNotFoundHandler((request, reply) => {
+    if (contract.methodNotAllowed(request.method, request.url, reply)) return reply;
+    return reply
       .status(404)
-      .send(errorBody('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)),
-  );
+      .send(errorBody('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
+  });
 }

@@ -1,6 +1,7 @@
 // Keyset pagination: a cursor names the last row of a page (its sort key and id), so the next
 // page is an index range scan whatever its depth. Cursors are opaque base64url JSON to clients.
 import { Type } from 'typebox';
+import { Value } from 'typebox/value';
 import { ValidationFailed } from './errors.js';
 
 export interface Cursor {
@@ -13,22 +14,26 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
+// What a cursor may hold, checked after decoding: a cursor is client input like any other (a
+// `1e999` key decodes to Infinity, which no database can compare with).
+const CursorSchema = Type.Object(
+  {
+    k: Type.Union([Type.Null(), Type.Number(), Type.String({ maxLength: 200 })]),
+    id: Type.String({ minLength: 1, maxLength: 36 }),
+  },
+  { additionalProperties: false },
+);
+
 export function decodeCursor(raw: string | undefined): Cursor | undefined {
   if (raw === undefined || raw === '') return undefined;
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as Cursor).id === 'string' &&
-      ['string', 'number', 'object'].includes(typeof (value as Cursor).k)
-    ) {
-      const { k, id } = value as Cursor;
-      if (k === null || typeof k !== 'object') return { k, id };
-    }
+    value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    value = undefined;
   }
+  // TypeBox's number check refuses NaN and ±Infinity.
+  if (Value.Check(CursorSchema, value)) return value;
   throw ValidationFailed('The cursor is not valid', [
     { field: 'cursor', message: 'is not a cursor this API returned' },
   ]);

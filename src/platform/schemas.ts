@@ -4,9 +4,13 @@ import { Type } from 'typebox';
 import type { TSchema } from 'typebox';
 import { statusOf, ValidationFailed } from './errors.js';
 import type { ErrorCode, ErrorStatus } from './errors.js';
+import { parseTimestamp, TIMESTAMP_RANGE } from './timestamps.js';
 
 export const Id = Type.String({ minLength: 1, maxLength: 36, description: 'Opaque identifier' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
+/** A date-time the API accepts: RFC 3339 with an offset, within TIMESTAMP_RANGE once in UTC. */
+export const DateTimeInput = (description = 'RFC 3339 date-time') =>
+  Type.String({ format: 'date-time', description: `${description}; ${TIMESTAMP_RANGE} in UTC` });
 
 export const ErrorResponse = Type.Object(
   {
@@ -46,15 +50,12 @@ export const toIso = (ms: number): string => new Date(Number(ms)).toISOString();
 export const toIsoOrNull = (ms: number | null): string | null =>
   ms === null ? null : new Date(Number(ms)).toISOString();
 
-/**
- * Epoch milliseconds of a date-time the schema accepted. RFC 3339 allows a leap second
- * (`23:59:60`) that JavaScript dates cannot hold; refuse it rather than store NaN.
- */
+/** Epoch milliseconds of a date-time the schema accepted (the format refuses all others). */
 export function fromIso(value: string, field: string) {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) {
+  const ms = parseTimestamp(value);
+  if (ms === undefined) {
     throw ValidationFailed('The request is not valid', [
-      { field, message: 'is not a date-time this service can store' },
+      { field, message: `must be a date-time within ${TIMESTAMP_RANGE}` },
     ]);
   }
   return ms;

@@ -3,12 +3,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
+import { requireAuth } from '../../access/caller.js';
 import { Forbidden, Unauthenticated } from '../../platform/errors.js';
 import type { AuthService, NewSession } from './auth.service.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Signing in or up creates a new session; it does not act with the one the browser may hold.
 const CSRF_EXEMPT = new Set(['/api/v1/auth/login', '/api/v1/auth/register']);
+// API routes anyone may call; every other API route needs a caller before its input is read.
+const PUBLIC_ROUTES = new Set([...CSRF_EXEMPT, '/api/v1/openapi.json']);
 
 export const sessionCookieName = (config: Readonly<Config>) =>
   // The __Host- prefix pins the cookie to this host and path / and requires Secure.
@@ -52,6 +55,14 @@ export function registerAuthentication(
         throw Forbidden('Missing or invalid CSRF token: send the X-CSRF-Token header');
       }
     }
+  });
+
+  // Authentication before the body is read or validated: an anonymous caller learns nothing
+  // about a route's input rules, and gets the same 401 whatever it sends.
+  app.addHook('preParsing', async (request: FastifyRequest, _reply, payload) => {
+    const route = request.routeOptions.url;
+    if (route?.startsWith('/api/v1/') && !PUBLIC_ROUTES.has(route)) requireAuth(request);
+    return payload;
   });
 }
 

@@ -35,6 +35,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
       schema: {
         tags: ['auth'],
         summary: 'Create an account and sign in',
+        security: [],
         body: RegisterBody,
         response: { 201: AuthResponse, ...errors(400, 403, 409, 429, 503) },
       },
@@ -53,6 +54,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password',
+        security: [],
         body: LoginBody,
         response: { 200: AuthResponse, ...errors(400, 401, 429, 503) },
       },

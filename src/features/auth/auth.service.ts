@@ -16,6 +16,7 @@ import {
 } from '../../platform/errors.js';
 import { newId, randomToken, sha256 } from '../../platform/ids.js';
 import { toIso, toIsoOrNull } from '../../platform/schemas.js';
+import { normalizeEmail } from '../../platform/text.js';
 import * as repo from './auth.repository.js';
 import type { ApiToken, Session, User } from './auth.schemas.js';
 import {
@@ -40,8 +41,6 @@ export const toPublicUser = (row: UserRow): PublicUser & Static<typeof User> => 
   role: row.role,
   createdAt: toIso(row.created_at),
 });
-
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 // Sessions are touched at most once a minute: an idle timeout needs no finer clock, and a
 // write per request would make every read a write.

@@ -8,6 +8,7 @@ import type { LabelRow } from '../../db/types.js';
 import { Conflict, NotFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { toIso } from '../../platform/schemas.js';
+import { normalizeName } from '../../platform/text.js';
 import * as repo from './labels.repository.js';
 import type { Label } from './labels.schemas.js';
 
@@ -32,7 +33,7 @@ export class LabelsService {
 
   async create(auth: AuthContext, projectId: string, input: { name: string; color?: string }) {
     await requireRole(this.db, auth.user.id, projectId, 'editor');
-    const name = input.name.trim();
+    const name = normalizeName(input.name);
     const duplicate = () => Conflict(`The project already has a label named "${name}"`);
     if (await repo.findLabelByName(this.db, projectId, name)) throw duplicate();
     const row: LabelRow = {

@@ -11,6 +11,7 @@ import { Conflict, NotFound, ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { toIso } from '../../platform/schemas.js';
+import { normalizeEmail } from '../../platform/text.js';
 import { findUserByEmail } from '../auth/auth.repository.js';
 import * as repo from './projects.repository.js';
 import type { Member, Project } from './projects.schemas.js';
@@ -150,7 +151,7 @@ export class ProjectsService {
     input: { email: string; role: ProjectRole },
   ) {
     await requireRole(this.db, auth.user.id, projectId, 'owner');
-    const user = await findUserByEmail(this.db, input.email.trim().toLowerCase());
+    const user = await findUserByEmail(this.db, normalizeEmail(input.email));
     if (!user) {
       throw ValidationFailed('No account uses this email; ask them to sign up first', [
         { field: 'email', message: 'has no account' },

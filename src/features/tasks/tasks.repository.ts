@@ -156,8 +156,13 @@ export async function updateTaskIfVersion(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export const deleteTask = (db: Db, taskId: string) =>
-  db.deleteFrom('tasks').where('id', '=', taskId).execute();
+/** Deletes the task, only at `version` when one is given (one statement: no check-then-act). */
+export async function deleteTask(db: Db, taskId: string, version?: number): Promise<boolean> {
+  let query = db.deleteFrom('tasks').where('id', '=', taskId);
+  if (version !== undefined) query = query.where('version', '=', version);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
 
 export async function setTaskLabels(db: Db, taskId: string, labelIds: string[]): Promise<void> {
   await db.deleteFrom('task_labels').where('task_id', '=', taskId).execute();

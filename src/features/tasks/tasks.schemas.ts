@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { PageQuery } from '../../platform/pagination.js';
-import { Id, Timestamp } from '../../platform/schemas.js';
+import { DateTimeInput, Id, Timestamp } from '../../platform/schemas.js';
 import { SORTS } from './tasks.domain.js';
 
 export const Status = Type.Union([
@@ -40,7 +40,7 @@ export const Task = Type.Object(
 
 const Title = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 const Description = Type.Union([Type.String({ maxLength: 20_000 }), Type.Null()]);
-const DueAt = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+const DueAt = Type.Union([DateTimeInput('When the task is due'), Type.Null()]);
 const LabelIds = Type.Array(Id, {
   maxItems: 50,
   uniqueItems: true,
@@ -91,12 +91,7 @@ export const TaskListQuery = Type.Object(
     ),
     label: Type.Optional(Id),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    dueBefore: Type.Optional(
-      Type.String({
-        format: 'date-time',
-        description: 'ISO 8601 date-time; tasks due strictly before it',
-      }),
-    ),
+    dueBefore: Type.Optional(DateTimeInput('Tasks due strictly before this date-time')),
     sort: Type.Optional(
       Type.Union(
         SORTS.map((s) => Type.Literal(s)),

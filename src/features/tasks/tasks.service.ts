@@ -313,8 +313,11 @@ export class TasksService {
     if (ifMatch && ifMatch.length > 0 && !ifMatch.includes(row.version)) {
       this.stale((await this.withLabels([row]))[0]!);
     }
-    await this.db.transaction().execute(async (trx) => {
-      await repo.deleteTask(trx, taskId);
+    // With If-Match, the version check and the delete are one statement: an edit landing
+    // after the check above makes the delete match no row, and the answer is 412.
+    const conditional = ifMatch && ifMatch.length > 0 ? row.version : undefined;
+    const deleted = await this.db.transaction().execute(async (trx) => {
+      if (!(await repo.deleteTask(trx, taskId, conditional))) return false;
       await recordActivity(trx, {
         projectId: row.project_id,
         taskId,
@@ -323,6 +326,12 @@ export class TasksService {
         details: { title: row.title },
         at: this.now(),
       });
+      return true;
     });
+    if (!deleted) {
+      const current = await repo.findTask(this.db, taskId);
+      if (!current) throw NotFound('Task');
+      this.stale((await this.withLabels([current]))[0]!);
+    }
   }
 }

@@ -124,6 +124,13 @@ describe.each(testDatabases)('auth on $name', (target) => {
       expectError(
         await laptop.request('POST', `${API}/auth/password`, {
           currentPassword: PASSWORD,
+          newPassword: ' '.repeat(12),
+        }),
+        'VALIDATION_FAILED',
+      );
+      expectError(
+        await laptop.request('POST', `${API}/auth/password`, {
+          currentPassword: PASSWORD,
           newPassword: 'short',
         }),
         'VALIDATION_FAILED',

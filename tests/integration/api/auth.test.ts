@@ -100,6 +100,12 @@ describe.each(testDatabases)('auth on $name', (target) => {
       ['a common password', 'password1234', 'password'],
       ['a common password in other case', 'PassWord1234', 'password'],
       ['another common password', 'qwerty123456', 'password'],
+      // Issue 11, finding 11: the old 104-entry list let these through.
+      ['twelve spaces', ' '.repeat(12), 'password'],
+      ['a breached password with substitutions', 'p@ssw0rd1234', 'password'],
+      ['a keyboard walk', 'qwertyuiopasdf', 'password'],
+      ['a common phrase with digits', 'iloveyou123456', 'password'],
+      ['a repeated pattern', 'abcabcabcabc', 'password'],
     ];
     it_.each(cases)('refuses %s with 400 and writes nothing', async (_label, password, field) => {
       const t = app();

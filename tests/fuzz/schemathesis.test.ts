@@ -1,0 +1,143 @@
+// API fuzzing in CI (issue 11): schemathesis generates requests from the OpenAPI document and
+// runs every check against the real service process, on SQLite and on MariaDB, authenticated with
+// an API token. Any failure (a server error, a response outside its schema, an undocumented
+// status, a schema-valid request refused without a listed reason, …) fails this test. The known
+// false positives live in tests/fuzz/schemathesis.toml, each with its reason.
+//
+// Budget: FUZZ_EXAMPLES cases per operation and phase; the totals (well over 5,000 cases for the
+// two databases) are printed and written to test-results/fuzz-<database>.txt.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PASSWORD } from '../support/app.js';
+import { testDatabases } from '../support/databases.js';
+import { repoRoot } from '../support/process.js';
+import { startService } from '../support/service.js';
+import type { Service } from '../support/service.js';
+import { requireTool } from '../support/tools.js';
+
+const schemathesis = requireTool(
+  'schemathesis',
+  'python3 -m pip install -r scripts/ci/requirements.txt',
+);
+const EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 60);
+const CONFIG = path.join(repoRoot, 'tests', 'fuzz', 'schemathesis.toml');
+const RESULTS = path.join(repoRoot, 'test-results');
+
+/** Signs a person up (the cookie is Secure: read it from the header) and makes an API token. */
+async function tokenFor(url: string, email: string): Promise<string> {
+  const api = `${url}/api/v1`;
+  const registered = await fetch(`${api}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, name: 'Fuzzer', password: PASSWORD }),
+  });
+  expect(registered.status).toBe(201);
+  const { csrfToken } = (await registered.json()) as { csrfToken: string };
+  const cookie = registered.headers.get('set-cookie')!.split(';')[0]!;
+  const created = await fetch(`${api}/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ name: 'fuzzing' }),
+  });
+  expect(created.status).toBe(201);
+  return ((await created.json()) as { token: string }).token;
+}
+
+/** A project with a label, a task and a comment, so that the stateful phase has real ids. */
+async function seed(url: string, token: string): Promise<void> {
+  const call = async (method: string, route: string, body: unknown) => {
+    const reply = await fetch(`${url}/api/v1${route}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    expect(reply.status, route).toBe(201);
+    return (await reply.json()) as { id: string };
+  };
+  const project = await call('POST', '/projects', { name: 'Fuzzing' });
+  const label = await call('POST', `/projects/${project.id}/labels`, { name: 'fuzz' });
+  const task = await call('POST', `/projects/${project.id}/tasks`, {
+    title: 'Seed',
+    labels: [label.id],
+  });
+  await call('POST', `/tasks/${task.id}/comments`, { body: 'seed' });
+}
+
+function runSchemathesis(url: string, env: Record<string, string>) {
+  const args = [
+    '--config-file',
+    CONFIG,
+    '--no-color',
+    'run',
+    `${url}/api/v1/openapi.json`,
+    '--url',
+    url,
+    '--max-examples',
+    String(EXAMPLES),
+  ];
+  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const child = spawn(schemathesis.path!, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+let running: Service | undefined;
+afterAll(async () => {
+  await running?.stop();
+});
+
+describe.skipIf(schemathesis.skipReason).each(testDatabases)('schemathesis on $name', (target) => {
+  it.skipIf(target.skipReason)(
+    'finds no failure in any check',
+    async () => {
+      const database = await target.create();
+      try {
+        // The normal settings, as an operator would set them for a load test: sign-in limits
+        // high enough for the run, Secure cookies (so the fuzzer's HTTP client keeps none and
+        // every request is authenticated by its token alone).
+        running = await startService({
+          env: {
+            DATABASE_URL: database.url,
+            MIGRATE_ON_START: 'true',
+            LOG_LEVEL: 'warn',
+            COOKIE_SECURE: 'true',
+            LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+            LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000',
+          },
+        });
+        const url = running.url;
+        const token = await tokenFor(url, `fuzz-${target.name}@example.com`);
+        const second = await tokenFor(url, `fuzz-second-${target.name}@example.com`);
+        await seed(url, token);
+
+        const { code, output } = await runSchemathesis(url, {
+          TASKMANAGER_FUZZ_TOKEN: token,
+          TASKMANAGER_FUZZ_SECOND_TOKEN: second,
+        });
+        mkdirSync(RESULTS, { recursive: true });
+        writeFileSync(path.join(RESULTS, `fuzz-${target.name}.txt`), output);
+        const summary = output.slice(output.lastIndexOf('SUMMARY'));
+        console.log(`schemathesis on ${target.name}:\n${summary}`);
+        expect(output).not.toMatch(/Traceback|Schema Error|Network Error/);
+        expect(code, summary).toBe(0);
+        const generated = Number(/(\d+) generated/.exec(summary)?.[1] ?? 0);
+        // Half of the 5,000 cases the two databases reach together at the least.
+        expect(generated).toBeGreaterThanOrEqual(2_500);
+        expect(running.output()).not.toMatch(/"level":(50|60)/);
+      } finally {
+        await running?.stop();
+        await database.drop();
+      }
+    },
+    900_000,
+  );
+});
