@@ -14,7 +14,7 @@ import { restoreBackup } from '../src/backup/restore.js';
 import { parseDatabaseUrl } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { seed } from '../src/db/seed.js';
+import { seed } from '../src/cli/commands/seed-data.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const work = path.join(root, 'bench/results/tmp/backup');

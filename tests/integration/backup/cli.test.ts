@@ -10,7 +10,7 @@ import { writeBackup } from '../../../src/backup/backup.js';
 import { openDatabase } from '../../../src/db/database.js';
 import type { DatabaseHandle } from '../../../src/db/database.js';
 import { migrateToLatest } from '../../../src/db/migrate.js';
-import { seed } from '../../../src/db/seed.js';
+import { seed } from '../../../src/cli/commands/seed-data.js';
 import { repoRoot } from '../../support/process.js';
 import { exportAll } from './support.js';
 

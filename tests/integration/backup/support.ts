@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { TABLES } from '../../../src/backup/tables.js';
 import type { Db } from '../../../src/db/database.js';
-import { seed } from '../../../src/db/seed.js';
+import { seed } from '../../../src/cli/commands/seed-data.js';
 import { Client } from '../../support/app.js';
 import type { TestApp } from '../../support/app.js';
 
