@@ -3,12 +3,14 @@
 import { Migrator } from 'kysely';
 import type { Migration, MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
+import * as changesFeed from './migrations/20261201T2200_changes_feed.js';
 import * as initialSchema from './migrations/20261125T1200_initial_schema.js';
 
 // Listed here rather than read from disk so that the compiled service and the container image
 // carry them without a file-system scan. Names sort by time; never rename or edit one.
 export const migrations: Record<string, Migration> = {
   '20261125T1200_initial_schema': initialSchema,
+  '20261201T2200_changes_feed': changesFeed,
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

@@ -33,6 +33,7 @@ export async function createTestApp(
   await migrateToLatest(database.db);
   const app = await buildApp({ config, database });
   app.lifecycle.databaseReady = true;
+  app.changes.start();
   await app.ready();
   return {
     app,
