@@ -50,7 +50,21 @@ describe.each(testDatabases)('revocation across replicas on $name', (target) => 
     };
   }
 
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  /** The project's task list on B with an API token. */
+  const listOnB = (projectId: string, token: string) => () =>
+    new ApiClient(b!.url).request('GET', `${API}/projects/${projectId}/tasks`, undefined, {
+      authorization: `Bearer ${token}`,
+    });
+
+  /** A second sign-in of A's user, used (and so cached) on B; its `me` check. */
+  async function secondSessionOnB(onA: ApiClient) {
+    const me = await onA.ok('GET', `${API}/auth/me`);
+    const other = new ApiClient(b!.url);
+    expect((await other.login(me.body.user.email as string, PASSWORD)).status).toBe(200);
+    const check = () => other.request('GET', `${API}/auth/me`);
+    await warm(check);
+    return check;
+  }
 
   /** B answers with the credential (and so caches it) before the revocation. */
   async function warm(request: () => Promise<{ status: number }>) {
@@ -59,13 +73,7 @@ describe.each(testDatabases)('revocation across replicas on $name', (target) => 
 
   it.skipIf(target.skipReason)('a deleted API token stops on the other replica', async () => {
     const { onA, projectId, token } = await person();
-    const list = () =>
-      new ApiClient(b!.url).request(
-        'GET',
-        `${API}/projects/${projectId}/tasks`,
-        undefined,
-        bearer(token.token),
-      );
+    const list = listOnB(projectId, token.token);
     await warm(list);
     await onA.ok('DELETE', `${API}/tokens/${token.id}`);
     await sleep(REVOCATION_MS);
@@ -84,18 +92,14 @@ describe.each(testDatabases)('revocation across replicas on $name', (target) => 
     'a session ended from the list of sessions stops on the other replica',
     async () => {
       const { onA } = await person();
-      // A second sign-in of the same user, used on B; A ends it by id.
-      const me = await onA.ok('GET', `${API}/auth/me`);
-      const other = new ApiClient(b!.url);
-      expect((await other.login(me.body.user.email as string, PASSWORD)).status).toBe(200);
-      await warm(() => other.request('GET', `${API}/auth/me`));
+      const me = await secondSessionOnB(onA);
       const sessions = await onA.ok('GET', `${API}/auth/sessions`);
       const ended = (sessions.body.items as { id: string; current: boolean }[]).find(
         (s) => !s.current,
       );
       await onA.ok('DELETE', `${API}/auth/sessions/${ended!.id}`);
       await sleep(REVOCATION_MS);
-      expect((await other.request('GET', `${API}/auth/me`)).status).toBe(401);
+      expect((await me()).status).toBe(401);
     },
   );
 
@@ -103,16 +107,13 @@ describe.each(testDatabases)('revocation across replicas on $name', (target) => 
     'a password change ends the other sessions on the other replica',
     async () => {
       const { onA } = await person();
-      const me = await onA.ok('GET', `${API}/auth/me`);
-      const other = new ApiClient(b!.url);
-      expect((await other.login(me.body.user.email as string, PASSWORD)).status).toBe(200);
-      await warm(() => other.request('GET', `${API}/auth/me`));
+      const me = await secondSessionOnB(onA);
       await onA.ok('POST', `${API}/auth/password`, {
         currentPassword: PASSWORD,
         newPassword: 'another horse battery staple',
       });
       await sleep(REVOCATION_MS);
-      expect((await other.request('GET', `${API}/auth/me`)).status).toBe(401);
+      expect((await me()).status).toBe(401);
       // The session that changed it goes on.
       expect((await onA.request('GET', `${API}/auth/me`)).status).toBe(200);
     },
@@ -128,13 +129,7 @@ describe.each(testDatabases)('revocation across replicas on $name', (target) => 
         email: memberMe.body.user.email,
         role: 'viewer',
       });
-      const list = () =>
-        new ApiClient(b!.url).request(
-          'GET',
-          `${API}/projects/${owner.projectId}/tasks`,
-          undefined,
-          bearer(member.token.token),
-        );
+      const list = listOnB(owner.projectId, member.token.token);
       await warm(list);
       await owner.onA.ok(
         'DELETE',
@@ -146,13 +141,7 @@ describe.each(testDatabases)('revocation across replicas on $name', (target) => 
 
   it.skipIf(target.skipReason)('a credential that was not revoked keeps working', async () => {
     const { projectId, token } = await person();
-    const list = () =>
-      new ApiClient(b!.url).request(
-        'GET',
-        `${API}/projects/${projectId}/tasks`,
-        undefined,
-        bearer(token.token),
-      );
+    const list = listOnB(projectId, token.token);
     await warm(list);
     await sleep(REVOCATION_MS);
     expect((await list()).status).toBe(200);
