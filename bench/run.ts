@@ -17,7 +17,6 @@ import {
   SEARCH_TERM,
 } from './lib/data.js';
 import type { DataSet, Fixtures } from './lib/data.js';
-import { floorSql } from './floor/queries.js';
 import { paced, saturate } from './lib/load.js';
 import { scrape, serverView } from './lib/metrics.js';
 import type { LoadResult } from './lib/load.js';
@@ -29,7 +28,6 @@ import { environment, evaluateTargets, formatTable, formatTargets } from './lib/
 import type { DataSetResult, FloorComparison, ScenarioResult } from './lib/report.js';
 import { buildScenarios } from './lib/scenarios.js';
 import type { Scenario } from './lib/scenarios.js';
-import { labelsQuery, listQuery } from './lib/sql.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const started = performance.now();
@@ -53,26 +51,6 @@ function ensureBuilt(options: Options): string {
     );
   }
   return dist;
-}
-
-/** The floor's SQL must be the repository's SQL, or the overhead figure means nothing. */
-async function checkFloorSql(db: DbKind): Promise<string[]> {
-  const floor = floorSql(db);
-  const base = { projectId: 'p', sort: 'position' as const, limit: 50 };
-  const pairs: [string, string, string][] = [
-    ['first page', floor.firstPage, (await listQuery(db, base)).sql],
-    [
-      'page after',
-      floor.pageAfter,
-      (await listQuery(db, { ...base, after: { k: 1, id: 'x' } })).sql,
-    ],
-    ['labels', floor.labels(50), (await labelsQuery(db, 50)).sql],
-  ];
-  return pairs
-    .filter(([, ours, theirs]) => ours !== theirs)
-    .map(
-      ([name, ours, theirs]) => `${name} SQL differs:\n  floor:   ${ours}\n  service: ${theirs}`,
-    );
 }
 
 /** Median, rounded to 3 decimals; NaN for no values. */
@@ -127,13 +105,13 @@ async function startService(set: DataSet, context: RunContext, profileDir?: stri
   return { ...server, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
 
-async function startFloor(set: DataSet, profileDir?: string) {
+/** The floor (floor/server.ts): `two` queries a list, or `four` as the service before issue 12. */
+async function startFloor(set: DataSet, profileDir: string | undefined, queries: 'two' | 'four') {
   const port = await freePort();
-  const nodeArgs = profileDir
-    ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, 'floor')]
-    : [];
+  const name = queries === 'two' ? 'floor' : 'floor4';
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, name)] : [];
   return startServer({
-    name: 'floor',
+    name,
     command: process.execPath,
     args: [...nodeArgs, '--import', 'tsx', path.join(root, 'bench/floor/server.ts')],
     env: {
@@ -141,6 +119,7 @@ async function startFloor(set: DataSet, profileDir?: string) {
       NODE_ENV: 'production',
       PORT: String(port),
       DATABASE_URL: set.databaseUrl,
+      FLOOR_QUERIES: queries,
     },
     port,
     readyPath: '/readyz',
@@ -217,60 +196,81 @@ async function compareWithFloor(
   first: ScenarioResult,
   context: RunContext,
 ): Promise<FloorComparison> {
-  const differences = await checkFloorSql(set.db);
-  const sameSql = differences.length === 0;
-  const floor = await startFloor(set, context.profileDir);
+  // The floors' SQL is frozen (floor/queries.ts); identical JSON is what keeps them honest.
+  const differences: string[] = [];
+  const sameSql = true;
+  const floor = await startFloor(set, context.profileDir, 'two');
+  const floor4 = await startFloor(set, context.profileDir, 'four');
   try {
     let sameJson = true;
     for (const query of ['limit=50', `limit=50&cursor=${fixtures.deepCursors[0]}`]) {
       const tasksPath = `/api/v1/projects/${set.projectId}/tasks?${query}`;
       const ours = await getJson(service.baseUrl + tasksPath, set.token);
-      const theirs = await getJson(floor.baseUrl + tasksPath, set.token);
-      if (!isDeepStrictEqual(ours, theirs)) {
-        sameJson = false;
-        differences.push(
-          `JSON of ?${query.slice(0, 30)} differs between the service and the floor`,
-        );
+      for (const other of [floor, floor4]) {
+        const theirs = await getJson(other.baseUrl + tasksPath, set.token);
+        if (!isDeepStrictEqual(ours, theirs)) {
+          sameJson = false;
+          differences.push(
+            `JSON of ?${query.slice(0, 30)} differs between the service and the ${other === floor ? 'floor' : 'four-query floor'}`,
+          );
+        }
       }
     }
     const { options } = context;
     const serviceRuns = [first.saturate];
     const floorRuns: LoadResult[] = [];
+    const floor4Runs: LoadResult[] = [];
     floor.startRssWindow();
     const floorScenario: Scenario = { ...listScenario, name: 'floor list' };
-    // The floor gets a warm-up of its own, as the service had.
+    const floor4Scenario: Scenario = { ...listScenario, name: 'four-query floor list' };
+    // Each floor gets a warm-up of its own, as the service had.
     await saturate(floor.baseUrl, listScenario, options.connections, options.warmup);
+    await saturate(floor4.baseUrl, listScenario, options.connections, options.warmup);
     const run = (server: Server, scenario: Scenario) =>
       measured(server.pid, set.db, () =>
         saturate(server.baseUrl, scenario, options.connections, options.duration),
       );
-    // Alternate the two so that a change in the machine's load hits both alike; each figure is
-    // the median over the pairs.
+    // Alternate the three so that a change in the machine's load hits all alike; each figure is
+    // the median over the rounds.
     const rounds = options.quick ? 1 : 4;
     for (let round = 0; round < rounds; round++) {
       if (round > 0) serviceRuns.push(await run(service, listScenario));
-      const result = await run(floor, floorScenario);
-      if (result.errors > 0)
-        context.failures.push(`floor list on ${set.db}: ${result.errors} errors`);
-      floorRuns.push(result);
+      for (const [server, scenario, runs] of [
+        [floor, floorScenario, floorRuns],
+        [floor4, floor4Scenario, floor4Runs],
+      ] as const) {
+        const result = await run(server, scenario);
+        if (result.errors > 0)
+          context.failures.push(`${scenario.name} on ${set.db}: ${result.errors} errors`);
+        runs.push(result);
+      }
     }
-    const pairs = (pick: (service: LoadResult, floor: LoadResult) => number | undefined) =>
+    const pairs = (
+      runs: LoadResult[],
+      pick: (service: LoadResult, floor: LoadResult) => number | undefined,
+    ) =>
       median(
         serviceRuns
-          .map((s, i) => pick(s, floorRuns[i]!))
+          .map((s, i) => pick(s, runs[i]!))
           .filter((v): v is number => v !== undefined && Number.isFinite(v)),
       );
-    const ratio = pairs((s, f) => s.reqPerSec / Math.max(1, f.reqPerSec));
+    const throughput = (s: LoadResult, f: LoadResult) => s.reqPerSec / Math.max(1, f.reqPerSec);
     // CPU per request of the floor over the service's: the throughput ratio that a CPU-bound
     // process would reach on an otherwise idle machine.
-    const cpuRatio = pairs((s, f) => {
+    const cpu = (s: LoadResult, f: LoadResult) => {
       const ours = s.cpuMsPerRequest?.server;
       const theirs = f.cpuMsPerRequest?.server;
       return ours && theirs ? theirs / ours : undefined;
-    });
+    };
+    const ratio = pairs(floorRuns, throughput);
+    const cpuRatio = pairs(floorRuns, cpu);
+    const ratio4 = pairs(floor4Runs, throughput);
+    const cpuRatio4 = pairs(floor4Runs, cpu);
     log(
       `${set.db} ${set.size} floor: ${floorRuns.map((r) => r.reqPerSec).join(', ')} req/s; ` +
-        `service ${serviceRuns.map((r) => r.reqPerSec).join(', ')}; ratio ${ratio}, by CPU ${cpuRatio}`,
+        `four-query floor: ${floor4Runs.map((r) => r.reqPerSec).join(', ')}; ` +
+        `service ${serviceRuns.map((r) => r.reqPerSec).join(', ')}; ratio ${ratio}, by CPU ${cpuRatio}; ` +
+        `to the four-query floor ${ratio4}, by CPU ${cpuRatio4}`,
     );
     for (const difference of differences) log(`WARNING ${difference}`);
     return {
@@ -281,12 +281,17 @@ async function compareWithFloor(
       floorRssPeakMb: floor.endRssWindow(),
       ratio,
       cpuRatio,
+      floor4ReqPerSec: floor4Runs.map((r) => r.reqPerSec),
+      floor4CpuMsPerRequest: floor4Runs.map((r) => r.cpuMsPerRequest?.server ?? null),
+      ratio4,
+      cpuRatio4,
       sameSql,
       sameJson,
       differences,
     };
   } finally {
     await floor.stop();
+    await floor4.stop();
   }
 }
 

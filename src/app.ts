@@ -11,6 +11,7 @@ import addFormatsModule from 'ajv-formats';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import { ChangeFeed } from './db/change-feed.js';
 import type { DatabaseHandle, Db } from './db/database.js';
 import { activityRoutes } from './features/activity/activity.routes.js';
 import { ActivityService } from './features/activity/activity.service.js';
@@ -60,7 +61,12 @@ export interface Services {
   activity: ActivityService;
 }
 
-export type App = FastifyInstance & { services: Services; lifecycle: Lifecycle };
+export type App = FastifyInstance & {
+  services: Services;
+  lifecycle: Lifecycle;
+  /** The change feed between replicas; the server starts it once the database is ready. */
+  changes: ChangeFeed;
+};
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -116,8 +122,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   for (const schema of [ErrorResponse, User, Project, Label, Task, Comment]) app.addSchema(schema);
 
+  const changes = new ChangeFeed(db);
+  app.addHook('onClose', async () => changes.stop());
   const services: Services = {
-    auth: new AuthService(db, config),
+    auth: new AuthService(db, config, Date.now, changes),
     projects: new ProjectsService(db),
     tasks: new TasksService(db),
     labels: new LabelsService(db),
@@ -187,5 +195,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await registerWebUi(app, config.webRoot);
 
-  return Object.assign(app, { services, lifecycle });
+  return Object.assign(app, { services, lifecycle, changes });
 }

@@ -57,6 +57,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
       if (applied.length > 0) app.log.info({ applied }, 'migrations applied');
     }
     await recordMigrationState(database.db);
+    app.changes.start();
     lifecycle.databaseReady = true;
   })();
 

@@ -1,9 +1,15 @@
-// The floor's SQL, written out by hand: the same statements the service's repository sends for
-// the list scenario (first page and a page after a cursor) and for the labels of a page. The
-// bench compares them with the repository's compiled SQL before every run, so they cannot drift.
+// The floor's SQL, written out by hand and frozen: the statements the service's repository sent
+// for the list scenario before issue 12 (first page, a page after a cursor, the labels of a page),
+// and for the four-query floor also the API token with its user and the caller's membership (the
+// rest of what a list request cost the service then). Frozen so that floor figures stay
+// comparable between runs; the bench checks that the floor answers the service's JSON.
 export type FloorDialect = 'sqlite' | 'mysql';
 
 export interface FloorSql {
+  /** The API token by hash with its user (the whole row, password hash included, as before). */
+  token: string;
+  /** The caller's role in the project. */
+  membership: string;
   firstPage: string;
   pageAfter: string;
   labels: (count: number) => string;
@@ -18,7 +24,17 @@ export function floorSql(dialect: FloorDialect): FloorSql {
     `on ${col('a', 'id')} = ${col('t', 'assignee_id')} where ${col('t', 'project_id')} = ?`;
   const order = ` order by ${col('t', 'position')} asc, ${col('t', 'id')} asc limit ?`;
   const position = col('t', 'position');
+  const user = ['id', 'email', 'name', 'password_hash', 'role', 'created_at', 'updated_at']
+    .map((c) => `${col('u', c)} as ${q(`user_${c}_`)}`)
+    .join(', ');
   return {
+    token:
+      `select ${q('t')}.*, ${user} from ${q('api_tokens')} as ${q('t')} ` +
+      `inner join ${q('users')} as ${q('u')} on ${col('u', 'id')} = ${col('t', 'user_id')} ` +
+      `where ${col('t', 'token_hash')} = ?`,
+    membership:
+      `select ${q('role')} from ${q('project_members')} ` +
+      `where ${q('project_id')} = ? and ${q('user_id')} = ?`,
     firstPage: select + order,
     pageAfter:
       select + ` and (${position} >= ? and (${position} > ? or ${col('t', 'id')} > ?))` + order,

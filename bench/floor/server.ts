@@ -3,8 +3,13 @@
 // authentication or authorization. What the service reaches of the floor's throughput, on the
 // same database in the same run, is its overhead figure.
 //
-// Env: PORT, HOST (127.0.0.1), DATABASE_URL (sqlite:<file> or mysql://user:pass@host:port/db).
+// FLOOR_QUERIES=four adds what a list request cost the service before issue 12: the API token
+// with its user (401 without one) and the caller's membership (404 for a stranger), four queries.
+//
+// Env: PORT, HOST (127.0.0.1), DATABASE_URL (sqlite:<file> or mysql://user:pass@host:port/db),
+// FLOOR_QUERIES (two | four, default two).
 // Serves GET /api/v1/projects/:projectId/tasks[?limit=N&cursor=C] and GET /readyz.
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import Sqlite from 'better-sqlite3';
 import { createPool } from 'mysql2';
@@ -62,6 +67,18 @@ function openDatabase(url: string): { dialect: FloorDialect; query: Query } {
 
 const { dialect, query } = openDatabase(process.env.DATABASE_URL ?? '');
 const sql = floorSql(dialect);
+const fourQueries = process.env.FLOOR_QUERIES === 'four';
+
+/** The four-query floor's caller check: 401 or 404 as a status, else undefined. */
+async function refused(request: http.IncomingMessage, projectId: string) {
+  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  if (!token) return 401;
+  const hash = createHash('sha256').update(token).digest('hex');
+  const [found] = await query(sql.token, [hash]);
+  if (!found) return 401;
+  const [member] = await query(sql.membership, [projectId, found.user_id_]);
+  return member ? undefined : 404;
+}
 
 async function listTasks(projectId: string, limit: number, cursor: string | null) {
   let rows: Row[];
@@ -132,8 +149,13 @@ const server = http.createServer((request, response) => {
   if (url.pathname === '/readyz') return send(200, { status: 'ready' });
   const match = route.exec(url.pathname);
   if (request.method !== 'GET' || !match) return send(404, { error: 'not found' });
-  listTasks(match[1]!, Number(url.searchParams.get('limit') ?? 50), url.searchParams.get('cursor'))
-    .then((page) => send(200, page))
+  const projectId = match[1]!;
+  (fourQueries ? refused(request, projectId) : Promise.resolve(undefined))
+    .then(async (status) => {
+      if (status) return send(status, { error: status });
+      const limit = Number(url.searchParams.get('limit') ?? 50);
+      send(200, await listTasks(projectId, limit, url.searchParams.get('cursor')));
+    })
     .catch((error: unknown) => send(500, { error: String(error) }));
 });
 

@@ -1,6 +1,6 @@
 // The SQL that the service's repository sends for the list scenarios, captured by running the real
-// repository functions against Kysely with a driver that only records. The floor's hand-written
-// SQL is checked against it (same SQL), and EXPLAIN runs on it (index use at every data size).
+// repository functions against Kysely with a driver that only records: EXPLAIN runs on it (index
+// use at every data size).
 import {
   DummyDriver,
   Kysely,
@@ -13,7 +13,7 @@ import {
 } from 'kysely';
 import type { Dialect } from 'kysely';
 import type { Database } from '../../src/db/types.js';
-import { labelsOfTasks, listTasks } from '../../src/features/tasks/tasks.repository.js';
+import { listTasks } from '../../src/features/tasks/tasks.repository.js';
 import type { TaskFilter } from '../../src/features/tasks/tasks.repository.js';
 import type { DbKind } from './options.js';
 
@@ -58,12 +58,3 @@ async function capture(
 /** The list query for a filter, exactly as `listTasks` sends it. */
 export const listQuery = (kind: DbKind, filter: TaskFilter) =>
   capture(kind, (db) => listTasks(db, filter));
-
-/** The labels-of-a-page query for `count` task ids, exactly as `labelsOfTasks` sends it. */
-export const labelsQuery = (kind: DbKind, count: number) =>
-  capture(kind, (db) =>
-    labelsOfTasks(
-      db,
-      Array.from({ length: count }, (_, i) => `task-${i}`),
-    ),
-  );

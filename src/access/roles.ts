@@ -26,7 +26,15 @@ export async function requireRole(
   needed: ProjectRole,
   what = 'Project',
 ): Promise<ProjectRole> {
-  const role = await findRole(db, projectId, userId);
+  return checkRole(await findRole(db, projectId, userId), needed, what);
+}
+
+/** `role` (read by the caller's own query) if it is at least `needed`; 404 if none, else 403. */
+export function checkRole(
+  role: ProjectRole | null | undefined,
+  needed: ProjectRole,
+  what = 'Project',
+): ProjectRole {
   if (!role) throw NotFound(what);
   if (rank[role] < rank[needed]) throw Forbidden(denial[needed]);
   return role;

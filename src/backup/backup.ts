@@ -16,7 +16,7 @@ import { migrations as knownMigrations, recordedMigrations } from '../db/migrate
 import { version } from '../version.js';
 import type { ArchiveHeader, ArchiveTrailer } from './archive.js';
 import { BackupError, FORMAT, FORMAT_VERSION } from './archive.js';
-import { OPTIONAL_TABLES, TABLES, isMigratorTable } from './tables.js';
+import { OPTIONAL_TABLES, TABLES, isBookkeepingTable } from './tables.js';
 import type { TableSpec } from './tables.js';
 
 export interface BackupProgress {
@@ -98,7 +98,7 @@ async function archivedTables(
     (await db.introspection.getTables()).map((t) => [t.name, t.columns.map((c) => c.name)]),
   );
   const unknown = [...present.keys()].filter(
-    (name) => !isMigratorTable(name) && !TABLES.some((t) => t.name === name),
+    (name) => !isBookkeepingTable(name) && !TABLES.some((t) => t.name === name),
   );
   if (unknown.length > 0) {
     // A table this build does not know would be lost on restore: refuse rather than skip it.

@@ -13,7 +13,7 @@ import { migrateTo, migrations as knownMigrations, recordedMigrations } from '..
 import type { Database } from '../db/types.js';
 import type { ArchiveHeader, ArchiveTrailer } from './archive.js';
 import { BackupError, readArchive, verifyArchive } from './archive.js';
-import { TABLES, isMigratorTable } from './tables.js';
+import { TABLES, isBookkeepingTable } from './tables.js';
 
 type Migrations = typeof knownMigrations;
 
@@ -153,7 +153,7 @@ async function load(
 ): Promise<Record<string, number>> {
   const present = new Map(
     (await db.introspection.getTables())
-      .filter((t) => !isMigratorTable(t.name))
+      .filter((t) => !isBookkeepingTable(t.name))
       .map((t) => [t.name, new Set(t.columns.map((c) => c.name))]),
   );
   const sqliteIndexes = dialect === 'sqlite';

@@ -24,15 +24,22 @@ const keys: { [T in TableName]: readonly string[] } = {
   task_labels: ['task_id', 'label_id'],
   comments: ['id'],
   activity: ['id'],
+  changes: ['id'],
 };
 
-export const TABLES: readonly TableSpec[] = Object.entries(keys).map(([name, key]) => ({
-  name: name as TableName,
-  key,
-}));
+/**
+ * Never archived: the change feed between replicas (db/change-feed.ts) only tells running
+ * processes what to forget, and means nothing to another database.
+ */
+const TRANSIENT_TABLES: readonly string[] = ['changes'];
+
+export const TABLES: readonly TableSpec[] = Object.entries(keys)
+  .filter(([name]) => !TRANSIENT_TABLES.includes(name))
+  .map(([name, key]) => ({ name: name as TableName, key }));
 
 /** Left out of an archive unless asked for: short-lived, and bound to the old service's users. */
 export const OPTIONAL_TABLES: readonly TableName[] = ['sessions'];
 
-/** Kysely's own bookkeeping: never archived, written by the migrator itself. */
-export const isMigratorTable = (name: string): boolean => name.startsWith('kysely_');
+/** Bookkeeping, never archived: Kysely's own (written by the migrator) and the change feed. */
+export const isBookkeepingTable = (name: string): boolean =>
+  name.startsWith('kysely_') || TRANSIENT_TABLES.includes(name);

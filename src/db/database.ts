@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, MysqlDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import { Kysely, MysqlAdapter, MysqlDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import type {
   DialectAdapter,
   LogEvent,
@@ -139,6 +139,9 @@ export function openDatabase(
   });
   return { db, dialect: 'mysql', pool, close: () => db.destroy() };
 }
+
+/** Whether `db` (or a transaction of it) speaks MySQL, for the few functions named differently. */
+export const isMysql = (db: Db): boolean => db.getExecutor().adapter instanceof MysqlAdapter;
 
 /** Resolves when the database answers a trivial query; rejects otherwise. */
 export async function ping(db: Db, timeoutMs = 2_000): Promise<void> {

@@ -3,6 +3,7 @@
 import { Migrator, sql } from 'kysely';
 import type { Migration, MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
+import * as changesFeed from './migrations/20261201T2200_changes_feed.js';
 import * as initialSchema from './migrations/20261125T1200_initial_schema.js';
 import * as utf8mb4ExactText from './migrations/20261201T2100_utf8mb4_exact_text.js';
 
@@ -11,6 +12,7 @@ import * as utf8mb4ExactText from './migrations/20261201T2100_utf8mb4_exact_text
 export const migrations: Record<string, Migration> = {
   '20261125T1200_initial_schema': initialSchema,
   '20261201T2100_utf8mb4_exact_text': utf8mb4ExactText,
+  '20261201T2200_changes_feed': changesFeed,
 };
 
 export async function migrateToLatest(

@@ -1,7 +1,7 @@
 // Table types the Kysely way: one `Database` interface, `Generated<>` for defaults, `T | null`
 // for nullable columns. Timestamps are UTC epoch milliseconds (BIGINT) so that the same
 // migrations, indexes and comparisons work identically on SQLite and MySQL.
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface UsersTable {
   id: string;
@@ -103,6 +103,14 @@ export interface ActivityTable {
   created_at: number;
 }
 
+/** The change feed between replicas (db/change-feed.ts). */
+export interface ChangesTable {
+  id: Generated<number>;
+  topic: string;
+  subject: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -114,6 +122,7 @@ export interface Database {
   task_labels: TaskLabelsTable;
   comments: CommentsTable;
   activity: ActivityTable;
+  changes: ChangesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -5,7 +5,7 @@ import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
-import type { DatabaseHandle } from '../../src/db/database.js';
+import type { DatabaseHandle, DatabaseOptions } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { TestDatabase } from './databases.js';
 
@@ -19,6 +19,8 @@ export interface TestApp {
 export async function createTestApp(
   target: TestDatabase,
   env: Record<string, string> = {},
+  /** E.g. a `log` that sees every query (round-trip counts). */
+  databaseOptions: DatabaseOptions = {},
 ): Promise<TestApp> {
   const created = await target.create();
   const config = loadConfig({
@@ -29,10 +31,11 @@ export async function createTestApp(
     WEB_ROOT: '/nonexistent',
     ...env,
   });
-  const database = openDatabase(config.database);
+  const database = openDatabase(config.database, databaseOptions);
   await migrateToLatest(database.db);
   const app = await buildApp({ config, database });
   app.lifecycle.databaseReady = true;
+  app.changes.start();
   await app.ready();
   return {
     app,

@@ -3,6 +3,7 @@
 import type { AuthContext, PublicUser } from '../../access/caller.js';
 import type { Static } from 'typebox';
 import type { Config } from '../../config.js';
+import type { ChangeFeed } from '../../db/change-feed.js';
 import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { ApiTokenRow, SessionRow, UserRow } from '../../db/types.js';
@@ -15,6 +16,7 @@ import {
   ValidationFailed,
 } from '../../platform/errors.js';
 import { newId, randomToken, sha256 } from '../../platform/ids.js';
+import { LruCache } from '../../platform/lru-cache.js';
 import { toIso, toIsoOrNull } from '../../platform/schemas.js';
 import { normalizeEmail } from '../../platform/text.js';
 import * as repo from './auth.repository.js';
@@ -48,18 +50,63 @@ const TOUCH_INTERVAL_MS = 60_000;
 const ACCOUNT_WINDOW_MS = 15 * 60_000;
 const TOKEN_PREFIX = 'tm_';
 
+// Resolved credentials are kept in process so that a warm request costs no query for them. A
+// revocation (sign-out, ended session, deleted token, changed password) is published on the
+// change feed and reaches every replica within REVOCATION_MS: the cache is consulted only while
+// the feed has polled within REVOCATION_MS - its interval, else requests read through.
+const CREDENTIAL_CACHE_SIZE = 10_000;
+const CREDENTIAL_TTL_MS = 10_000;
+export const REVOCATION_MS = 2_000;
+const FEED_FRESH_MS = 1_500;
+/** The change-feed topic: the subject is a user id (every credential of the user) or a session id. */
+export const CREDENTIALS_TOPIC = 'credentials';
+
+interface CachedCredential {
+  userId: string;
+  session?: SessionRow;
+  tokenId?: string;
+  lastUsedAt?: number | null;
+  context: AuthContext;
+}
+
 export type LoginResultListener = (result: 'success' | 'failure' | 'locked') => void;
 
 export class AuthService {
   /** Failed logins per account within the window (per replica; the per-IP limit is global). */
   private readonly failures = new Map<string, { count: number; since: number }>();
   loginListener: LoginResultListener | undefined;
+  private readonly credentials: LruCache<string, CachedCredential>;
 
   constructor(
     private readonly db: Db,
     private readonly config: Readonly<Config>,
     private readonly now: () => number = Date.now,
-  ) {}
+    /** Without a feed nothing is cached: revocation could not reach other replicas. */
+    private readonly changes?: ChangeFeed,
+  ) {
+    this.credentials = new LruCache(CREDENTIAL_CACHE_SIZE, CREDENTIAL_TTL_MS, now);
+    changes?.on(CREDENTIALS_TOPIC, (id) =>
+      this.credentials.deleteWhere((entry) => entry.userId === id || entry.session?.id === id),
+    );
+  }
+
+  private cached(hash: string): CachedCredential | undefined {
+    if (!this.changes?.caughtUpWithin(FEED_FRESH_MS)) return undefined;
+    return this.credentials.get(hash);
+  }
+
+  private remember(hash: string, entry: CachedCredential): void {
+    if (this.changes) this.credentials.set(hash, entry);
+  }
+
+  /**
+   * Every replica forgets the cached credentials of a user or a session (publish in the revoking
+   * transaction, so the change and its notice commit together).
+   */
+  private revoke(db: Db, userOrSessionId: string): Promise<void> {
+    if (!this.changes) return Promise.resolve();
+    return this.changes.publish(db, CREDENTIALS_TOPIC, userOrSessionId);
+  }
 
   async register(
     input: { email: string; name: string; password: string },
@@ -160,7 +207,10 @@ export class AuthService {
     const sessionToken = randomToken(32);
     const csrfToken = randomToken(32);
     const absoluteMs = this.config.sessionAbsoluteHours * 3_600_000;
-    if (replacesSessionId) await repo.deleteSession(this.db, replacesSessionId);
+    if (replacesSessionId) {
+      await repo.deleteSession(this.db, replacesSessionId);
+      await this.revoke(this.db, replacesSessionId);
+    }
     await repo.insertSession(this.db, {
       id: newId(),
       token_hash: sha256(sessionToken),
@@ -182,23 +232,37 @@ export class AuthService {
 
   /** The session behind a cookie value, if it is alive; touches it and ends it when expired. */
   async resolveSession(sessionToken: string): Promise<AuthContext | undefined> {
-    const found = await repo.findSessionByTokenHash(this.db, sha256(sessionToken));
-    if (!found) return undefined;
-    const { session, user } = found;
+    const hash = sha256(sessionToken);
     const now = this.now();
+    const hit = this.cached(hash);
+    let session: SessionRow;
+    let context: AuthContext;
+    if (hit?.session) {
+      ({ session, context } = hit);
+    } else {
+      const found = await repo.findSessionByTokenHash(this.db, hash);
+      if (!found) return undefined;
+      session = found.session;
+      context = {
+        user: toPublicUser(found.user),
+        via: 'session',
+        sessionId: session.id,
+        csrfToken: session.csrf_token,
+      };
+    }
     if (!this.isAlive(session, now)) {
+      this.credentials.delete(hash);
       await repo.deleteSession(this.db, session.id);
       return undefined;
     }
     if (now - session.last_seen_at > TOUCH_INTERVAL_MS) {
       await repo.touchSession(this.db, session.id, now);
+      session = { ...session, last_seen_at: now };
     }
-    return {
-      user: toPublicUser(user),
-      via: 'session',
-      sessionId: session.id,
-      csrfToken: session.csrf_token,
-    };
+    if (!hit || hit.session !== session) {
+      this.remember(hash, { userId: context.user.id, session, context });
+    }
+    return context;
   }
 
   private isAlive(session: SessionRow, now: number): boolean {
@@ -208,17 +272,36 @@ export class AuthService {
 
   async resolveApiToken(secret: string): Promise<AuthContext | undefined> {
     if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
-    const found = await repo.findApiToken(this.db, sha256(secret));
-    if (!found) return undefined;
+    const hash = sha256(secret);
     const now = this.now();
-    if (found.token.last_used_at === null || now - found.token.last_used_at > TOUCH_INTERVAL_MS) {
-      await repo.touchApiToken(this.db, found.token.id, now);
+    const hit = this.cached(hash);
+    let entry: CachedCredential;
+    if (hit?.tokenId) {
+      entry = hit;
+    } else {
+      const found = await repo.findApiToken(this.db, hash);
+      if (!found) return undefined;
+      entry = {
+        userId: found.user.id,
+        tokenId: found.token.id,
+        lastUsedAt: found.token.last_used_at,
+        context: { user: toPublicUser(found.user), via: 'token' },
+      };
     }
-    return { user: toPublicUser(found.user), via: 'token' };
+    if (entry.lastUsedAt == null || now - entry.lastUsedAt > TOUCH_INTERVAL_MS) {
+      await repo.touchApiToken(this.db, entry.tokenId!, now);
+      entry = { ...entry, lastUsedAt: now };
+    }
+    if (entry !== hit) this.remember(hash, entry);
+    return entry.context;
   }
 
   async logout(auth: AuthContext): Promise<void> {
-    if (auth.sessionId) await repo.deleteSession(this.db, auth.sessionId);
+    if (!auth.sessionId) return;
+    await this.db.transaction().execute(async (trx) => {
+      await repo.deleteSession(trx, auth.sessionId!);
+      await this.revoke(trx, auth.user.id);
+    });
   }
 
   async listSessions(auth: AuthContext): Promise<Static<typeof Session>[]> {
@@ -237,8 +320,11 @@ export class AuthService {
   }
 
   async endSession(auth: AuthContext, sessionId: string): Promise<void> {
-    const result = await repo.deleteUserSession(this.db, auth.user.id, sessionId);
-    if (Number(result.numDeletedRows) === 0) throw NotFound('Session');
+    await this.db.transaction().execute(async (trx) => {
+      const result = await repo.deleteUserSession(trx, auth.user.id, sessionId);
+      if (Number(result.numDeletedRows) === 0) throw NotFound('Session');
+      await this.revoke(trx, auth.user.id);
+    });
   }
 
   /** Changing the password ends every other session of the user (a stolen cookie dies too). */
@@ -256,6 +342,7 @@ export class AuthService {
     await this.db.transaction().execute(async (trx) => {
       await repo.updatePasswordHash(trx, user.id, hash, now);
       await repo.deleteOtherSessions(trx, user.id, auth.sessionId);
+      await this.revoke(trx, user.id);
     });
   }
 
@@ -279,8 +366,11 @@ export class AuthService {
   }
 
   async deleteApiToken(auth: AuthContext, tokenId: string): Promise<void> {
-    const result = await repo.deleteApiToken(this.db, auth.user.id, tokenId);
-    if (Number(result.numDeletedRows) === 0) throw NotFound('Token');
+    await this.db.transaction().execute(async (trx) => {
+      const result = await repo.deleteApiToken(trx, auth.user.id, tokenId);
+      if (Number(result.numDeletedRows) === 0) throw NotFound('Token');
+      await this.revoke(trx, auth.user.id);
+    });
   }
 }
 

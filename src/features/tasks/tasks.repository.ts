@@ -2,8 +2,16 @@
 // kanban positions, and version-checked updates (optimistic concurrency).
 import { sql } from 'kysely';
 import type { ExpressionBuilder, SqlBool } from 'kysely';
+import { isMysql } from '../../db/database.js';
 import type { Db } from '../../db/database.js';
-import type { Database, LabelRow, NewTask, TaskRow, TaskUpdate } from '../../db/types.js';
+import type {
+  Database,
+  LabelRow,
+  NewTask,
+  ProjectRole,
+  TaskRow,
+  TaskUpdate,
+} from '../../db/types.js';
 import type { Cursor } from '../../platform/pagination.js';
 import type { TaskSort } from './tasks.domain.js';
 
@@ -24,6 +32,8 @@ export function sortSpec(sort: TaskSort) {
 
 export interface TaskFilter {
   projectId: string;
+  /** Only if this user is a member of the project: an empty page otherwise. */
+  memberId: string;
   status?: TaskRow['status'];
   assigneeId?: string | null;
   labelId?: string;
@@ -34,7 +44,38 @@ export interface TaskFilter {
   after?: Cursor;
 }
 
-export type TaskListRow = TaskRow & { assignee_name: string | null };
+export type TaskListRow = TaskRow & {
+  assignee_name: string | null;
+  /**
+   * The task's labels as a JSON array, null or '[]' for none (see labelsJson): text from SQLite,
+   * already parsed by mysql2 (MariaDB marks JSON function results as JSON).
+   */
+  labels_json: string | LabelRow[] | null;
+};
+
+/**
+ * A task's labels aggregated into one JSON column of the task's row, so that a page and its
+ * labels are one query. Sorted by name in labelsOf(): MySQL has no ORDER BY in JSON_ARRAYAGG.
+ */
+function labelsJson(db: Db) {
+  const agg = sql.raw(isMysql(db) ? 'json_arrayagg' : 'json_group_array');
+  return sql<
+    string | LabelRow[] | null
+  >`(select ${agg}(json_object('id', l.id, 'project_id', l.project_id,
+    'name', l.name, 'color', l.color, 'created_at', l.created_at))
+    from task_labels tl inner join labels l on l.id = tl.label_id
+    where tl.task_id = t.id)`.as('labels_json');
+}
+
+const byName = (a: LabelRow, b: LabelRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** The labels of a row read with labelsJson, sorted by name. */
+export function labelsOf(row: TaskListRow): LabelRow[] {
+  const json = row.labels_json;
+  if (json === null || json === '[]') return [];
+  const labels = typeof json === 'string' ? (JSON.parse(json) as LabelRow[]) : json;
+  return labels.length > 1 ? labels.sort(byName) : labels;
+}
 
 type Eb = ExpressionBuilder<Database & { t: Database['tasks'] }, 't'>;
 
@@ -67,8 +108,18 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
     .selectFrom('tasks as t')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
-    .select('a.name as assignee_name')
-    .where('t.project_id', '=', filter.projectId);
+    .select(['a.name as assignee_name', labelsJson(db)])
+    .where('t.project_id', '=', filter.projectId)
+    // The caller's membership in the same round trip: not correlated, evaluated once.
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('project_members as pm')
+          .select('pm.user_id')
+          .where('pm.project_id', '=', filter.projectId)
+          .where('pm.user_id', '=', filter.memberId),
+      ),
+    );
   if (filter.status) q = q.where('t.status', '=', filter.status);
   if (filter.assigneeId !== undefined) {
     q =
@@ -111,30 +162,29 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
     .execute();
 }
 
-export async function labelsOfTasks(db: Db, taskIds: string[]): Promise<Map<string, LabelRow[]>> {
-  const result = new Map<string, LabelRow[]>();
-  if (taskIds.length === 0) return result;
-  const rows = await db
-    .selectFrom('task_labels as tl')
-    .innerJoin('labels as l', 'l.id', 'tl.label_id')
-    .select(['tl.task_id', 'l.id', 'l.project_id', 'l.name', 'l.color', 'l.created_at'])
-    .where('tl.task_id', 'in', taskIds)
-    .orderBy('l.name')
-    .execute();
-  for (const { task_id, ...label } of rows) {
-    const list = result.get(task_id) ?? [];
-    list.push(label);
-    result.set(task_id, list);
-  }
-  return result;
-}
-
 export const findTask = (db: Db, taskId: string): Promise<TaskListRow | undefined> =>
   db
     .selectFrom('tasks as t')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
-    .select('a.name as assignee_name')
+    .select(['a.name as assignee_name', labelsJson(db)])
+    .where('t.id', '=', taskId)
+    .executeTakeFirst();
+
+/** The task with the user's role in its project (null for a non-member), in one query. */
+export const findTaskWithRole = (
+  db: Db,
+  taskId: string,
+  userId: string,
+): Promise<(TaskListRow & { caller_role: ProjectRole | null }) | undefined> =>
+  db
+    .selectFrom('tasks as t')
+    .leftJoin('users as a', 'a.id', 't.assignee_id')
+    .leftJoin('project_members as pm', (join) =>
+      join.onRef('pm.project_id', '=', 't.project_id').on('pm.user_id', '=', userId),
+    )
+    .selectAll('t')
+    .select(['a.name as assignee_name', labelsJson(db), 'pm.role as caller_role'])
     .where('t.id', '=', taskId)
     .executeTakeFirst();
 

@@ -2,11 +2,11 @@
 // database (assignee is a member, labels belong to the project), kanban placement, and
 // optimistic concurrency: a write based on a stale version is refused, never silently merged.
 import type { AuthContext } from '../../access/caller.js';
-import { requireRole } from '../../access/roles.js';
+import { checkRole, requireRole } from '../../access/roles.js';
 import { recordActivity } from '../../activity-log/record.js';
 import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
-import type { LabelRow, TaskRow, TaskUpdate } from '../../db/types.js';
+import type { TaskRow, TaskUpdate } from '../../db/types.js';
 import { NotFound, PreconditionFailed, ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
@@ -45,7 +45,7 @@ export type TaskCreatedListener = (projectId: string) => void;
 
 export type Task = Static<typeof TaskSchema>;
 
-export const toTask = (row: TaskListRow, labels: LabelRow[]): Task => ({
+export const toTask = (row: TaskListRow): Task => ({
   id: row.id,
   projectId: row.project_id,
   title: row.title,
@@ -56,7 +56,7 @@ export const toTask = (row: TaskListRow, labels: LabelRow[]): Task => ({
   dueAt: toIsoOrNull(row.due_at === null ? null : Number(row.due_at)),
   assigneeId: row.assignee_id,
   assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? '' } : null,
-  labels: labels.map(toLabel),
+  labels: repo.labelsOf(row).map(toLabel),
   version: row.version,
   createdBy: row.created_by,
   createdAt: toIso(row.created_at),
@@ -71,33 +71,19 @@ export class TasksService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private async withLabels(rows: TaskListRow[]): Promise<Task[]> {
-    const labels = await repo.labelsOfTasks(
-      this.db,
-      rows.map((r) => r.id),
-    );
-    return rows.map((row) => toTask(row, labels.get(row.id) ?? []));
-  }
-
   /** The task and the caller's right to it; 404 for strangers, 403 for too low a role. */
-  private async load(
-    auth: AuthContext,
-    taskId: string,
-    needed: 'viewer' | 'editor',
-    db: Db = this.db,
-  ) {
-    const row = await repo.findTask(db, taskId);
-    if (!row) throw NotFound('Task');
-    await requireRole(db, auth.user.id, row.project_id, needed, 'Task');
-    return row;
+  private async load(auth: AuthContext, taskId: string, needed: 'viewer' | 'editor') {
+    const row = await repo.findTaskWithRole(this.db, taskId, auth.user.id);
+    checkRole(row?.caller_role, needed, 'Task');
+    return row!;
   }
 
   async list(auth: AuthContext, projectId: string, input: ListInput) {
-    await requireRole(this.db, auth.user.id, projectId, 'viewer');
     const limit = input.limit ?? 50;
     const sort = input.sort ?? 'position';
     const rows = await repo.listTasks(this.db, {
       projectId,
+      memberId: auth.user.id,
       status: input.status,
       assigneeId: input.assigneeId === 'none' ? null : input.assigneeId,
       labelId: input.label,
@@ -108,20 +94,21 @@ export class TasksService {
       after: decodeCursor(input.cursor),
     });
     const { column } = repo.sortSpec(sort);
+    // Only a stranger and an empty page look alike: ask which one (404 or an empty page).
+    if (rows.length === 0) await requireRole(this.db, auth.user.id, projectId, 'viewer');
     const page = pageOf(rows, limit, (row) => (row[column] === null ? null : row[column]));
-    return { items: await this.withLabels(page.items), nextCursor: page.nextCursor };
+    return { items: page.items.map(toTask), nextCursor: page.nextCursor };
   }
 
   async get(auth: AuthContext, taskId: string): Promise<Task> {
-    const row = await this.load(auth, taskId, 'viewer');
-    return (await this.withLabels([row]))[0]!;
+    return toTask(await this.load(auth, taskId, 'viewer'));
   }
 
   /** The task as it is now, for a caller this request has already authorised to write it. */
   private async reread(taskId: string): Promise<Task> {
     const row = await repo.findTask(this.db, taskId);
     if (!row) throw NotFound('Task');
-    return (await this.withLabels([row]))[0]!;
+    return toTask(row);
   }
 
   private async checkReferences(db: Db, projectId: string, input: TaskInput): Promise<void> {
@@ -203,7 +190,7 @@ export class TasksService {
   ): Promise<Task> {
     const row = await this.load(auth, taskId, 'editor');
     if (ifMatch && ifMatch.length > 0 && !ifMatch.includes(row.version)) {
-      this.stale((await this.withLabels([row]))[0]!);
+      this.stale(toTask(row));
     }
     const now = this.now();
     const changes: TaskUpdate = { updated_at: now };
@@ -250,7 +237,7 @@ export class TasksService {
   ) {
     const row = await this.load(auth, taskId, 'editor');
     if (ifMatch && ifMatch.length > 0 && !ifMatch.includes(row.version)) {
-      this.stale((await this.withLabels([row]))[0]!);
+      this.stale(toTask(row));
     }
     if (input.beforeId === taskId) {
       throw ValidationFailed('A task cannot be placed before itself', [
@@ -311,7 +298,7 @@ export class TasksService {
   async remove(auth: AuthContext, taskId: string, ifMatch?: number[]): Promise<void> {
     const row = await this.load(auth, taskId, 'editor');
     if (ifMatch && ifMatch.length > 0 && !ifMatch.includes(row.version)) {
-      this.stale((await this.withLabels([row]))[0]!);
+      this.stale(toTask(row));
     }
     // With If-Match, the version check and the delete are one statement: an edit landing
     // after the check above makes the delete match no row, and the answer is 412.
@@ -328,10 +315,6 @@ export class TasksService {
       });
       return true;
     });
-    if (!deleted) {
-      const current = await repo.findTask(this.db, taskId);
-      if (!current) throw NotFound('Task');
-      this.stale((await this.withLabels([current]))[0]!);
-    }
+    if (!deleted) this.stale(await this.reread(taskId));
   }
 }
