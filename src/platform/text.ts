@@ -6,5 +6,5 @@
 export const normalizeEmail = (email: string): string =>
   email.trim().toLowerCase().normalize('NFC');
 
-/** A name (label, project, task title) as stored: trimmed, NFC. */
+/** A name that identifies something (a label's) as stored and compared: trimmed, NFC. */
 export const normalizeName = (name: string): string => name.trim().normalize('NFC');
