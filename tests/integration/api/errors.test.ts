@@ -76,13 +76,14 @@ describe.each(testDatabases)('error responses on $name', (target) => {
       // RATE_LIMITED is exercised in auth-config.test.ts (it needs small limits).
     });
 
-    it_('an unknown route or method is a 404 in the same shape', async () => {
+    // An unknown method on a known path is a 405 since issue 11 (error-contract.test.ts).
+    it_('an unknown route is a 404, an unserved method a 405, in the same shape', async () => {
       const t = app();
       const ann = await signUp(t, 'Lost');
       expect(
         expectError(await ann.request('GET', `${API}/nothing-here`), 'NOT_FOUND').message,
       ).toContain('/api/v1/nothing-here');
-      expectError(await ann.request('PUT', `${API}/projects`, { name: 'x' }), 'NOT_FOUND');
+      expectError(await ann.request('PUT', `${API}/projects`, { name: 'x' }), 'METHOD_NOT_ALLOWED');
       expectError(await new Client(t.app).request('GET', `${API}/nothing-here?x=1`), 'NOT_FOUND');
     });
 

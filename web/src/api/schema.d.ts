@@ -164,6 +164,15 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description FORBIDDEN */
         403: {
           headers: {
@@ -175,6 +184,24 @@ export interface paths {
         };
         /** @description CONFLICT */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -265,6 +292,24 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description RATE_LIMITED */
         429: {
           headers: {
@@ -335,6 +380,15 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
       };
     };
     delete?: never;
@@ -375,6 +429,15 @@ export interface paths {
         };
         /** @description UNAUTHENTICATED */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -454,6 +517,24 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -545,6 +626,15 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
       };
     };
     put?: never;
@@ -585,6 +675,15 @@ export interface paths {
           };
           content?: never;
         };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description UNAUTHENTICATED */
         401: {
           headers: {
@@ -605,6 +704,15 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -661,6 +769,15 @@ export interface paths {
         };
         /** @description UNAUTHENTICATED */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -745,6 +862,24 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description RATE_LIMITED */
         429: {
           headers: {
@@ -801,6 +936,15 @@ export interface paths {
           };
           content?: never;
         };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description UNAUTHENTICATED */
         401: {
           headers: {
@@ -821,6 +965,15 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -878,6 +1031,15 @@ export interface paths {
         };
         /** @description UNAUTHENTICATED */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -950,6 +1112,24 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description RATE_LIMITED */
         429: {
           headers: {
@@ -1005,6 +1185,15 @@ export interface paths {
             'application/json': components['schemas']['Project'];
           };
         };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description UNAUTHENTICATED */
         401: {
           headers: {
@@ -1016,6 +1205,15 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -1047,6 +1245,15 @@ export interface paths {
           };
           content?: never;
         };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description UNAUTHENTICATED */
         401: {
           headers: {
@@ -1067,6 +1274,15 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -1143,6 +1359,24 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description RATE_LIMITED */
         429: {
           headers: {
@@ -1207,6 +1441,15 @@ export interface paths {
             };
           };
         };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description UNAUTHENTICATED */
         401: {
           headers: {
@@ -1218,6 +1461,15 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -1313,6 +1565,24 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description RATE_LIMITED */
         429: {
           headers: {
@@ -1371,6 +1641,15 @@ export interface paths {
           };
           content?: never;
         };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description UNAUTHENTICATED */
         401: {
           headers: {
@@ -1400,6 +1679,15 @@ export interface paths {
         };
         /** @description CONFLICT */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -1497,6 +1785,24 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description RATE_LIMITED */
         429: {
           headers: {
@@ -1536,7 +1842,7 @@ export interface paths {
           /** @description Opaque identifier */
           label?: string;
           q?: string;
-          /** @description ISO 8601 date-time; tasks due strictly before it */
+          /** @description Tasks due strictly before this date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC */
           dueBefore?: string;
           sort?:
             | 'position'
@@ -1594,6 +1900,15 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -1675,6 +1990,24 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description RATE_LIMITED */
         429: {
           headers: {
@@ -1730,6 +2063,15 @@ export interface paths {
             'application/json': components['schemas']['Task'];
           };
         };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description UNAUTHENTICATED */
         401: {
           headers: {
@@ -1741,6 +2083,15 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -1775,6 +2126,15 @@ export interface paths {
           };
           content?: never;
         };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description UNAUTHENTICATED */
         401: {
           headers: {
@@ -1804,6 +2164,15 @@ export interface paths {
         };
         /** @description PRECONDITION_FAILED */
         412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -1891,6 +2260,24 @@ export interface paths {
         };
         /** @description PRECONDITION_FAILED */
         412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -2007,6 +2394,24 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description RATE_LIMITED */
         429: {
           headers: {
@@ -2064,6 +2469,15 @@ export interface paths {
             };
           };
         };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description UNAUTHENTICATED */
         401: {
           headers: {
@@ -2075,6 +2489,15 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -2160,6 +2583,24 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description RATE_LIMITED */
         429: {
           headers: {
@@ -2216,6 +2657,15 @@ export interface paths {
           };
           content?: never;
         };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description UNAUTHENTICATED */
         401: {
           headers: {
@@ -2236,6 +2686,15 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -2312,6 +2771,15 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
       };
     };
     put?: never;
@@ -2379,6 +2847,24 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description RATE_LIMITED */
         429: {
           headers: {
@@ -2435,6 +2921,15 @@ export interface paths {
           };
           content?: never;
         };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description UNAUTHENTICATED */
         401: {
           headers: {
@@ -2455,6 +2950,15 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -2552,6 +3056,15 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
       };
     };
     put?: never;
@@ -2638,6 +3151,15 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
           headers: {
             [name: string]: unknown;
           };
