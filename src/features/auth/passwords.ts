@@ -16,13 +16,17 @@ const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as con
 // words, names and Wikipedia terms, and the patterns crackers try (repeats, sequences, keyboard
 // walks, dates). Score 3 means about 10^8 guesses or more. The estimate's cost grows steeply
 // with length and l33t substitutions, so it reads the first 64 characters without l33t
-// expansion: a bounded cost per check (tens of milliseconds) on a public endpoint.
-const estimator = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...english.dictionary },
-  graphs: common.adjacencyGraphs,
-  maxLength: 64,
-  l33tMaxSubstitutions: 0,
-});
+// expansion: a bounded cost per check (tens of milliseconds) on a public endpoint. Built on first
+// use, not at start-up: ranking the dictionaries costs time and memory that a process serving
+// no sign-up or password change (a replica, the CLI) never needs.
+let estimator: ZxcvbnFactory | undefined;
+const passwordEstimator = (): ZxcvbnFactory =>
+  (estimator ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...english.dictionary },
+    graphs: common.adjacencyGraphs,
+    maxLength: 64,
+    l33tMaxSubstitutions: 0,
+  }));
 const MIN_SCORE = 3;
 
 export function checkPasswordPolicy(
@@ -36,7 +40,7 @@ export function checkPasswordPolicy(
       { field, message: 'must not equal your email or name' },
     ]);
   }
-  const { score } = estimator.check(password, context);
+  const { score } = passwordEstimator().check(password, context);
   if (score < MIN_SCORE) {
     throw ValidationFailed('Choose a less common password', [
       { field, message: 'is a common or easily guessed password' },
