@@ -2,6 +2,8 @@
 // validated, typed and frozen. Nothing else in the service reads process.env, except the tracing
 // preload (platform/tracing/sdk.ts): it runs before this module and leaves OTEL_* to the SDK.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export type DatabaseDialect = 'sqlite' | 'mysql';
@@ -24,8 +26,14 @@ export interface Config {
   database: DatabaseConfig;
   /** Optional read endpoint (e.g. the MySQL router's read-only port). */
   readDatabase: DatabaseConfig | undefined;
+  /** Worker processes behind the one port (WEB_CONCURRENCY; 1 = no cluster). */
+  webConcurrency: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  trustProxy: boolean | string;
+  /**
+   * Whose X-Forwarded-For names the client (the address the per-IP limits count): nobody's
+   * (false), the nearest `n` proxies' (a hop count), or proxies at these addresses/CIDRs.
+   */
+  trustProxy: false | number | string[];
   registration: 'open' | 'closed';
   cookieSecure: boolean;
   metricsPort: number;
@@ -40,6 +48,53 @@ export interface Config {
   webRoot: string;
   /** Source commit of this build (GIT_COMMIT, set by the image build), for the build info metric. */
   commit: string;
+  webhooks: WebhookConfig;
+  /** AUTH_MODE: `oidc` turns password sign-in and sign-up off (single sign-on only). */
+  authMode: 'password' | 'oidc';
+  /** Single sign-on through an OpenID Connect provider, when OIDC_ISSUER is set. */
+  oidc: OidcConfig | undefined;
+  /** Notification emails (docs/notifications.md); undefined without SMTP_URL. */
+  smtp: SmtpConfig | undefined;
+}
+
+/** Single sign-on settings (docs/integrations.md, "Single sign-on"). */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  /** From OIDC_CLIENT_SECRET_FILE; none for a public client (PKCE only). */
+  clientSecret: string | undefined;
+  scopes: string;
+  /** The callback URL registered at the provider (…/api/v1/auth/oidc/callback). */
+  redirectUrl: string;
+  /** Members of this group (the `groups` claim) are admins; the others are not. */
+  adminGroup: string | undefined;
+}
+
+export interface SmtpConfig {
+  /** SMTP_URL: smtp://user:pass@host:587 or smtps://…:465 (nodemailer's URL form). */
+  url: string;
+  /** SMTP_FROM: the From address, e.g. "TaskManager <tasks@example.com>". */
+  from: string;
+  /** PUBLIC_URL: where users open the web UI, for the link to the task. */
+  publicUrl: string;
+  pollIntervalMs: number;
+}
+
+/** Where webhooks may send, and how deliveries are retried (docs/integrations.md). */
+export interface WebhookConfig {
+  /** Public addresses allowed (WEBHOOK_ALLOW_PUBLIC, default true); false: the allow-list only. */
+  allowPublic: boolean;
+  /** WEBHOOK_ALLOWED_HOSTS: host names (exact) and IP addresses/CIDRs, allowed even if internal. */
+  allowedHosts: string[];
+  allowedNetworks: string[];
+  timeoutMs: number;
+  /** First retry after this; each further one waits twice as long. */
+  retryBaseMs: number;
+  /** No retry is scheduled later than this after the event. */
+  retryWindowMs: number;
+  /** Consecutive failed attempts after which the webhook is disabled. */
+  maxConsecutiveFailures: number;
+  pollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +188,118 @@ export function parseDatabaseUrl(
   throw new ConfigError(`${name}: expected sqlite:<file> or mysql://user@host:3306/db`);
 }
 
+/** WEB_CONCURRENCY: a number of workers, or `auto` for the cores this process may use. */
+function workerCount(env: Env): number {
+  const raw = readVar(env, 'WEB_CONCURRENCY');
+  if (raw?.trim().toLowerCase() === 'auto') return os.availableParallelism();
+  return integer(env, 'WEB_CONCURRENCY', 1, 1, 256);
+}
+
+const MAX_PROXY_HOPS = 10;
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: a hop count (how many proxies stand in front, each appending to X-Forwarded-For)
+ * or a comma-separated list of proxy addresses/CIDRs. `true`, trusting every hop, is refused:
+ * the left-most entry is whatever the client sent, and the per-IP limits would count that.
+ */
+export function parseTrustProxy(raw: string | undefined): false | number | string[] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') {
+    throw new ConfigError(
+      'TRUST_PROXY: true would let every client choose its address (X-Forwarded-For); give the number of proxies in front of the service (e.g. 1) or their addresses/CIDRs',
+    );
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > MAX_PROXY_HOPS) {
+      throw new ConfigError(`TRUST_PROXY: at most ${MAX_PROXY_HOPS} proxy hops, got ${hops}`);
+    }
+    return hops === 0 ? false : hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isAddressOrCidr(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `TRUST_PROXY: expected a hop count or a comma-separated list of IP addresses/CIDRs, got "${bad}"`,
+    );
+  }
+  return entries;
+}
+
+/** WEBHOOK_ALLOWED_HOSTS: comma-separated host names, IP addresses and CIDRs. */
+export function parseWebhookAllowList(raw: string | undefined) {
+  const hosts: string[] = [];
+  const networks: string[] = [];
+  for (const entry of (raw ?? '').split(',').map((e) => e.trim().toLowerCase())) {
+    if (entry === '') continue;
+    if (isAddressOrCidr(entry)) networks.push(entry);
+    else if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(entry))
+      hosts.push(entry);
+    else
+      throw new ConfigError(
+        `WEBHOOK_ALLOWED_HOSTS: expected host names, IP addresses or CIDRs, got "${entry}"`,
+      );
+  }
+  return { hosts, networks };
+}
+
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+function httpUrl(name: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name}: not a valid URL, got "${raw}"`);
+  }
+  // Plain HTTP only to this machine (a provider in development or tests): tokens travel here.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    throw new ConfigError(`${name}: expected an https:// URL (http:// only for localhost)`);
+  }
+  return url;
+}
+
+/** OIDC_*: single sign-on, off unless OIDC_ISSUER is set. */
+export function parseOidc(env: Env): OidcConfig | undefined {
+  if (env.OIDC_CLIENT_SECRET !== undefined && env.OIDC_CLIENT_SECRET !== '') {
+    // A secret in the environment leaks into process listings and crash dumps.
+    throw new ConfigError(
+      'OIDC_CLIENT_SECRET: give the client secret as a file, OIDC_CLIENT_SECRET_FILE (a mounted Secret)',
+    );
+  }
+  const issuer = readVar(env, 'OIDC_ISSUER');
+  if (issuer === undefined) return undefined;
+  httpUrl('OIDC_ISSUER', issuer);
+  const clientId = readVar(env, 'OIDC_CLIENT_ID');
+  if (clientId === undefined) throw new ConfigError('OIDC_CLIENT_ID: required with OIDC_ISSUER');
+  const redirectUrl = readVar(env, 'OIDC_REDIRECT_URL');
+  if (redirectUrl === undefined) {
+    throw new ConfigError(
+      'OIDC_REDIRECT_URL: required with OIDC_ISSUER, e.g. https://tasks.example.com/api/v1/auth/oidc/callback',
+    );
+  }
+  const scopes = (readVar(env, 'OIDC_SCOPES') ?? 'openid email profile').trim().split(/\s+/);
+  if (!scopes.includes('openid')) throw new ConfigError('OIDC_SCOPES: must include openid');
+  return {
+    issuer,
+    clientId,
+    clientSecret: readVar(env, 'OIDC_CLIENT_SECRET'),
+    scopes: scopes.join(' '),
+    redirectUrl: httpUrl('OIDC_REDIRECT_URL', redirectUrl).href,
+    adminGroup: readVar(env, 'OIDC_ADMIN_GROUP'),
+  };
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonly<Config> {
   const password = readVar(env, 'DATABASE_PASSWORD');
   const database = parseDatabaseUrl(
@@ -142,20 +309,23 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     cwd,
   );
   const readUrl = readVar(env, 'DATABASE_READ_URL');
+  // The replica's password defaults to the primary's: the MySQL Router serves both ports.
+  const readPassword = readVar(env, 'DATABASE_READ_PASSWORD') ?? password;
   const readDatabase = readUrl
-    ? parseDatabaseUrl('DATABASE_READ_URL', readUrl, password, cwd)
+    ? parseDatabaseUrl('DATABASE_READ_URL', readUrl, readPassword, cwd)
     : undefined;
-  if (readDatabase && readDatabase.dialect !== database.dialect) {
-    throw new ConfigError('DATABASE_READ_URL: must use the same database kind as DATABASE_URL');
+  if (readDatabase && (readDatabase.dialect !== 'mysql' || database.dialect !== 'mysql')) {
+    // Reads from a replica follow MySQL/MariaDB replication positions (db/read-routing.ts).
+    throw new ConfigError('DATABASE_READ_URL: needs a MySQL/MariaDB DATABASE_URL and replica');
   }
 
   const host = readVar(env, 'HOST') ?? '127.0.0.1';
-  const trustProxyRaw = readVar(env, 'TRUST_PROXY');
-  let trustProxy: boolean | string = false;
-  if (trustProxyRaw !== undefined) {
-    const lowered = trustProxyRaw.toLowerCase();
-    // true/false, or a list of trusted addresses/CIDRs as Fastify accepts it.
-    trustProxy = lowered === 'true' ? true : lowered === 'false' ? false : trustProxyRaw;
+  const trustProxy = parseTrustProxy(readVar(env, 'TRUST_PROXY'));
+  const allowList = parseWebhookAllowList(readVar(env, 'WEBHOOK_ALLOWED_HOSTS'));
+  const oidc = parseOidc(env);
+  const authMode = oneOf(env, 'AUTH_MODE', ['password', 'oidc'] as const, 'password');
+  if (authMode === 'oidc' && !oidc) {
+    throw new ConfigError('AUTH_MODE: oidc needs single sign-on configured (OIDC_ISSUER, …)');
   }
 
   const config: Config = {
@@ -163,6 +333,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     host,
     database,
     readDatabase,
+    webConcurrency: workerCount(env),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',
@@ -182,6 +353,37 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100000),
     webRoot: path.resolve(readVar(env, 'WEB_ROOT') ?? path.join(cwd, 'dist', 'web')),
     commit: readVar(env, 'GIT_COMMIT')?.trim() || 'unknown',
+    webhooks: Object.freeze({
+      allowPublic: boolean(env, 'WEBHOOK_ALLOW_PUBLIC', true),
+      allowedHosts: allowList.hosts,
+      allowedNetworks: allowList.networks,
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60) * 1000,
+      retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+      retryWindowMs: integer(env, 'WEBHOOK_RETRY_WINDOW_HOURS', 24, 1, 168) * 3_600_000,
+      maxConsecutiveFailures: integer(env, 'WEBHOOK_MAX_CONSECUTIVE_FAILURES', 15, 1, 1000),
+      pollIntervalMs: integer(env, 'WEBHOOK_POLL_MS', 1000, 50, 60_000),
+    }),
+    authMode,
+    oidc: oidc && Object.freeze(oidc),
+    smtp: smtpConfig(env),
   };
   return Object.freeze(config);
+}
+
+function smtpConfig(env: Env): SmtpConfig | undefined {
+  const url = readVar(env, 'SMTP_URL')?.trim();
+  if (!url) return undefined;
+  if (!/^smtps?:\/\/[^/]/.test(url))
+    throw new ConfigError('SMTP_URL: expected smtp://host:port or smtps://host:port');
+  const from = readVar(env, 'SMTP_FROM')?.trim();
+  if (!from) throw new ConfigError('SMTP_FROM: required with SMTP_URL (the From address)');
+  const publicUrl = readVar(env, 'PUBLIC_URL')?.trim().replace(/\/+$/, '');
+  if (!publicUrl || !/^https?:\/\/[^/]/.test(publicUrl))
+    throw new ConfigError('PUBLIC_URL: required with SMTP_URL (https://tasks.example.com)');
+  return Object.freeze({
+    url,
+    from,
+    publicUrl,
+    pollIntervalMs: integer(env, 'SMTP_POLL_MS', 2000, 50, 60_000),
+  });
 }

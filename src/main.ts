@@ -1,6 +1,6 @@
 // Process entry of `npm start` and of the container: configuration errors exit 2 with one line.
 import { ConfigError, loadConfig } from './config.js';
-import { runUntilSignal } from './server.js';
+import { runService } from './cluster.js';
 
 let config;
 try {
@@ -12,4 +12,4 @@ try {
   }
   throw error;
 }
-process.exit(await runUntilSignal(config));
+process.exit(await runService(config));

@@ -1,5 +1,7 @@
 // The running service: open the database (waiting for it), migrate where allowed, listen, and
-// shut down gracefully on SIGTERM/SIGINT. Shared by `npm start` (main.ts) and `taskmanager serve`.
+// shut down gracefully on SIGTERM/SIGINT. Shared by `npm start` (main.ts) and `taskmanager serve`,
+// through cluster.ts, which runs it in this process or in each of WEB_CONCURRENCY workers.
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import type { App } from './app.js';
@@ -7,8 +9,14 @@ import type { Config } from './config.js';
 import { openDatabase, waitForDatabase } from './db/database.js';
 import type { DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { ReadRouting } from './db/read-routing.js';
 import { Lifecycle } from './platform/health.js';
-import { queryObserverFor, recordMigrationState } from './platform/metrics/database.js';
+import { answerPrimaryForMetrics } from './platform/metrics/cluster.js';
+import {
+  queryObserverFor,
+  recordMigrationState,
+  recordReplicaFallback,
+} from './platform/metrics/database.js';
 import { startServiceMetrics } from './platform/metrics/service.js';
 import { shutdownTracing } from './platform/tracing/sdk.js';
 
@@ -23,20 +31,31 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Readonly<Config>): Promise<RunningServer> {
+  // A worker of WEB_CONCURRENCY: its primary migrated, and serves the metrics of all (cluster.ts).
+  const inWorker = cluster.isWorker;
+  if (inWorker) answerPrimaryForMetrics();
   const lifecycle = new Lifecycle();
   const database = openDatabase(config.database, { log: queryObserverFor(config.database) });
+  // A replica that does not answer quickly is read around (db/read-routing.ts), not waited for.
   const readDatabase = config.readDatabase
-    ? openDatabase(config.readDatabase, { log: queryObserverFor(config.readDatabase, 'replica') })
+    ? openDatabase(config.readDatabase, {
+        log: queryObserverFor(config.readDatabase, 'replica'),
+        connectTimeoutMs: 1_000,
+      })
     : undefined;
-  const app = await buildApp({ config, database, readDb: readDatabase?.db, lifecycle });
+  const reads = new ReadRouting(database.db, readDatabase?.db, {
+    onFallback: recordReplicaFallback,
+  });
+  const app = await buildApp({ config, database, reads, lifecycle });
 
   // Listen first, so that liveness answers while the database is still on its way; readiness
   // stays 503 until it is reachable (and migrated, where this process migrates).
   await app.listen({ port: config.port, host: config.host });
-  const metricsServer = await startServiceMetrics(config, {
-    primary: database,
-    replica: readDatabase,
-  });
+  const metricsServer = await startServiceMetrics(
+    config,
+    { primary: database, replica: readDatabase },
+    { listen: !inWorker },
+  );
   const address = app.server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
@@ -52,12 +71,15 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
           'database not reachable yet, retrying',
         ),
     });
-    if (config.migrateOnStart) {
+    if (config.migrateOnStart && !inWorker) {
       const applied = await migrateToLatest(database.db);
       if (applied.length > 0) app.log.info({ applied }, 'migrations applied');
     }
     await recordMigrationState(database.db);
     app.changes.start();
+    app.webhookWorker.start();
+    app.notificationMailer?.start();
+    reads.start();
     lifecycle.databaseReady = true;
   })();
 
@@ -67,9 +89,10 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
       lifecycle.draining = true;
       abort.abort();
       await app.close();
+      await reads.stop();
       await database.close();
       await readDatabase?.close();
-      await metricsServer.close();
+      await metricsServer?.close();
       await shutdownTracing();
     })());
 
@@ -81,7 +104,11 @@ export async function runUntilSignal(config: Readonly<Config>): Promise<number> 
   const server = await startServer(config);
   const log = server.app.log;
   const done = new Promise<number>((resolve) => {
+    let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
+      // Ctrl-C reaches a worker twice: from the terminal and from its primary.
+      if (signalled) return;
+      signalled = true;
       log.info({ signal, graceSeconds: config.shutdownGraceSeconds }, 'shutting down');
       const timer = setTimeout(() => {
         log.error('grace period over with requests still in flight; exiting');

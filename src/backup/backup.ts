@@ -51,8 +51,12 @@ export interface BackupSummary {
  * service keeps writing. InnoDB: a consistent-snapshot transaction on one connection; SQLite (WAL):
  * a transaction whose first read fixes the snapshot.
  */
-async function inSnapshot<T>(handle: DatabaseHandle, read: (db: Db) => Promise<T>): Promise<T> {
-  if (handle.dialect === 'sqlite') return handle.db.transaction().execute(read);
+export async function inSnapshot<T>(
+  handle: DatabaseHandle,
+  read: (db: Db) => Promise<T>,
+): Promise<T> {
+  if (handle.dialect === 'sqlite')
+    return handle.db.transaction().setAccessMode('read only').execute(read);
   return handle.db.connection().execute(async (db) => {
     await sql`set session transaction isolation level repeatable read`.execute(db);
     await sql`start transaction with consistent snapshot, read only`.execute(db);

@@ -15,6 +15,7 @@ export interface TableSpec {
 // new table can never be silently left out of backups. Insertion order is the restore order.
 const keys: { [T in TableName]: readonly string[] } = {
   users: ['id'],
+  user_preferences: ['user_id'],
   sessions: ['id'],
   api_tokens: ['id'],
   projects: ['id'],
@@ -23,15 +24,33 @@ const keys: { [T in TableName]: readonly string[] } = {
   labels: ['id'],
   task_labels: ['task_id', 'label_id'],
   comments: ['id'],
+  checklist_items: ['id'],
   activity: ['id'],
+  invites: ['id'],
   changes: ['id'],
+  login_limits: ['bucket'],
+  webhooks: ['id'],
+  webhook_deliveries: ['id'],
+  oidc_identities: ['issuer', 'subject'],
+  oidc_logins: ['id_hash'],
+  task_watchers: ['task_id', 'user_id'],
+  notifications: ['id'],
+  notification_settings: ['user_id'],
 };
 
 /**
  * Never archived: the change feed between replicas (db/change-feed.ts) only tells running
- * processes what to forget, and means nothing to another database.
+ * processes what to forget, and the sign-in counters (features/auth/login-limits.ts) live for
+ * minutes; neither means anything to another database. Webhook deliveries are a queue and its
+ * log: a restored service must not send old events again. Single sign-ons in flight live for
+ * minutes.
  */
-const TRANSIENT_TABLES: readonly string[] = ['changes'];
+const TRANSIENT_TABLES: readonly string[] = [
+  'changes',
+  'login_limits',
+  'webhook_deliveries',
+  'oidc_logins',
+];
 
 export const TABLES: readonly TableSpec[] = Object.entries(keys)
   .filter(([name]) => !TRANSIENT_TABLES.includes(name))
@@ -40,6 +59,6 @@ export const TABLES: readonly TableSpec[] = Object.entries(keys)
 /** Left out of an archive unless asked for: short-lived, and bound to the old service's users. */
 export const OPTIONAL_TABLES: readonly TableName[] = ['sessions'];
 
-/** Bookkeeping, never archived: Kysely's own (written by the migrator) and the change feed. */
+/** Bookkeeping, never archived: Kysely's own (written by the migrator) and the transient tables. */
 export const isBookkeepingTable = (name: string): boolean =>
   name.startsWith('kysely_') || TRANSIENT_TABLES.includes(name);

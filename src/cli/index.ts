@@ -11,6 +11,7 @@ import { statusCommand } from './commands/status.js';
 import { doctorCommand } from './commands/doctor.js';
 import { backupCommand } from './commands/backup.js';
 import { restoreCommand } from './commands/restore.js';
+import { userCommand } from './commands/user.js';
 
 const commands: Command[] = [
   serveCommand,
@@ -21,6 +22,7 @@ const commands: Command[] = [
   doctorCommand,
   backupCommand,
   restoreCommand,
+  userCommand,
 ];
 
 function overview(): string {

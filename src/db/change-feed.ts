@@ -1,10 +1,32 @@
 // The database is the bus between replicas (/work/shared/ARCHITECTURE.md): a process that
 // changes something other processes cache appends a row to `changes`, and every process polls
 // the rows after the last one it saw, one indexed query per interval. Revocation of cached
-// credentials uses it today; a real-time feed for clients can subscribe to more topics later.
+// credentials uses it, and the live event streams of projects (features/live), whose rows carry
+// a payload and whose ids clients resume from.
 import type { Db } from './database.js';
 
-export type ChangeListener = (subject: string) => void;
+/** A row as listeners get it: its id (monotonic) and payload besides the subject. */
+export interface Change {
+  id: number;
+  data: string | null;
+}
+
+export type ChangeListener = (subject: string, change: Change) => void;
+
+/**
+ * Appends a row for every process to read at its next poll, on `db` (the transaction that makes
+ * the change, so that the row commits with it). No process dispatches it before reading it back.
+ */
+export async function appendChange(
+  db: Db,
+  row: { topic: string; subject: string; data?: string | null; at: number },
+): Promise<number> {
+  const result = await db
+    .insertInto('changes')
+    .values({ topic: row.topic, subject: row.subject, data: row.data ?? null, created_at: row.at })
+    .executeTakeFirst();
+  return Number(result.insertId ?? 0);
+}
 
 export interface ChangeFeedOptions {
   intervalMs?: number;
@@ -52,8 +74,13 @@ export class ChangeFeed {
    * the row commits with it). This process forgets at once; the others at their next poll.
    */
   async publish(db: Db, topic: string, subject: string): Promise<void> {
-    await db.insertInto('changes').values({ topic, subject, created_at: this.now() }).execute();
-    this.dispatch(topic, subject);
+    const id = await appendChange(db, { topic, subject, at: this.now() });
+    this.dispatch(topic, subject, { id, data: null });
+  }
+
+  /** The newest row id this process has read (0 before its first poll). */
+  get lastSeenId(): number {
+    return Math.max(this.settledId, ...this.recent.keys());
   }
 
   /**
@@ -103,7 +130,7 @@ export class ChangeFeed {
     }
     const rows = await this.db
       .selectFrom('changes')
-      .select(['id', 'topic', 'subject'])
+      .select(['id', 'topic', 'subject', 'data'])
       .where('id', '>', this.settledId)
       .orderBy('id')
       .execute();
@@ -111,7 +138,7 @@ export class ChangeFeed {
       const id = Number(row.id);
       if (this.recent.has(id)) continue;
       this.recent.set(id, startedAt);
-      this.dispatch(row.topic, row.subject);
+      this.dispatch(row.topic, row.subject, { id, data: row.data });
     }
     this.settle(startedAt);
     this.lastPollStartedAt = startedAt;
@@ -133,7 +160,7 @@ export class ChangeFeed {
     }
   }
 
-  private dispatch(topic: string, subject: string): void {
-    for (const listener of this.listeners.get(topic) ?? []) listener(subject);
+  private dispatch(topic: string, subject: string, change: Change): void {
+    for (const listener of this.listeners.get(topic) ?? []) listener(subject, change);
   }
 }

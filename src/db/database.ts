@@ -4,9 +4,22 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, MysqlAdapter, MysqlDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  MysqlAdapter,
+  MysqlDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 import type {
+  DatabaseConnection,
   DialectAdapter,
+  Driver,
+  SqliteDialectConfig,
+  TransactionSettings,
   LogEvent,
   MigrationLockOptions,
   SqliteDatabase as SqliteDatabaseLike,
@@ -30,6 +43,8 @@ export interface DatabaseOptions {
   /** Called for every query with its duration (metrics, slow-query logs). */
   log?: (event: LogEvent) => void;
   poolSize?: number;
+  /** How long a new MySQL connection may take (default 5 s). */
+  connectTimeoutMs?: number;
 }
 
 // Kysely's SQLite adapter takes no migration lock (it assumes one connection), so two processes
@@ -90,9 +105,34 @@ export function withStatementCache(sqlite: SqliteDatabase.Database, max = 256): 
   };
 }
 
+/**
+ * Transactions take SQLite's write lock when they begin. A deferred `begin` reads first and asks
+ * for the lock at its first write; if another process (a WEB_CONCURRENCY worker, the CLI) wrote
+ * in between, SQLite answers SQLITE_BUSY at once instead of waiting out the busy timeout, since
+ * the transaction's snapshot is stale. Read-only transactions (a backup's snapshot) stay deferred
+ * and so never hold writers back.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings?: TransactionSettings,
+  ): Promise<void> {
+    const begin = settings?.accessMode === 'read only' ? 'begin' : 'begin immediate';
+    await connection.executeQuery(CompiledQuery.raw(begin));
+  }
+}
+
 class LockingSqliteDialect extends SqliteDialect {
+  constructor(private readonly options: SqliteDialectConfig) {
+    super(options);
+  }
+
   override createAdapter(): DialectAdapter {
     return new LockingSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.options);
   }
 }
 
@@ -126,7 +166,7 @@ export function openDatabase(
     database: config.database,
     connectionLimit: options.poolSize ?? 10,
     // Fail fast when the server is away so that readiness and requests answer 503 promptly.
-    connectTimeout: 5_000,
+    connectTimeout: options.connectTimeoutMs ?? 5_000,
     enableKeepAlive: true,
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',

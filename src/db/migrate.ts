@@ -3,9 +3,17 @@
 import { Migrator, sql } from 'kysely';
 import type { Migration, MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
+import * as accountsAdmin from './migrations/20261202T0200_accounts_admin.js';
+import * as checklists from './migrations/20261202T0310_checklists.js';
 import * as changesFeed from './migrations/20261201T2200_changes_feed.js';
 import * as initialSchema from './migrations/20261125T1200_initial_schema.js';
+import * as liveEvents from './migrations/20261202T0300_live_events.js';
+import * as loginLimits from './migrations/20261202T0100_login_limits.js';
+import * as oidcIdentities from './migrations/20261202T0410_oidc_identities.js';
+import * as userPreferences from './migrations/20261202T0430_user_preferences.js';
+import * as notifications from './migrations/20261202T0400_notifications.js';
 import * as utf8mb4ExactText from './migrations/20261201T2100_utf8mb4_exact_text.js';
+import * as webhooks from './migrations/20261202T0320_webhooks.js';
 
 // Listed here rather than read from disk so that the compiled service and the container image
 // carry them without a file-system scan. Names sort by time; never rename or edit one.
@@ -13,6 +21,14 @@ export const migrations: Record<string, Migration> = {
   '20261125T1200_initial_schema': initialSchema,
   '20261201T2100_utf8mb4_exact_text': utf8mb4ExactText,
   '20261201T2200_changes_feed': changesFeed,
+  '20261202T0100_login_limits': loginLimits,
+  '20261202T0200_accounts_admin': accountsAdmin,
+  '20261202T0300_live_events': liveEvents,
+  '20261202T0310_checklists': checklists,
+  '20261202T0320_webhooks': webhooks,
+  '20261202T0400_notifications': notifications,
+  '20261202T0410_oidc_identities': oidcIdentities,
+  '20261202T0430_user_preferences': userPreferences,
 };
 
 export async function migrateToLatest(

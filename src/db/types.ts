@@ -11,6 +11,20 @@ export interface UsersTable {
   role: 'admin' | 'user';
   created_at: number;
   updated_at: number;
+  /** Set while an admin has disabled the account: it cannot sign in or use a credential. */
+  disabled_at: number | null;
+  /** SHA-256 of the single-use reset link an admin issued (the password no longer works). */
+  password_reset_hash: string | null;
+  password_reset_expires_at: number | null;
+}
+
+/** A user's own settings of the web UI (features/preferences); no row means the defaults. */
+export interface UserPreferencesTable {
+  user_id: string;
+  /** `en`, `es`, or NULL for the browser's language. */
+  language: string | null;
+  theme: 'system' | 'light' | 'dark';
+  updated_at: number;
 }
 
 export interface SessionsTable {
@@ -33,6 +47,8 @@ export interface ApiTokensTable {
   prefix: string;
   created_at: number;
   last_used_at: number | null;
+  /** Null: the token does not expire. */
+  expires_at: number | null;
 }
 
 export interface ProjectsTable {
@@ -92,6 +108,18 @@ export interface CommentsTable {
   updated_at: number;
 }
 
+/** Items of a task's checklist (features/checklists), in `position` order. */
+export interface ChecklistItemsTable {
+  id: string;
+  task_id: string;
+  text: string;
+  /** 0 or 1: the same integer on both databases. */
+  done: number;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface ActivityTable {
   id: string;
   project_id: string;
@@ -103,16 +131,136 @@ export interface ActivityTable {
   created_at: number;
 }
 
+/** Single-use sign-up links made by admins (features/accounts). */
+export interface InvitesTable {
+  id: string;
+  token_hash: string;
+  /** Whom the invite is for, in the admin's words. */
+  note: string | null;
+  project_id: string | null;
+  project_role: ProjectRole | null;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  used_by: string | null;
+}
+
 /** The change feed between replicas (db/change-feed.ts). */
 export interface ChangesTable {
   id: Generated<number>;
   topic: string;
   subject: string;
+  /** A small JSON payload (a project's live event, features/live); null for a bare subject. */
+  data: string | null;
   created_at: number;
+}
+
+/**
+ * Sign-in limits shared by every replica (features/auth/login-limits.ts): the hits counted in a
+ * bucket (a client address per route, an account) during the window that ends at reset_at.
+ */
+export interface LoginLimitsTable {
+  bucket: string;
+  hits: number;
+  reset_at: number;
+}
+
+/** A project's webhook (features/webhooks). `secret` signs deliveries and is never sent back. */
+export interface WebhooksTable {
+  id: string;
+  project_id: string;
+  url: string;
+  secret: string;
+  /** JSON array of event names. */
+  events: string;
+  /** 1 or 0. */
+  enabled: number;
+  /** Failed attempts since the last success; at the limit the webhook is disabled. */
+  consecutive_failures: Generated<number>;
+  disabled_reason: string | null;
+  disabled_at: number | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The delivery queue and log (features/webhooks/webhooks.worker.ts). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  /** A replica's claim: no other sends it before this time. */
+  claimed_until: Generated<number>;
+  claimed_by: string | null;
+  redelivery_of: string | null;
+  created_at: number;
+  last_attempt_at: number | null;
+  response_status: number | null;
+  duration_ms: number | null;
+  response_snippet: string | null;
+  error: string | null;
+}
+
+/** Which account an OpenID Connect identity signs in to (features/auth/oidc.service.ts). */
+export interface OidcIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: number;
+  last_login_at: number;
+}
+
+/** A single sign-on in flight, keyed by the hash of its browser cookie; used once. */
+export interface OidcLoginsTable {
+  id_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  next_path: string;
+  expires_at: number;
+}
+
+/** Who is told about changes of a task (features/notifications). */
+export interface TaskWatchersTable {
+  task_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+/** One in-app notification of one user (activity-log/notifications.ts writes them). */
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  project_id: string;
+  task_id: string | null;
+  actor_id: string | null;
+  kind: 'assigned' | 'mentioned' | 'taskChanged' | 'commented';
+  comment_id: string | null;
+  read_at: number | null;
+  created_at: number;
+  email_state: 'pending' | 'sent' | 'failed' | null;
+  email_claimed_until: Generated<number>;
+  email_claimed_by: string | null;
+}
+
+export interface NotificationSettingsTable {
+  user_id: string;
+  /** JSON array of the kinds turned off in the inbox. */
+  in_app_off: string;
+  /** JSON array of the kinds not emailed. */
+  email_off: string;
+  language: string;
+  updated_at: number;
 }
 
 export interface Database {
   users: UsersTable;
+  user_preferences: UserPreferencesTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   projects: ProjectsTable;
@@ -121,8 +269,18 @@ export interface Database {
   labels: LabelsTable;
   task_labels: TaskLabelsTable;
   comments: CommentsTable;
+  checklist_items: ChecklistItemsTable;
   activity: ActivityTable;
+  invites: InvitesTable;
   changes: ChangesTable;
+  login_limits: LoginLimitsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  oidc_identities: OidcIdentitiesTable;
+  oidc_logins: OidcLoginsTable;
+  task_watchers: TaskWatchersTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -135,3 +293,8 @@ export type NewTask = Insertable<TasksTable>;
 export type TaskUpdate = Updateable<TasksTable>;
 export type LabelRow = Selectable<LabelsTable>;
 export type CommentRow = Selectable<CommentsTable>;
+export type ChecklistItemRow = Selectable<ChecklistItemsTable>;
+export type InviteRow = Selectable<InvitesTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type NotificationRow = Selectable<NotificationsTable>;

@@ -26,7 +26,7 @@ function platformStatuses(route: RouteOptions): Record<number, string> {
   return statuses;
 }
 
-type Matcher = { pattern: RegExp; methods: Set<string> };
+type Matcher = { pattern: RegExp; params: number; methods: Set<string> };
 
 export interface HttpContract {
   /** Answers 405 with `Allow` when the URL's path is served by other methods. */
@@ -48,6 +48,7 @@ export function registerHttpContract(app: FastifyInstance): HttpContract {
     const source = route.url.replace(/\/$/, '').replace(/[.+?^${}()|[\]\\]/g, '\\$&');
     const matcher = matchers.get(source) ?? {
       pattern: new RegExp(`^${source.replace(/:[^/]+/g, '[^/]+')}/?$`),
+      params: (source.match(/:[^/]+/g) ?? []).length,
       methods: new Set<string>(),
     };
     for (const method of methods) matcher.methods.add(method.toUpperCase());
@@ -56,9 +57,13 @@ export function registerHttpContract(app: FastifyInstance): HttpContract {
 
   const allowedMethods = (url: string): string[] => {
     const path = url.split('?')[0] ?? '/';
+    // The most specific paths only, as OpenAPI reads them: `/projects/import` is that path
+    // (POST), not also `/projects/{projectId}` with the id "import".
+    const matching = [...matchers.values()].filter(({ pattern }) => pattern.test(path));
+    const fewest = Math.min(...matching.map((m) => m.params));
     const allowed = new Set<string>();
-    for (const { pattern, methods } of matchers.values()) {
-      if (pattern.test(path)) for (const method of methods) allowed.add(method);
+    for (const { params, methods } of matching) {
+      if (params === fewest) for (const method of methods) allowed.add(method);
     }
     return [...allowed].sort();
   };

@@ -52,6 +52,8 @@ export class AppError extends Error {
     readonly details?: unknown,
     /** Refused input fields; the error handler turns them into `details` naming their source. */
     readonly fields?: readonly FieldIssue[],
+    /** RATE_LIMITED: when to try again, sent as Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.statusCode = statusOf[code];
@@ -69,8 +71,10 @@ export const Conflict = (message: string, fields?: FieldIssue[]) =>
   new AppError('CONFLICT', message, undefined, fields);
 export const PreconditionFailed = (message: string, details?: unknown) =>
   new AppError('PRECONDITION_FAILED', message, details);
-export const RateLimited = (message = 'Too many requests, try again later') =>
-  new AppError('RATE_LIMITED', message);
+export const RateLimited = (
+  message = 'Too many requests, try again later',
+  retryAfterSeconds?: number,
+) => new AppError('RATE_LIMITED', message, undefined, undefined, retryAfterSeconds);
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };
@@ -175,8 +179,10 @@ export function registerErrorHandling(
     } else {
       request.log.info({ code: appError.code, message: appError.message }, 'request refused');
     }
+    // The limit that refused knows when its window ends (the rate-limit plugin has already set
+    // the header); a minute only for a 429 of unknown origin.
     if (appError.code === 'RATE_LIMITED' && !reply.hasHeader('retry-after')) {
-      void reply.header('retry-after', '60');
+      void reply.header('retry-after', String(appError.retryAfterSeconds ?? 60));
     }
     const details =
       appError.statusCode >= 500

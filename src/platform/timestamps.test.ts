@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp, TIMESTAMP_MAX_MS, TIMESTAMP_MIN_MS } from './timestamps.js';
+import fc from 'fast-check';
+import {
+  formatTimestamp,
+  parseTimestamp,
+  TIMESTAMP_MAX_MS,
+  TIMESTAMP_MIN_MS,
+} from './timestamps.js';
 
 describe('parseTimestamp', () => {
   it('reads RFC 3339 date-times into epoch milliseconds', () => {
@@ -36,5 +42,40 @@ describe('parseTimestamp', () => {
     ]) {
       expect(parseTimestamp(value), value).toBeUndefined();
     }
+  });
+});
+
+describe('formatTimestamp', () => {
+  const same = (ms: number) => expect(formatTimestamp(ms)).toBe(new Date(ms).toISOString());
+
+  it('writes what toISOString writes, at the edges of the range and of a day', () => {
+    for (const ms of [
+      TIMESTAMP_MIN_MS,
+      TIMESTAMP_MAX_MS,
+      0,
+      -1,
+      1,
+      86_399_999,
+      86_400_000,
+      -86_400_000,
+      951_782_400_000, // 2000-02-29
+      1_764_633_599_999,
+    ])
+      same(ms);
+  });
+
+  it('writes what toISOString writes for any instant in the range', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: TIMESTAMP_MIN_MS, max: TIMESTAMP_MAX_MS }), (ms) => {
+        same(ms);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('leaves values outside the range to toISOString (a fraction is cut, NaN throws)', () => {
+    same(TIMESTAMP_MAX_MS + 1);
+    same(1.5);
+    expect(() => formatTimestamp(Number.NaN)).toThrow(RangeError);
   });
 });

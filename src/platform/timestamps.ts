@@ -55,3 +55,35 @@ export const dateTimeFormat = {
   type: 'string' as const,
   validate: (value: string) => parseTimestamp(value) !== undefined,
 };
+
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** `YYYY-MM-DDT` of recent day numbers: a page of tasks has few distinct days. */
+const dayPrefixes = new Map<number, string>();
+
+/**
+ * `new Date(ms).toISOString()`, several times faster: the date part is cached per day and the time
+ * part assembled from tables. Answers carry a few timestamps per row, and toISOString was a
+ * measurable share of a list request's CPU (bench/README.md). Same output for every `ms` in range.
+ */
+export function formatTimestamp(ms: number): string {
+  // Anything else (out of range, fractional, NaN) keeps toISOString's exact behaviour.
+  if (!Number.isInteger(ms) || ms < TIMESTAMP_MIN_MS || ms > TIMESTAMP_MAX_MS)
+    return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    if (dayPrefixes.size >= 4096) dayPrefixes.clear();
+    dayPrefixes.set(day, prefix);
+  }
+  let rest = ms - day * DAY_MS;
+  const millis = rest % 1000;
+  rest = (rest - millis) / 1000;
+  const seconds = rest % 60;
+  rest = (rest - seconds) / 60;
+  const minutes = rest % 60;
+  const hours = (rest - minutes) / 60;
+  return `${prefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[millis]}Z`;
+}

@@ -14,12 +14,25 @@ import { ToastProvider } from './lib/toast';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { BoardPage, ProjectShell } from './pages/ProjectShell';
 import { ProjectsPage } from './pages/projects/ProjectsPage';
-import { SignInPage, SignUpPage } from './pages/AuthPages';
+import { InvitePage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/AuthPages';
 
 const ListPage = lazyWithPreload(() => import('./pages/ListPage'));
 const TaskPage = lazyWithPreload(() => import('./pages/task/TaskPage'));
 const MembersPage = lazyWithPreload(() => import('./pages/MembersPage'));
+const LabelsPage = lazyWithPreload(() => import('./pages/LabelsPage'));
+const WebhooksPage = lazyWithPreload(() => import('./pages/WebhooksPage'));
 const AccountPage = lazyWithPreload(() => import('./pages/account/AccountPage'));
+const AdminPage = lazyWithPreload(() => import('./pages/admin/AdminPage'));
+const InboxPage = lazyWithPreload(() => import('./pages/inbox/InboxPage'));
+const MyWorkPage = lazyWithPreload(() => import('./pages/mywork/MyWorkPage'));
+
+/** Pages anyone may open: signing in or up, and the links an admin hands out. */
+const PUBLIC_PAGES: Record<string, () => ReactNode> = {
+  '/signin': () => <SignInPage />,
+  '/signup': () => <SignUpPage />,
+  '/invite': () => <InvitePage />,
+  '/reset-password': () => <ResetPasswordPage />,
+};
 
 export function App() {
   return (
@@ -51,7 +64,7 @@ function Shell() {
     mainRef.current?.focus({ preventScroll: true });
   }, [pathname]);
 
-  const isPublic = pathname === '/signin' || pathname === '/signup';
+  const isPublic = Object.hasOwn(PUBLIC_PAGES, pathname);
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -69,14 +82,16 @@ function Shell() {
 }
 
 function Routes({ pathname }: { pathname: string }) {
-  if (pathname === '/signin') return <SignInPage />;
-  if (pathname === '/signup') return <SignUpPage />;
+  if (Object.hasOwn(PUBLIC_PAGES, pathname)) return PUBLIC_PAGES[pathname]!();
   return <Protected>{route(pathname)}</Protected>;
 }
 
 function route(pathname: string): ReactNode {
   if (pathname === '/' || pathname === '/projects') return <ProjectsPage />;
   if (pathname === '/account') return <AccountPage />;
+  if (pathname === '/admin') return <AdminPage />;
+  if (pathname === '/inbox') return <InboxPage />;
+  if (pathname === '/my-work') return <MyWorkPage />;
   let params = matchPath('/projects/:projectId', pathname);
   if (params?.projectId) {
     return (
@@ -98,6 +113,22 @@ function route(pathname: string): ReactNode {
     return (
       <ProjectShell projectId={params.projectId} view="members">
         <MembersPage />
+      </ProjectShell>
+    );
+  }
+  params = matchPath('/projects/:projectId/labels', pathname);
+  if (params?.projectId) {
+    return (
+      <ProjectShell projectId={params.projectId} view="labels">
+        <LabelsPage />
+      </ProjectShell>
+    );
+  }
+  params = matchPath('/projects/:projectId/webhooks', pathname);
+  if (params?.projectId) {
+    return (
+      <ProjectShell projectId={params.projectId} view="webhooks">
+        <WebhooksPage />
       </ProjectShell>
     );
   }

@@ -19,7 +19,7 @@ export const serveCommand: Command = {
     // before they load. No CLI module loads them statically (migrate and seed import the
     // database lazily for this reason).
     await import('../../platform/tracing.js');
-    const { runUntilSignal } = await import('../../server.js');
-    return runUntilSignal(config);
+    const { runService } = await import('../../cluster.js');
+    return runService(config);
   },
 };

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import { PageQuery } from '../../platform/pagination.js';
-import { Id, Timestamp } from '../../platform/schemas.js';
+import { Id, Nullable, Timestamp } from '../../platform/schemas.js';
 
 export const ActivityEntry = Type.Object({
   id: Id,
   projectId: Id,
-  taskId: Type.Union([Id, Type.Null()]),
+  taskId: Nullable(Id),
   actor: Type.Object({ id: Id, name: Type.String() }),
   action: Type.String({ description: 'e.g. task.created, task.moved, comment.added' }),
   details: Type.Record(Type.String(), Type.Unknown()),
@@ -14,7 +14,7 @@ export const ActivityEntry = Type.Object({
 
 export const ActivityPage = Type.Object({
   items: Type.Array(ActivityEntry),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  nextCursor: Nullable(Type.String()),
 });
 
 export const ActivityListQuery = Type.Object(PageQuery, { additionalProperties: false });

@@ -2,30 +2,38 @@ import type { AuthContext } from '../../access/caller.js';
 import { requireRole, requireTaskRole } from '../../access/roles.js';
 import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
+import type { Reader } from '../../db/read-routing.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { toIso } from '../../platform/schemas.js';
 import { listActivity } from './activity.repository.js';
 import type { ActivityPage } from './activity.schemas.js';
 
 export class ActivityService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    db: Db,
+    /** Reads of a caller: a replica when it holds the caller's writes (db/read-routing.ts). */
+    private readonly reader: Reader = () => db,
+  ) {}
 
   async forProject(auth: AuthContext, projectId: string, limit: number, cursor?: string) {
-    await requireRole(this.db, auth.user.id, projectId, 'viewer');
-    return this.page({ projectId }, limit, cursor);
+    const db = this.reader(auth.user.id);
+    await requireRole(db, auth.user.id, projectId, 'viewer');
+    return this.page(db, { projectId }, limit, cursor);
   }
 
   async forTask(auth: AuthContext, taskId: string, limit: number, cursor?: string) {
-    const projectId = await requireTaskRole(this.db, auth.user.id, taskId, 'viewer');
-    return this.page({ projectId, taskId }, limit, cursor);
+    const db = this.reader(auth.user.id);
+    const projectId = await requireTaskRole(db, auth.user.id, taskId, 'viewer');
+    return this.page(db, { projectId, taskId }, limit, cursor);
   }
 
   private async page(
+    db: Db,
     scope: { projectId: string; taskId?: string },
     limit: number,
     cursor?: string,
   ): Promise<Static<typeof ActivityPage>> {
-    const rows = await listActivity(this.db, {
+    const rows = await listActivity(db, {
       ...scope,
       beforeId: decodeCursor(cursor)?.id,
       limit,

@@ -8,10 +8,20 @@ import { Forbidden, Unauthenticated } from '../../platform/errors.js';
 import type { AuthService, NewSession } from './auth.service.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-// Signing in or up creates a new session; it does not act with the one the browser may hold.
-const CSRF_EXEMPT = new Set(['/api/v1/auth/login', '/api/v1/auth/register']);
-// API routes anyone may call; every other API route needs a caller before its input is read.
-const PUBLIC_ROUTES = new Set([...CSRF_EXEMPT, '/api/v1/openapi.json']);
+
+/**
+ * API routes anyone may call, as their OpenAPI operation says (`security: []`: sign-in, sign-up,
+ * an invite or reset link) and the document itself; every other API route needs a caller before
+ * its input is read. The public routes start a new session rather than act with the one the
+ * browser may hold, so they need no CSRF token either (SameSite=Lax covers login CSRF).
+ */
+function isPublicRoute(request: FastifyRequest): boolean {
+  const { url, schema } = request.routeOptions;
+  return (
+    url === '/api/v1/openapi.json' ||
+    (Array.isArray(schema?.security) && schema.security.length === 0)
+  );
+}
 
 export const sessionCookieName = (config: Readonly<Config>) =>
   // The __Host- prefix pins the cookie to this host and path / and requires Secure.
@@ -49,7 +59,7 @@ export function registerAuthentication(
       return;
     }
     request.auth = context;
-    if (!SAFE_METHODS.has(request.method) && !CSRF_EXEMPT.has(request.url.split('?')[0] ?? '')) {
+    if (!SAFE_METHODS.has(request.method) && !isPublicRoute(request)) {
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !context.csrfToken || !sameToken(sent, context.csrfToken)) {
         throw Forbidden('Missing or invalid CSRF token: send the X-CSRF-Token header');
@@ -60,8 +70,9 @@ export function registerAuthentication(
   // Authentication before the body is read or validated: an anonymous caller learns nothing
   // about a route's input rules, and gets the same 401 whatever it sends.
   app.addHook('preParsing', async (request: FastifyRequest, _reply, payload) => {
-    const route = request.routeOptions.url;
-    if (route?.startsWith('/api/v1/') && !PUBLIC_ROUTES.has(route)) requireAuth(request);
+    if (request.routeOptions.url?.startsWith('/api/v1/') && !isPublicRoute(request)) {
+      requireAuth(request);
+    }
     return payload;
   });
 }

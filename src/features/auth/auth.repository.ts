@@ -1,8 +1,7 @@
 // SQL for users, sessions and API tokens. Functions take the database (or a transaction) first,
 // so that callers own the transaction.
-import { sql } from 'kysely';
-import type { DatabaseDialect } from '../../config.js';
 import type { Db } from '../../db/database.js';
+import { inLockedTransaction } from '../../db/locks.js';
 import type { ApiTokenRow, SessionRow, UserRow } from '../../db/types.js';
 import type { Insertable } from 'kysely';
 import type { ApiTokensTable, SessionsTable, UsersTable } from '../../db/types.js';
@@ -21,29 +20,21 @@ export async function countUsers(db: Db): Promise<number> {
   return Number(row.n);
 }
 
+/** Runs `fn` in a transaction while no other sign-up runs, on any replica (db/locks.ts). */
+export const withSignUpLock = <T>(db: Db, fn: (db: Db) => Promise<T>): Promise<T> =>
+  inLockedTransaction(db, 'taskmanager.sign-up', fn);
+
 /**
- * Runs `fn` on one connection that no other sign-up holds meanwhile. MySQL: a named lock,
- * which also serialises replicas (released after `fn`'s autocommitted writes). SQLite: the one
- * connection is exclusive while pinned, which serialises the process that owns the file.
+ * Takes the row locks of every admin for the rest of the transaction (a write that changes
+ * nothing): role and status changes then run one after another, and each counts the admins as
+ * the previous one left them. Portable where `select … for update` is not (SQLite).
  */
-export async function withSignUpLock<T>(
-  db: Db,
-  dialect: DatabaseDialect,
-  fn: (db: Db) => Promise<T>,
-): Promise<T> {
-  return db.connection().execute(async (conn) => {
-    if (dialect !== 'mysql') return fn(conn);
-    const lock = await sql<{
-      ok: number | null;
-    }>`select get_lock('taskmanager.sign-up', 10) as ok`.execute(conn);
-    if (Number(lock.rows[0]?.ok) !== 1) throw new Error('timed out waiting for the sign-up lock');
-    try {
-      return await fn(conn);
-    } finally {
-      await sql`select release_lock('taskmanager.sign-up')`.execute(conn);
-    }
-  });
-}
+export const lockAdmins = (db: Db) =>
+  db
+    .updateTable('users')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('role', '=', 'admin')
+    .execute();
 
 export const insertUser = (db: Db, user: Insertable<UsersTable>) =>
   db.insertInto('users').values(user).execute();
@@ -72,6 +63,9 @@ const userColumns = [
   'u.role as user_role_',
   'u.created_at as user_created_at_',
   'u.updated_at as user_updated_at_',
+  'u.disabled_at as user_disabled_at_',
+  'u.password_reset_hash as user_password_reset_hash_',
+  'u.password_reset_expires_at as user_password_reset_expires_at_',
 ] as const;
 
 interface JoinedUser {
@@ -82,6 +76,9 @@ interface JoinedUser {
   user_role_: UserRow['role'];
   user_created_at_: number;
   user_updated_at_: number;
+  user_disabled_at_: number | null;
+  user_password_reset_hash_: string | null;
+  user_password_reset_expires_at_: number | null;
 }
 
 function splitUser<T extends JoinedUser>(
@@ -95,9 +92,26 @@ function splitUser<T extends JoinedUser>(
     user_role_: role,
     user_created_at_: created_at,
     user_updated_at_: updated_at,
+    user_disabled_at_: disabled_at,
+    user_password_reset_hash_: password_reset_hash,
+    user_password_reset_expires_at_: password_reset_expires_at,
     ...rest
   } = row;
-  return { rest, user: { id, email, name, password_hash, role, created_at, updated_at } };
+  return {
+    rest,
+    user: {
+      id,
+      email,
+      name,
+      password_hash,
+      role,
+      created_at,
+      updated_at,
+      disabled_at,
+      password_reset_hash,
+      password_reset_expires_at,
+    },
+  };
 }
 
 export async function findSessionByTokenHash(
@@ -154,6 +168,9 @@ export const listApiTokens = (db: Db, userId: string): Promise<ApiTokenRow[]> =>
     .where('user_id', '=', userId)
     .orderBy('id', 'desc')
     .execute();
+
+export const deleteUserApiTokens = (db: Db, userId: string) =>
+  db.deleteFrom('api_tokens').where('user_id', '=', userId).execute();
 
 export const deleteApiToken = (db: Db, userId: string, tokenId: string) =>
   db

@@ -6,6 +6,7 @@ import { authErrors, errors, NoContent } from '../../platform/schemas.js';
 import { clearSessionCookie, setSessionCookie } from './auth.plugin.js';
 import {
   ApiToken,
+  AuthMethods,
   AuthResponse,
   ChangePasswordBody,
   CreateTokenBody,
@@ -26,12 +27,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
   app,
   { auth, config },
 ) => {
-  const loginLimit = { max: config.loginRateLimitPerMinute, timeWindow: '1 minute' };
+  app.get(
+    '/auth/methods',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'How one signs in on this server (for the sign-in page)',
+        security: [],
+        response: { 200: AuthMethods },
+      },
+    },
+    async () => ({ password: config.authMode === 'password', sso: config.oidc !== undefined }),
+  );
 
   app.post(
     '/auth/register',
     {
-      config: { rateLimit: loginLimit },
+      config: { rateLimit: auth.limits.addressLimit('sign-up') },
       schema: {
         tags: ['auth'],
         summary: 'Create an account and sign in',
@@ -50,13 +62,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
   app.post(
     '/auth/login',
     {
-      config: { rateLimit: loginLimit },
+      config: { rateLimit: auth.limits.addressLimit('sign-in') },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password',
         security: [],
         body: LoginBody,
-        response: { 200: AuthResponse, ...errors(400, 401, 429, 503) },
+        response: { 200: AuthResponse, ...errors(400, 401, 403, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -100,10 +112,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
   app.post(
     '/auth/password',
     {
-      config: { rateLimit: loginLimit },
+      config: { rateLimit: auth.limits.addressLimit('password') },
       schema: {
         tags: ['auth'],
-        summary: 'Change my password (ends my other sessions)',
+        summary: 'Change my password (ends my other sessions and revokes every API token)',
         body: ChangePasswordBody,
         response: { 204: NoContent, ...errors(...authErrors) },
       },
@@ -149,15 +161,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
   app.post(
     '/tokens',
     {
+      // The password is checked here too: limited like every other password check.
+      config: { rateLimit: auth.limits.addressLimit('token') },
       schema: {
         tags: ['tokens'],
-        summary: 'Create an API token (the secret is shown once)',
+        summary: 'Create an API token (asks for the password; the secret is shown once)',
         body: CreateTokenBody,
         response: { 201: NewApiToken, ...errors(...authErrors) },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await auth.createApiToken(requireAuth(request), request.body.name)),
+      reply.status(201).send(await auth.createApiToken(requireAuth(request), request.body)),
   );
 
   app.get(
@@ -189,7 +203,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
   );
 };
 
-const client = (request: {
+/** Who is signing in, for the list of sessions. */
+export const client = (request: {
   ip: string;
   headers: Record<string, string | string[] | undefined>;
 }) => {

@@ -2,6 +2,9 @@ import { Type } from 'typebox';
 import { Id, Timestamp } from '../../platform/schemas.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.js';
 
+/** The lifetimes a new API token may be given (or none): issue 11, finding 4. */
+export const TOKEN_EXPIRY_DAYS = [30, 90, 365] as const;
+
 export const User = Type.Object(
   {
     id: Id,
@@ -56,26 +59,50 @@ export const Session = Type.Object({
   current: Type.Boolean(),
 });
 
-export const ApiToken = Type.Object({
+const apiTokenFields = {
   id: Id,
   name: Type.String(),
   prefix: Type.String({ description: 'First characters of the token, to recognise it' }),
   createdAt: Timestamp,
-  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
-});
+  lastUsedAt: Type.Union([Timestamp, Type.Null()], {
+    description: 'When the token last authenticated a request, to the minute',
+  }),
+  expiresAt: Type.Union([Timestamp, Type.Null()], {
+    description: 'From then on the token answers 401; null: it does not expire',
+  }),
+};
+
+export const ApiToken = Type.Object(apiTokenFields);
 
 export const NewApiToken = Type.Object({
-  id: Id,
-  name: Type.String(),
-  prefix: Type.String(),
-  createdAt: Timestamp,
-  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
+  ...apiTokenFields,
   token: Type.String({ description: 'The secret: shown only in this response' }),
 });
 
 export const CreateTokenBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+    currentPassword: Type.String({
+      minLength: 1,
+      maxLength: PASSWORD_MAX,
+      description: 'The account password: a token outlives the session that asks for it',
+    }),
+    expiresInDays: Type.Optional(
+      Type.Union([...TOKEN_EXPIRY_DAYS.map((days) => Type.Literal(days)), Type.Null()], {
+        description: 'Lifetime in days; null or absent: the token does not expire',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
 export const IdParams = Type.Object({ id: Id });
+
+export const AuthMethods = Type.Object({
+  password: Type.Boolean({
+    description: 'Email and password sign-in and sign-up are on (off with AUTH_MODE=oidc)',
+  }),
+  sso: Type.Boolean({
+    description: 'Single sign-on is configured: start it at /api/v1/auth/oidc/start',
+  }),
+});

@@ -20,6 +20,7 @@ import { LruCache } from '../../platform/lru-cache.js';
 import { toIso, toIsoOrNull } from '../../platform/schemas.js';
 import { normalizeEmail } from '../../platform/text.js';
 import * as repo from './auth.repository.js';
+import { LoginLimits } from './login-limits.js';
 import type { ApiToken, Session, User } from './auth.schemas.js';
 import {
   checkPasswordPolicy,
@@ -47,8 +48,8 @@ export const toPublicUser = (row: UserRow): PublicUser & Static<typeof User> => 
 // Sessions are touched at most once a minute: an idle timeout needs no finer clock, and a
 // write per request would make every read a write.
 const TOUCH_INTERVAL_MS = 60_000;
-const ACCOUNT_WINDOW_MS = 15 * 60_000;
 const TOKEN_PREFIX = 'tm_';
+const DAY_MS = 86_400_000;
 
 // Resolved credentials are kept in process so that a warm request costs no query for them. A
 // revocation (sign-out, ended session, deleted token, changed password) is published on the
@@ -66,14 +67,15 @@ interface CachedCredential {
   session?: SessionRow;
   tokenId?: string;
   lastUsedAt?: number | null;
+  expiresAt?: number | null;
   context: AuthContext;
 }
 
 export type LoginResultListener = (result: 'success' | 'failure' | 'locked') => void;
 
 export class AuthService {
-  /** Failed logins per account within the window (per replica; the per-IP limit is global). */
-  private readonly failures = new Map<string, { count: number; since: number }>();
+  /** Sign-in limits per account and per client address, shared by every replica. */
+  readonly limits: LoginLimits;
   loginListener: LoginResultListener | undefined;
   private readonly credentials: LruCache<string, CachedCredential>;
 
@@ -85,6 +87,7 @@ export class AuthService {
     private readonly changes?: ChangeFeed,
   ) {
     this.credentials = new LruCache(CREDENTIAL_CACHE_SIZE, CREDENTIAL_TTL_MS, now);
+    this.limits = new LoginLimits(db, config, now);
     changes?.on(CREDENTIALS_TOPIC, (id) =>
       this.credentials.deleteWhere((entry) => entry.userId === id || entry.session?.id === id),
     );
@@ -101,64 +104,59 @@ export class AuthService {
 
   /**
    * Every replica forgets the cached credentials of a user or a session (publish in the revoking
-   * transaction, so the change and its notice commit together).
+   * transaction, so the change and its notice commit together). Also after a change of role, so
+   * that no replica goes on serving the old one.
    */
-  private revoke(db: Db, userOrSessionId: string): Promise<void> {
+  revoke(db: Db, userOrSessionId: string): Promise<void> {
     if (!this.changes) return Promise.resolve();
     return this.changes.publish(db, CREDENTIALS_TOPIC, userOrSessionId);
   }
 
-  async register(
-    input: { email: string; name: string; password: string },
-    client: ClientInfo,
-    replacesSessionId?: string,
-  ) {
-    const email = normalizeEmail(input.email);
-    const name = input.name.trim();
-    checkPasswordPolicy(input.password, 'password', [email, email.split('@')[0] ?? '', name]);
+  /** AUTH_MODE=oidc: accounts sign in through the provider only (403 FORBIDDEN here). */
+  private requirePasswordMode(): void {
+    if (this.config.authMode === 'oidc') {
+      throw Forbidden('Password sign-in is turned off on this server; sign in with single sign-on');
+    }
+  }
+
+  async register(input: NewAccount, client: ClientInfo, replacesSessionId?: string) {
+    this.requirePasswordMode();
+    const user = await prepareAccount(this.db, input, 'user', this.now());
+    await this.createAccount(user);
+    return this.startSession(user, client, replacesSessionId);
+  }
+
+  /**
+   * Stores a new account (sign-up, first single sign-on) with `alsoStore` in its transaction.
+   * The first account of a fresh installation administers it, and is the only one REGISTRATION=
+   * closed lets in (`closedError` otherwise).
+   */
+  async createAccount(
+    user: UserRow,
+    alsoStore: (db: Db) => Promise<unknown> = async () => undefined,
+    closedError: () => Error = () =>
+      Forbidden('Registration is closed on this server; ask an administrator for an account'),
+  ): Promise<void> {
     const closed = this.config.registration === 'closed';
-    const closedError = () =>
-      Forbidden('Registration is closed on this server; ask an administrator for an account');
     // Accounts are never removed, so once there is one, this sign-up cannot be the first.
     const mayBeFirst = (await repo.countUsers(this.db)) === 0;
     if (closed && !mayBeFirst) throw closedError();
-    if (await repo.findUserByEmail(this.db, email)) {
-      throw Conflict('An account with this email already exists', [
-        { field: 'email', message: 'is already registered' },
-      ]);
-    }
-    const now = this.now();
-    const user: UserRow = {
-      id: newId(),
-      email,
-      name,
-      password_hash: await hashPassword(input.password),
-      role: 'user',
-      created_at: now,
-      updated_at: now,
-    };
     const insert = async (db: Db) => {
-      try {
-        await repo.insertUser(db, user);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw Conflict('An account with this email already exists');
-        throw error;
-      }
+      await insertAccount(db, user);
+      await alsoStore(db);
     };
     if (!mayBeFirst) {
-      await insert(this.db);
+      await this.db.transaction().execute(insert);
     } else {
-      // The first account of a fresh installation administers it (and is the only one a closed
-      // installation lets in). Decide under a lock: simultaneous first sign-ups must not all
-      // see an empty table and all become admins.
-      await repo.withSignUpLock(this.db, this.config.database.dialect, async (db) => {
+      // Decide under a lock: simultaneous first sign-ups must not all see an empty table and all
+      // become admins.
+      await repo.withSignUpLock(this.db, async (db) => {
         const first = (await repo.countUsers(db)) === 0;
         if (closed && !first) throw closedError();
         user.role = first ? 'admin' : 'user';
         await insert(db);
       });
     }
-    return this.startSession(user, client, replacesSessionId);
   }
 
   async login(
@@ -166,43 +164,43 @@ export class AuthService {
     client: ClientInfo,
     replacesSessionId?: string,
   ): Promise<NewSession> {
+    this.requirePasswordMode();
     const email = normalizeEmail(input.email);
-    const now = this.now();
-    const failure = this.failures.get(email);
-    if (
-      failure &&
-      now - failure.since < ACCOUNT_WINDOW_MS &&
-      failure.count >= this.config.loginMaxFailuresPerAccount
-    ) {
-      this.loginListener?.('locked');
-      throw RateLimited('Too many failed sign-ins for this account; try again in 15 minutes');
-    }
     const user = await repo.findUserByEmail(this.db, email);
+    const verdict = await this.limits.attempt(user?.id, email);
+    if (!verdict.allowed) {
+      this.loginListener?.('locked');
+      throw RateLimited(
+        LoginLimits.lockedMessage(verdict.retryAfterSeconds),
+        verdict.retryAfterSeconds,
+      );
+    }
     const ok = await verifyPassword(
       user?.password_hash ?? (await dummyPasswordHash()),
       input.password,
     );
     if (!user || !ok) {
-      const current =
-        failure && now - failure.since < ACCOUNT_WINDOW_MS ? failure : { count: 0, since: now };
-      this.failures.set(email, { count: current.count + 1, since: current.since });
       this.loginListener?.('failure');
       throw Unauthenticated('Email or password is incorrect');
     }
-    this.failures.delete(email);
+    await this.limits.succeeded(user.id);
     this.loginListener?.('success');
     return this.startSession(user, client, replacesSessionId);
   }
 
   /**
    * A new session id at every sign-in, and the session the browser held before ends with it
-   * (no session fixation: a planted or leaked earlier id does not survive the sign-in).
+   * (no session fixation: a planted or leaked earlier id does not survive the sign-in). A
+   * disabled account gets none, whatever proved it (password, invite, reset link).
    */
-  private async startSession(
+  async startSession(
     user: UserRow,
     client: ClientInfo,
     replacesSessionId?: string,
   ): Promise<NewSession> {
+    if (user.disabled_at !== null) {
+      throw Forbidden('This account is disabled; ask an administrator to enable it');
+    }
     const now = this.now();
     const sessionToken = randomToken(32);
     const csrfToken = randomToken(32);
@@ -241,7 +239,7 @@ export class AuthService {
       ({ session, context } = hit);
     } else {
       const found = await repo.findSessionByTokenHash(this.db, hash);
-      if (!found) return undefined;
+      if (!found || found.user.disabled_at !== null) return undefined;
       session = found.session;
       context = {
         user: toPublicUser(found.user),
@@ -280,13 +278,17 @@ export class AuthService {
       entry = hit;
     } else {
       const found = await repo.findApiToken(this.db, hash);
-      if (!found) return undefined;
+      if (!found || found.user.disabled_at !== null) return undefined;
       entry = {
         userId: found.user.id,
         tokenId: found.token.id,
         lastUsedAt: found.token.last_used_at,
+        expiresAt: found.token.expires_at,
         context: { user: toPublicUser(found.user), via: 'token' },
       };
+    }
+    if (entry.expiresAt != null && now >= entry.expiresAt) {
+      throw Unauthenticated('The API token has expired; create a new one');
     }
     if (entry.lastUsedAt == null || now - entry.lastUsedAt > TOUCH_INTERVAL_MS) {
       await repo.touchApiToken(this.db, entry.tokenId!, now);
@@ -327,35 +329,63 @@ export class AuthService {
     });
   }
 
-  /** Changing the password ends every other session of the user (a stolen cookie dies too). */
-  async changePassword(auth: AuthContext, currentPassword: string, newPassword: string) {
+  /**
+   * Ends every session but `keepSessionId` and every API token of a user, on every replica
+   * (pass the transaction that makes the change).
+   */
+  async revokeCredentials(db: Db, userId: string, keepSessionId?: string): Promise<void> {
+    await repo.deleteOtherSessions(db, userId, keepSessionId);
+    await repo.deleteUserApiTokens(db, userId);
+    await this.revoke(db, userId);
+  }
+
+  /** The caller's account, if `password` is its password (400 naming `currentPassword` if not). */
+  private async requirePassword(auth: AuthContext, password: string): Promise<UserRow> {
     const user = await repo.findUserById(this.db, auth.user.id);
     if (!user) throw Unauthenticated();
-    if (!(await verifyPassword(user.password_hash, currentPassword))) {
+    if (!(await verifyPassword(user.password_hash, password))) {
       throw ValidationFailed('The current password is incorrect', [
         { field: 'currentPassword', message: 'is incorrect' },
       ]);
     }
+    return user;
+  }
+
+  /**
+   * Changing the password ends every other session of the user and revokes every API token:
+   * whoever held a stolen cookie or token is out.
+   */
+  async changePassword(auth: AuthContext, currentPassword: string, newPassword: string) {
+    const user = await this.requirePassword(auth, currentPassword);
     checkPasswordPolicy(newPassword, 'newPassword', [user.email, user.name]);
     const now = this.now();
     const hash = await hashPassword(newPassword);
     await this.db.transaction().execute(async (trx) => {
       await repo.updatePasswordHash(trx, user.id, hash, now);
-      await repo.deleteOtherSessions(trx, user.id, auth.sessionId);
-      await this.revoke(trx, user.id);
+      await this.revokeCredentials(trx, user.id, auth.sessionId);
     });
   }
 
-  async createApiToken(auth: AuthContext, name: string) {
+  /**
+   * A token outlives the session or token that asks for it, so it takes the password: a stolen
+   * cookie (or an expiring token) cannot mint a lasting credential. Bearer callers alike.
+   */
+  async createApiToken(
+    auth: AuthContext,
+    input: { name: string; currentPassword: string; expiresInDays?: number | null },
+  ) {
+    await this.requirePassword(auth, input.currentPassword);
     const secret = `${TOKEN_PREFIX}${randomToken(32)}`;
+    const now = this.now();
     const row: ApiTokenRow = {
       id: newId(),
       user_id: auth.user.id,
-      name: name.trim(),
+      name: input.name.trim(),
       token_hash: sha256(secret),
       prefix: secret.slice(0, 8),
-      created_at: this.now(),
+      created_at: now,
       last_used_at: null,
+      expires_at: input.expiresInDays ? now + input.expiresInDays * DAY_MS : null,
     };
     await repo.insertApiToken(this.db, row);
     return { ...toPublicToken(row), token: secret };
@@ -379,10 +409,60 @@ export interface ClientInfo {
   userAgent?: string;
 }
 
+export interface NewAccount {
+  email: string;
+  name: string;
+  password: string;
+}
+
+const emailTaken = () =>
+  Conflict('An account with this email already exists', [
+    { field: 'email', message: 'is already registered' },
+  ]);
+
+/**
+ * The row of a new account (sign-up, invite, `taskmanager user create`): email normalized, name
+ * trimmed, the password checked against the policy and hashed; 409 if the email is taken.
+ */
+export async function prepareAccount(
+  db: Db,
+  input: NewAccount,
+  role: UserRow['role'],
+  now: number,
+): Promise<UserRow> {
+  const email = normalizeEmail(input.email);
+  const name = input.name.trim();
+  checkPasswordPolicy(input.password, 'password', [email, email.split('@')[0] ?? '', name]);
+  if (await repo.findUserByEmail(db, email)) throw emailTaken();
+  return {
+    id: newId(),
+    email,
+    name,
+    password_hash: await hashPassword(input.password),
+    role,
+    created_at: now,
+    updated_at: now,
+    disabled_at: null,
+    password_reset_hash: null,
+    password_reset_expires_at: null,
+  };
+}
+
+/** Stores a prepared account; 409 when a concurrent sign-up took the email meanwhile. */
+export async function insertAccount(db: Db, user: UserRow): Promise<void> {
+  try {
+    await repo.insertUser(db, user);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  }
+}
+
 const toPublicToken = (row: ApiTokenRow): Static<typeof ApiToken> => ({
   id: row.id,
   name: row.name,
   prefix: row.prefix,
   createdAt: toIso(row.created_at),
   lastUsedAt: toIsoOrNull(row.last_used_at),
+  expiresAt: toIsoOrNull(row.expires_at),
 });

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { PageQuery } from '../../platform/pagination.js';
-import { Id, Timestamp } from '../../platform/schemas.js';
+import { Id, Nullable, Timestamp } from '../../platform/schemas.js';
 
 export const Comment = Type.Object(
   {
@@ -16,7 +16,7 @@ export const Comment = Type.Object(
 
 export const CommentPage = Type.Object({
   items: Type.Array(Type.Ref('Comment')),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  nextCursor: Nullable(Type.String()),
 });
 
 export const CommentListQuery = Type.Object(PageQuery, { additionalProperties: false });

@@ -3,6 +3,7 @@ import { requireTaskRole, roleIn } from '../../access/roles.js';
 import { recordActivity } from '../../activity-log/record.js';
 import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
+import type { Reader } from '../../db/read-routing.js';
 import type { CommentRow } from '../../db/types.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -24,11 +25,14 @@ export class CommentsService {
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
+    /** Reads of a caller: a replica when it holds the caller's writes (db/read-routing.ts). */
+    private readonly reader: Reader = () => db,
   ) {}
 
   async list(auth: AuthContext, taskId: string, limit: number, cursor?: string) {
-    await requireTaskRole(this.db, auth.user.id, taskId, 'viewer');
-    const rows = await repo.listComments(this.db, taskId, limit, decodeCursor(cursor)?.id);
+    const db = this.reader(auth.user.id);
+    await requireTaskRole(db, auth.user.id, taskId, 'viewer');
+    const rows = await repo.listComments(db, taskId, limit, decodeCursor(cursor)?.id);
     const page = pageOf(rows, limit, () => null);
     return {
       items: page.items.map((row) => toComment(row, row.author_name)),

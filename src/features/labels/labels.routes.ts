@@ -2,7 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireAuth } from '../../access/caller.js';
 import { authErrors, errors, NoContent, ProjectParams } from '../../platform/schemas.js';
-import { CreateLabelBody, LabelList, LabelParams } from './labels.schemas.js';
+import {
+  CreateLabelBody,
+  LabelList,
+  LabelParams,
+  MergeLabelBody,
+  UpdateLabelBody,
+} from './labels.schemas.js';
 import type { LabelsService } from './labels.service.js';
 
 export const labelsRoutes: FastifyPluginAsyncTypebox<{ labels: LabelsService }> = async (
@@ -60,5 +66,34 @@ export const labelsRoutes: FastifyPluginAsyncTypebox<{ labels: LabelsService }> 
       await labels.remove(requireAuth(request), request.params.labelId);
       return reply.status(204).send(null);
     },
+  );
+
+  app.patch(
+    '/labels/:labelId',
+    {
+      schema: {
+        tags,
+        summary: 'Rename or recolour a label (editor); its tasks keep it',
+        params: LabelParams,
+        body: UpdateLabelBody,
+        response: { 200: Type.Ref('Label'), ...errors(...authErrors, 409) },
+      },
+    },
+    async (request) => labels.update(requireAuth(request), request.params.labelId, request.body),
+  );
+
+  app.post(
+    '/labels/:labelId/merge',
+    {
+      schema: {
+        tags,
+        summary: 'Merge a label into another (editor): its tasks get the other, it is deleted',
+        params: LabelParams,
+        body: MergeLabelBody,
+        response: { 200: Type.Ref('Label'), ...errors(...authErrors, 409) },
+      },
+    },
+    async (request) =>
+      labels.merge(requireAuth(request), request.params.labelId, request.body.into),
   );
 };

@@ -1,18 +1,14 @@
 import { Type } from 'typebox';
 import { PageQuery } from '../../platform/pagination.js';
-import { Id, Timestamp } from '../../platform/schemas.js';
+import { Id, Nullable, StringEnum, Timestamp } from '../../platform/schemas.js';
 
-export const Role = Type.Union([
-  Type.Literal('owner'),
-  Type.Literal('editor'),
-  Type.Literal('viewer'),
-]);
+export const Role = StringEnum(['owner', 'editor', 'viewer']);
 
 export const Project = Type.Object(
   {
     id: Id,
     name: Type.String(),
-    description: Type.Union([Type.String(), Type.Null()]),
+    description: Nullable(Type.String()),
     role: Role,
     createdBy: Id,
     createdAt: Timestamp,
@@ -27,7 +23,7 @@ export const Project = Type.Object(
 );
 
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
-const Description = Type.Union([Type.String({ maxLength: 20_000 }), Type.Null()]);
+const Description = Nullable(Type.String({ maxLength: 20_000 }));
 
 export const CreateProjectBody = Type.Object(
   { name: Name, description: Type.Optional(Description) },
@@ -58,7 +54,7 @@ export const UpdateMemberBody = Type.Object({ role: Role }, { additionalProperti
 
 export const ProjectPage = Type.Object({
   items: Type.Array(Type.Ref('Project')),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  nextCursor: Nullable(Type.String()),
 });
 
 export const ProjectListQuery = Type.Object(PageQuery, { additionalProperties: false });

@@ -2,9 +2,10 @@
 // always keeps an owner.
 import type { AuthContext } from '../../access/caller.js';
 import { requireRole, roleIn } from '../../access/roles.js';
-import { recordActivity } from '../../activity-log/record.js';
+import { recordActivity, recordLiveEvent } from '../../activity-log/record.js';
 import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
+import type { Reader } from '../../db/read-routing.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { ProjectRole, ProjectRow } from '../../db/types.js';
 import { Conflict, NotFound, ValidationFailed } from '../../platform/errors.js';
@@ -51,12 +52,14 @@ export class ProjectsService {
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
+    /** Reads of a caller: a replica when it holds the caller's writes (db/read-routing.ts). */
+    private readonly reader: Reader = () => db,
   ) {}
 
-  private async counts(projectIds: string[]): Promise<Map<string, TaskCounts>> {
+  private async counts(db: Db, projectIds: string[]): Promise<Map<string, TaskCounts>> {
     const result = new Map<string, TaskCounts>();
     for (const id of projectIds) result.set(id, { todo: 0, in_progress: 0, done: 0 });
-    for (const row of await repo.countTasksByStatus(this.db, projectIds)) {
+    for (const row of await repo.countTasksByStatus(db, projectIds)) {
       const counts = result.get(row.project_id);
       if (counts) counts[row.status] = Number(row.n);
     }
@@ -65,9 +68,13 @@ export class ProjectsService {
 
   async list(auth: AuthContext, limit: number, cursor?: string) {
     const after = decodeCursor(cursor);
-    const rows = await repo.listProjectsOf(this.db, auth.user.id, limit, after?.id);
+    const db = this.reader(auth.user.id);
+    const rows = await repo.listProjectsOf(db, auth.user.id, limit, after?.id);
     const page = pageOf(rows, limit, () => null);
-    const counts = await this.counts(page.items.map((row) => row.id));
+    const counts = await this.counts(
+      db,
+      page.items.map((row) => row.id),
+    );
     return {
       items: page.items.map((row) => toProject(row, row.role, counts.get(row.id)!)),
       nextCursor: page.nextCursor,
@@ -75,10 +82,11 @@ export class ProjectsService {
   }
 
   async get(auth: AuthContext, projectId: string) {
-    const role = await requireRole(this.db, auth.user.id, projectId, 'viewer');
-    const row = await repo.findProject(this.db, projectId);
+    const db = this.reader(auth.user.id);
+    const role = await requireRole(db, auth.user.id, projectId, 'viewer');
+    const row = await repo.findProject(db, projectId);
     if (!row) throw NotFound('Project');
-    return toProject(row, role, (await this.counts([projectId])).get(projectId)!);
+    return toProject(row, role, (await this.counts(db, [projectId])).get(projectId)!);
   }
 
   async create(auth: AuthContext, input: { name: string; description?: string | null }) {
@@ -137,12 +145,20 @@ export class ProjectsService {
 
   async remove(auth: AuthContext, projectId: string): Promise<void> {
     await requireRole(this.db, auth.user.id, projectId, 'owner');
-    await repo.deleteProject(this.db, projectId);
+    await this.db.transaction().execute(async (trx) => {
+      await repo.deleteProject(trx, projectId);
+      // Its activity goes with it; the live streams of the project learn it and end.
+      await recordLiveEvent(trx, projectId, this.now(), {
+        type: 'project.deleted',
+        actorId: auth.user.id,
+      });
+    });
   }
 
   async members(auth: AuthContext, projectId: string) {
-    await requireRole(this.db, auth.user.id, projectId, 'viewer');
-    return (await repo.listMembers(this.db, projectId)).map(toMember);
+    const db = this.reader(auth.user.id);
+    await requireRole(db, auth.user.id, projectId, 'viewer');
+    return (await repo.listMembers(db, projectId)).map(toMember);
   }
 
   async addMember(

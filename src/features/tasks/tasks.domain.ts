@@ -1,6 +1,9 @@
 // The task vocabulary the API, the service and the SQL share: priorities (stored as their index,
 // so that sorting by priority uses an index) and the sort orders of the task list.
 
+export const STATUSES = ['todo', 'in_progress', 'done'] as const;
+export type Status = (typeof STATUSES)[number];
+
 export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { ExpressionBuilder, SqlBool } from 'kysely';
 import { isMysql } from '../../db/database.js';
 import type { Db } from '../../db/database.js';
+import { inLockedTransaction } from '../../db/locks.js';
 import type {
   Database,
   LabelRow,
@@ -51,6 +52,9 @@ export type TaskListRow = TaskRow & {
    * already parsed by mysql2 (MariaDB marks JSON function results as JSON).
    */
   labels_json: string | LabelRow[] | null;
+  /** Counts of the task's checklist items, all and checked (numbers or numeric strings). */
+  checklist_total: number | string | null;
+  checklist_done: number | string | null;
 };
 
 /**
@@ -66,6 +70,16 @@ function labelsJson(db: Db) {
     from task_labels tl inner join labels l on l.id = tl.label_id
     where tl.task_id = t.id)`.as('labels_json');
 }
+
+/** The task's checklist progress as two columns of its row (one index range each). */
+const checklistCounts = [
+  sql<number>`(select count(*) from checklist_items ci where ci.task_id = t.id)`.as(
+    'checklist_total',
+  ),
+  sql<number>`(select coalesce(sum(ci.done), 0) from checklist_items ci where ci.task_id = t.id)`.as(
+    'checklist_done',
+  ),
+];
 
 const byName = (a: LabelRow, b: LabelRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -99,6 +113,16 @@ function afterCursor(eb: Eb, column: ReturnType<typeof sortSpec>, cursor: Cursor
   return column.nullable ? eb.or([after, sql<SqlBool>`${col} is null`]) : after;
 }
 
+/** The task carries the label. */
+const hasLabel = (labelId: string) => (eb: Eb) =>
+  eb.exists(
+    eb
+      .selectFrom('task_labels as tl')
+      .select('tl.task_id')
+      .whereRef('tl.task_id', '=', 't.id')
+      .where('tl.label_id', '=', labelId),
+  );
+
 /** Escapes LIKE wildcards so that a search for "50%" means the text "50%". */
 const likePattern = (text: string) => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
@@ -108,7 +132,7 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
     .selectFrom('tasks as t')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
-    .select(['a.name as assignee_name', labelsJson(db)])
+    .select(['a.name as assignee_name', labelsJson(db), ...checklistCounts])
     .where('t.project_id', '=', filter.projectId)
     // The caller's membership in the same round trip: not correlated, evaluated once.
     .where((eb) =>
@@ -127,18 +151,7 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
         ? q.where('t.assignee_id', 'is', null)
         : q.where('t.assignee_id', '=', filter.assigneeId);
   }
-  if (filter.labelId) {
-    const labelId = filter.labelId;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('task_labels as tl')
-          .select('tl.task_id')
-          .whereRef('tl.task_id', '=', 't.id')
-          .where('tl.label_id', '=', labelId),
-      ),
-    );
-  }
+  if (filter.labelId) q = q.where(hasLabel(filter.labelId));
   if (filter.q) {
     const pattern = likePattern(filter.q);
     q = q.where((eb) =>
@@ -162,12 +175,45 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
     .execute();
 }
 
+export interface AssignedFilter {
+  /** Tasks assigned to this user, in projects they are a member of. */
+  userId: string;
+  status?: TaskRow['status'];
+  labelId?: string;
+  limit: number;
+  after?: Cursor;
+}
+
+/** "My work": by due date (none last), then id; one index range (tasks_my_work_idx). */
+export function listAssignedTasks(db: Db, filter: AssignedFilter): Promise<TaskListRow[]> {
+  const spec = sortSpec('dueAt');
+  let q = db
+    .selectFrom('tasks as t')
+    .innerJoin('project_members as pm', (join) =>
+      join.onRef('pm.project_id', '=', 't.project_id').on('pm.user_id', '=', filter.userId),
+    )
+    .leftJoin('users as a', 'a.id', 't.assignee_id')
+    .selectAll('t')
+    .select(['a.name as assignee_name', labelsJson(db), ...checklistCounts])
+    .where('t.assignee_id', '=', filter.userId);
+  if (filter.status) q = q.where('t.status', '=', filter.status);
+  if (filter.labelId) q = q.where(hasLabel(filter.labelId));
+  const after = filter.after;
+  if (after) q = q.where((eb) => afterCursor(eb as unknown as Eb, spec, after));
+  return q
+    .orderBy(sql`case when ${sql.ref('t.due_at')} is null then 1 else 0 end`)
+    .orderBy('t.due_at')
+    .orderBy('t.id')
+    .limit(filter.limit + 1)
+    .execute();
+}
+
 export const findTask = (db: Db, taskId: string): Promise<TaskListRow | undefined> =>
   db
     .selectFrom('tasks as t')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
-    .select(['a.name as assignee_name', labelsJson(db)])
+    .select(['a.name as assignee_name', labelsJson(db), ...checklistCounts])
     .where('t.id', '=', taskId)
     .executeTakeFirst();
 
@@ -176,7 +222,7 @@ export const findTaskWithRole = (
   db: Db,
   taskId: string,
   userId: string,
-): Promise<(TaskListRow & { caller_role: ProjectRole | null }) | undefined> =>
+): Promise<(TaskListRow & { caller_role: ProjectRole | null; watching: unknown }) | undefined> =>
   db
     .selectFrom('tasks as t')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
@@ -184,7 +230,16 @@ export const findTaskWithRole = (
       join.onRef('pm.project_id', '=', 't.project_id').on('pm.user_id', '=', userId),
     )
     .selectAll('t')
-    .select(['a.name as assignee_name', labelsJson(db), 'pm.role as caller_role'])
+    .select([
+      'a.name as assignee_name',
+      labelsJson(db),
+      ...checklistCounts,
+      'pm.role as caller_role',
+      // One primary-key probe: whether the caller watches the task (features/notifications).
+      sql<unknown>`exists(select 1 from task_watchers w where w.task_id = t.id and w.user_id = ${userId})`.as(
+        'watching',
+      ),
+    ])
     .where('t.id', '=', taskId)
     .executeTakeFirst();
 
@@ -223,6 +278,19 @@ export async function setTaskLabels(db: Db, taskId: string, labelIds: string[]):
       .execute();
   }
 }
+
+/**
+ * Runs `fn` in a transaction that is the only one placing tasks in the project's columns, on any
+ * replica. A placement reads the neighbouring positions, then writes: two at once would read the
+ * same last position and both take it (issue 11, finding 8). Not a lock on the project row: every
+ * activity insert takes a shared lock on it (its foreign key), so an edit holding its task's row
+ * would deadlock with a move waiting for that task.
+ */
+export const inPlacementTransaction = <T>(
+  db: Db,
+  projectId: string,
+  fn: (trx: Db) => Promise<T>,
+): Promise<T> => inLockedTransaction(db, `taskmanager.placements.${projectId}`, fn);
 
 /** The largest position in a column (excluding one task), or undefined for an empty column. */
 export async function lastPosition(

@@ -12,6 +12,7 @@ import {
 import {
   CreateTaskBody,
   MoveTaskBody,
+  MyTaskQuery,
   TaskListQuery,
   TaskPage,
   UpdateTaskBody,
@@ -36,6 +37,20 @@ export const tasksRoutes: FastifyPluginAsyncTypebox<{ tasks: TasksService }> = a
       },
     },
     async (request) => tasks.list(requireAuth(request), request.params.projectId, request.query),
+  );
+
+  app.get(
+    '/me/tasks',
+    {
+      schema: {
+        tags,
+        summary:
+          'My work: tasks assigned to me in all my projects, by due date (none last); group them by date on the client',
+        querystring: MyTaskQuery,
+        response: { 200: TaskPage, ...errors(400, 401) },
+      },
+    },
+    async (request) => tasks.assignedToMe(requireAuth(request), request.query),
   );
 
   app.post(

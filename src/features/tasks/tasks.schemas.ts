@@ -1,46 +1,45 @@
 import { Type } from 'typebox';
 import { PageQuery } from '../../platform/pagination.js';
-import { DateTimeInput, Id, Timestamp } from '../../platform/schemas.js';
-import { SORTS } from './tasks.domain.js';
+import { DateTimeInput, Id, Nullable, StringEnum, Timestamp } from '../../platform/schemas.js';
+import { PRIORITIES, SORTS, STATUSES } from './tasks.domain.js';
 
-export const Status = Type.Union([
-  Type.Literal('todo'),
-  Type.Literal('in_progress'),
-  Type.Literal('done'),
-]);
-// Spelled out (not mapped from PRIORITIES) so that Static<> keeps the literal type; toTask's
-// return type then fails the type-check if the two lists drift.
-export const Priority = Type.Union([
-  Type.Literal('low'),
-  Type.Literal('medium'),
-  Type.Literal('high'),
-  Type.Literal('urgent'),
-]);
+export const Status = StringEnum(STATUSES);
+export const Priority = StringEnum(PRIORITIES);
+
+/** The task's checklist progress (items in features/checklists, counted by the task queries). */
+const ChecklistProgress = Type.Object(
+  { done: Type.Integer({ minimum: 0 }), total: Type.Integer({ minimum: 0 }) },
+  { description: 'Checked items and all items of the task checklist' },
+);
 
 export const Task = Type.Object(
   {
     id: Id,
     projectId: Id,
     title: Type.String(),
-    description: Type.Union([Type.String(), Type.Null()]),
+    description: Nullable(Type.String()),
     status: Status,
     priority: Priority,
     position: Type.Number({ description: 'Order within the status column (ascending)' }),
-    dueAt: Type.Union([Timestamp, Type.Null()]),
-    assigneeId: Type.Union([Id, Type.Null()]),
-    assignee: Type.Union([Type.Object({ id: Id, name: Type.String() }), Type.Null()]),
+    dueAt: Nullable(Timestamp),
+    assigneeId: Nullable(Id),
+    assignee: Nullable(Type.Object({ id: Id, name: Type.String() })),
     labels: Type.Array(Type.Ref('Label')),
+    checklist: ChecklistProgress,
     version: Type.Integer({ description: 'Also sent as the ETag; send it back in If-Match' }),
     createdBy: Id,
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    watching: Type.Optional(
+      Type.Boolean({ description: 'Whether the caller watches the task (GET /tasks/{taskId})' }),
+    ),
   },
   { $id: 'Task' },
 );
 
 const Title = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
-const Description = Type.Union([Type.String({ maxLength: 20_000 }), Type.Null()]);
-const DueAt = Type.Union([DateTimeInput('When the task is due'), Type.Null()]);
+const Description = Nullable(Type.String({ maxLength: 20_000 }));
+const DueAt = Nullable(DateTimeInput('When the task is due'));
 const LabelIds = Type.Array(Id, {
   maxItems: 50,
   uniqueItems: true,
@@ -54,8 +53,14 @@ export const CreateTaskBody = Type.Object(
     status: Type.Optional(Status),
     priority: Type.Optional(Priority),
     dueAt: Type.Optional(DueAt),
-    assigneeId: Type.Optional(Type.Union([Id, Type.Null()])),
+    assigneeId: Type.Optional(Nullable(Id)),
     labels: Type.Optional(LabelIds),
+    beforeId: Type.Optional(
+      Nullable(Id, {
+        description:
+          'Place the new task before this task of its column (one write: quick-add at the top); omit for the end',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -67,7 +72,7 @@ export const UpdateTaskBody = Type.Object(
     status: Type.Optional(Status),
     priority: Type.Optional(Priority),
     dueAt: Type.Optional(DueAt),
-    assigneeId: Type.Optional(Type.Union([Id, Type.Null()])),
+    assigneeId: Type.Optional(Nullable(Id)),
     labels: Type.Optional(LabelIds),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -77,7 +82,7 @@ export const MoveTaskBody = Type.Object(
   {
     status: Status,
     beforeId: Type.Optional(
-      Type.Union([Id, Type.Null()], { description: 'Place before this task; omit for the end' }),
+      Nullable(Id, { description: 'Place before this task; omit for the end' }),
     ),
   },
   { additionalProperties: false },
@@ -92,12 +97,16 @@ export const TaskListQuery = Type.Object(
     label: Type.Optional(Id),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     dueBefore: Type.Optional(DateTimeInput('Tasks due strictly before this date-time')),
-    sort: Type.Optional(
-      Type.Union(
-        SORTS.map((s) => Type.Literal(s)),
-        { default: 'position' },
-      ),
-    ),
+    sort: Type.Optional(StringEnum(SORTS, { default: 'position' })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+export const MyTaskQuery = Type.Object(
+  {
+    status: Type.Optional(Status),
+    label: Type.Optional(Id),
     ...PageQuery,
   },
   { additionalProperties: false },
@@ -105,5 +114,5 @@ export const TaskListQuery = Type.Object(
 
 export const TaskPage = Type.Object({
   items: Type.Array(Type.Ref('Task')),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  nextCursor: Nullable(Type.String()),
 });

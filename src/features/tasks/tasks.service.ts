@@ -6,6 +6,7 @@ import { checkRole, requireRole } from '../../access/roles.js';
 import { recordActivity } from '../../activity-log/record.js';
 import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
+import type { Reader } from '../../db/read-routing.js';
 import type { TaskRow, TaskUpdate } from '../../db/types.js';
 import { NotFound, PreconditionFailed, ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -57,6 +58,7 @@ export const toTask = (row: TaskListRow): Task => ({
   assigneeId: row.assignee_id,
   assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? '' } : null,
   labels: repo.labelsOf(row).map(toLabel),
+  checklist: { done: Number(row.checklist_done ?? 0), total: Number(row.checklist_total ?? 0) },
   version: row.version,
   createdBy: row.created_by,
   createdAt: toIso(row.created_at),
@@ -69,11 +71,15 @@ export class TasksService {
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
+    /** Reads of a caller: a replica when it holds the caller's writes (db/read-routing.ts). */
+    private readonly reader: Reader = () => db,
   ) {}
 
   /** The task and the caller's right to it; 404 for strangers, 403 for too low a role. */
   private async load(auth: AuthContext, taskId: string, needed: 'viewer' | 'editor') {
-    const row = await repo.findTaskWithRole(this.db, taskId, auth.user.id);
+    // A write checks the task where it will write it.
+    const db = needed === 'viewer' ? this.reader(auth.user.id) : this.db;
+    const row = await repo.findTaskWithRole(db, taskId, auth.user.id);
     checkRole(row?.caller_role, needed, 'Task');
     return row!;
   }
@@ -81,7 +87,8 @@ export class TasksService {
   async list(auth: AuthContext, projectId: string, input: ListInput) {
     const limit = input.limit ?? 50;
     const sort = input.sort ?? 'position';
-    const rows = await repo.listTasks(this.db, {
+    const db = this.reader(auth.user.id);
+    const rows = await repo.listTasks(db, {
       projectId,
       memberId: auth.user.id,
       status: input.status,
@@ -95,13 +102,31 @@ export class TasksService {
     });
     const { column } = repo.sortSpec(sort);
     // Only a stranger and an empty page look alike: ask which one (404 or an empty page).
-    if (rows.length === 0) await requireRole(this.db, auth.user.id, projectId, 'viewer');
+    if (rows.length === 0) await requireRole(db, auth.user.id, projectId, 'viewer');
     const page = pageOf(rows, limit, (row) => (row[column] === null ? null : row[column]));
     return { items: page.items.map(toTask), nextCursor: page.nextCursor };
   }
 
+  /** "My work": tasks assigned to the caller in any of their projects, by due date. */
+  async assignedToMe(
+    auth: AuthContext,
+    input: Pick<ListInput, 'status' | 'label' | 'limit' | 'cursor'>,
+  ) {
+    const limit = input.limit ?? 50;
+    const rows = await repo.listAssignedTasks(this.reader(auth.user.id), {
+      userId: auth.user.id,
+      status: input.status,
+      labelId: input.label,
+      limit,
+      after: decodeCursor(input.cursor),
+    });
+    const page = pageOf(rows, limit, (row) => (row.due_at === null ? null : Number(row.due_at)));
+    return { items: page.items.map(toTask), nextCursor: page.nextCursor };
+  }
+
   async get(auth: AuthContext, taskId: string): Promise<Task> {
-    return toTask(await this.load(auth, taskId, 'viewer'));
+    const row = await this.load(auth, taskId, 'viewer');
+    return { ...toTask(row), watching: Boolean(Number(row.watching)) };
   }
 
   /** The task as it is now, for a caller this request has already authorised to write it. */
@@ -134,15 +159,21 @@ export class TasksService {
   async create(
     auth: AuthContext,
     projectId: string,
-    input: TaskInput & { title: string },
+    input: TaskInput & { title: string; beforeId?: string | null },
   ): Promise<Task> {
     await requireRole(this.db, auth.user.id, projectId, 'editor');
     const id = newId();
     const now = this.now();
     const status = input.status ?? 'todo';
-    await this.db.transaction().execute(async (trx) => {
+    await repo.inPlacementTransaction(this.db, projectId, async (trx) => {
       await this.checkReferences(trx, projectId, input);
-      const last = await repo.lastPosition(trx, projectId, status);
+      const position = await this.placement(
+        trx,
+        projectId,
+        id,
+        status,
+        input.beforeId ?? undefined,
+      );
       await repo.insertTask(trx, {
         id,
         project_id: projectId,
@@ -150,7 +181,7 @@ export class TasksService {
         description: input.description ?? null,
         status,
         priority: PRIORITIES.indexOf(input.priority ?? 'medium'),
-        position: (last ?? 0) + repo.POSITION_STEP,
+        position,
         due_at: input.dueAt ? fromIso(input.dueAt, 'dueAt') : null,
         assignee_id: input.assigneeId ?? null,
         created_by: auth.user.id,
@@ -201,12 +232,18 @@ export class TasksService {
       changes.due_at = input.dueAt === null ? null : fromIso(input.dueAt, 'dueAt');
     if (input.assigneeId !== undefined) changes.assignee_id = input.assigneeId;
 
-    const applied = await this.db.transaction().execute(async (trx) => {
+    const newStatus = input.status !== row.status ? input.status : undefined;
+    // Only a change of column places the task; other edits need not wait for placements.
+    const inTransaction = <T>(fn: (trx: Db) => Promise<T>) =>
+      newStatus
+        ? repo.inPlacementTransaction(this.db, row.project_id, fn)
+        : this.db.transaction().execute(fn);
+    const applied = await inTransaction(async (trx) => {
       await this.checkReferences(trx, row.project_id, input);
-      if (input.status !== undefined && input.status !== row.status) {
-        changes.status = input.status;
+      if (newStatus) {
+        changes.status = newStatus;
         changes.position =
-          ((await repo.lastPosition(trx, row.project_id, input.status, taskId)) ?? 0) +
+          ((await repo.lastPosition(trx, row.project_id, newStatus, taskId)) ?? 0) +
           repo.POSITION_STEP;
       }
       if (!(await repo.updateTaskIfVersion(trx, taskId, row.version, changes))) return false;
@@ -219,6 +256,10 @@ export class TasksService {
         details: {
           fields: Object.keys(input),
           ...(changes.status ? { from: row.status, to: changes.status } : {}),
+          // The new assignee is told (activity-log/notifications.ts).
+          ...(changes.assignee_id && changes.assignee_id !== row.assignee_id
+            ? { assignedTo: changes.assignee_id }
+            : {}),
         },
         at: now,
       });
@@ -245,8 +286,14 @@ export class TasksService {
       ]);
     }
     const now = this.now();
-    const applied = await this.db.transaction().execute(async (trx) => {
-      const position = await this.placement(trx, row, input.status, input.beforeId ?? undefined);
+    const applied = await repo.inPlacementTransaction(this.db, row.project_id, async (trx) => {
+      const position = await this.placement(
+        trx,
+        row.project_id,
+        row.id,
+        input.status,
+        input.beforeId ?? undefined,
+      );
       const ok = await repo.updateTaskIfVersion(trx, taskId, row.version, {
         status: input.status,
         position,
@@ -267,30 +314,34 @@ export class TasksService {
     return this.reread(taskId);
   }
 
-  /** A position between the neighbours, renumbering the column when the gap is used up. */
+  /**
+   * A position for task `taskId` between the neighbours (the column's end without `beforeId`),
+   * renumbering the column when the gap is used up.
+   */
   private async placement(
     trx: Db,
-    row: TaskListRow,
+    projectId: string,
+    taskId: string,
     status: Status,
     beforeId?: string,
   ): Promise<number> {
     for (let attempt = 0; attempt < 2; attempt++) {
       if (!beforeId) {
         return (
-          ((await repo.lastPosition(trx, row.project_id, status, row.id)) ?? 0) + repo.POSITION_STEP
+          ((await repo.lastPosition(trx, projectId, status, taskId)) ?? 0) + repo.POSITION_STEP
         );
       }
       const before = await repo.findTask(trx, beforeId);
-      if (!before || before.project_id !== row.project_id || before.status !== status) {
+      if (!before || before.project_id !== projectId || before.status !== status) {
         throw ValidationFailed('beforeId must be a task in the target column of the same project', [
           { field: 'beforeId', message: 'is not in the target column' },
         ]);
       }
       const next = Number(before.position);
-      const previous = await repo.previousPosition(trx, row.project_id, status, next, row.id);
+      const previous = await repo.previousPosition(trx, projectId, status, next, taskId);
       const position = previous === undefined ? next - repo.POSITION_STEP : (previous + next) / 2;
       if (position !== previous && position !== next) return position;
-      await repo.renumberColumn(trx, row.project_id, status);
+      await repo.renumberColumn(trx, projectId, status);
     }
     throw new Error('could not find a position after renumbering the column');
   }

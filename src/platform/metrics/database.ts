@@ -112,6 +112,9 @@ export async function recordMigrationState(db: Db, options: { registry?: Registr
   }
 }
 
+/** A read the replica failed went to the primary (db/read-routing.ts reports it). */
+export const recordReplicaFallback = (): void => metricsOf(registry).replicaFallbacks.inc();
+
 /** The Kysely `log` callback for a database handle of the service (see createQueryObserver). */
 export function queryObserverFor(
   database: { dialect: 'mysql' | 'sqlite' },

@@ -37,6 +37,7 @@ export interface AppMetrics {
   inFlight: Gauge;
   queryDuration: Histogram<'pool' | 'operation'>;
   queryErrors: Counter<'pool' | 'operation'>;
+  replicaFallbacks: Counter;
   pools: Map<string, () => PoolSnapshot>;
   buildInfo: Gauge<'version' | 'commit' | 'node_version'>;
   migrationsApplied: Gauge;
@@ -70,11 +71,14 @@ export function metricsOf(reg: Registry): AppMetrics {
   poolGauge('db_pool_connections_max', 'Upper bound of the pool.', (s) => s.max);
   poolGauge('db_pool_requests_waiting', 'Queries queued for a free connection.', (s) => s.waiting);
 
+  // With WEB_CONCURRENCY workers the primary sums every series over the workers (cluster.ts);
+  // these few describe the one database or build that all of them share instead.
   const buildInfo = new Gauge({
     name: 'taskmanager_build_info',
     help: 'Always 1; the labels tell which build runs.',
     labelNames: ['version', 'commit', 'node_version'],
     registers,
+    aggregator: 'first',
   });
 
   const metrics: AppMetrics = {
@@ -103,17 +107,24 @@ export function metricsOf(reg: Registry): AppMetrics {
       labelNames: ['pool', 'operation'],
       registers,
     }),
+    replicaFallbacks: new Counter({
+      name: 'db_replica_fallbacks_total',
+      help: 'Reads the replica failed (unreachable, not migrated yet) that the primary answered.',
+      registers,
+    }),
     pools,
     buildInfo,
     migrationsApplied: new Gauge({
       name: 'db_migrations_applied',
       help: 'Schema migrations applied to the database this process uses.',
       registers,
+      aggregator: 'max',
     }),
     migrationsPending: new Gauge({
       name: 'db_migrations_pending',
       help: 'Schema migrations this build knows that the database has not applied yet.',
       registers,
+      aggregator: 'max',
     }),
     tasksCreated: new Counter({
       name: 'tasks_created_total',
@@ -130,6 +141,7 @@ export function metricsOf(reg: Registry): AppMetrics {
   // Series that exist at 0 from the start let rate() and the dashboards work before the first event.
   for (const result of ['success', 'failure', 'locked'] as const) metrics.logins.inc({ result }, 0);
   metrics.tasksCreated.inc(0);
+  metrics.replicaFallbacks.inc(0);
   perRegistry.set(reg, metrics);
   setBuildInfo(UNKNOWN_COMMIT, reg);
   return metrics;
@@ -153,15 +165,21 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+/** What /metrics serves: a registry, or the workers' registries summed (cluster.ts). */
+export interface MetricsSource {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
+
 /**
  * Serves `GET /metrics` on its own port. A plain node:http server: no Fastify hooks, so scrapes are
  * not counted as requests and never reach the public port.
  */
 export async function startMetricsServer(
   options: { host: string; port: number },
-  reg: Registry = registry,
+  reg: MetricsSource = registry,
 ): Promise<MetricsServer> {
-  metricsOf(reg);
+  if (reg instanceof Registry) metricsOf(reg as Registry);
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {

@@ -1,9 +1,34 @@
 // Every API call the UI makes, one function each, typed end to end by the generated schema.
 import { call, client } from './http';
-import type { Role, Status, Task, TaskInput, TaskPatch, TaskQuery } from './types';
+import type { paths } from './schema';
+import type {
+  ChecklistChange,
+  InviteInput,
+  Preferences,
+  MyTaskQuery,
+  NotificationSettings,
+  Role,
+  Status,
+  Task,
+  TaskInput,
+  TaskPatch,
+  TaskQuery,
+  TokenLifetime,
+  UserChange,
+  WebhookEvent,
+} from './types';
+
+export const preferences = {
+  get: async () => (await call(client.GET('/api/v1/me/preferences'))).data,
+  update: async (change: Partial<Preferences>) =>
+    (await call(client.PATCH('/api/v1/me/preferences', { body: change }))).data,
+};
 
 export const auth = {
   me: async () => (await call(client.GET('/api/v1/auth/me'), { allowAnonymous: true })).data,
+  /** Password sign-in on or off (AUTH_MODE), single sign-on configured or not. */
+  methods: async () =>
+    (await call(client.GET('/api/v1/auth/methods'), { allowAnonymous: true })).data,
   login: async (email: string, password: string) =>
     (
       await call(client.POST('/api/v1/auth/login', { body: { email, password } }), {
@@ -22,6 +47,19 @@ export const auth = {
   changePassword: async (currentPassword: string, newPassword: string) => {
     await call(client.POST('/api/v1/auth/password', { body: { currentPassword, newPassword } }));
   },
+  acceptInvite: async (token: string, email: string, name: string, password: string) =>
+    (
+      await call(
+        client.POST('/api/v1/invites/accept', { body: { token, email, name, password } }),
+        { allowAnonymous: true },
+      )
+    ).data,
+  resetPassword: async (token: string, newPassword: string) =>
+    (
+      await call(client.POST('/api/v1/password-reset', { body: { token, newPassword } }), {
+        allowAnonymous: true,
+      })
+    ).data,
   sessions: async () => (await call(client.GET('/api/v1/auth/sessions'))).data.items,
   endSession: async (id: string) => {
     await call(client.DELETE('/api/v1/auth/sessions/{id}', { params: { path: { id } } }));
@@ -30,26 +68,80 @@ export const auth = {
 
 export const tokens = {
   list: async () => (await call(client.GET('/api/v1/tokens'))).data.items,
-  create: async (name: string) =>
-    (await call(client.POST('/api/v1/tokens', { body: { name } }))).data,
+  create: async (name: string, currentPassword: string, expiresInDays: TokenLifetime) =>
+    (await call(client.POST('/api/v1/tokens', { body: { name, currentPassword, expiresInDays } })))
+      .data,
   revoke: async (id: string) => {
     await call(client.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } }));
   },
 };
 
-export const projects = {
-  list: async () => {
-    const items = [];
-    let cursor: string | undefined;
-    do {
-      const { data } = await call(
-        client.GET('/api/v1/projects', { params: { query: { limit: 200, cursor } } }),
-      );
-      items.push(...data.items);
-      cursor = data.nextCursor ?? undefined;
-    } while (cursor);
-    return items;
+/** Every page of a cursor-paginated list. */
+async function allPages<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const data = await page(cursor);
+    items.push(...data.items);
+    cursor = data.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+
+export const admin = {
+  users: () =>
+    allPages(
+      async (cursor) =>
+        (
+          await call(
+            client.GET('/api/v1/admin/users', { params: { query: { limit: 200, cursor } } }),
+          )
+        ).data,
+    ),
+  updateUser: async (userId: string, change: UserChange) =>
+    (
+      await call(
+        client.PATCH('/api/v1/admin/users/{userId}', {
+          params: { path: { userId } },
+          body: change,
+        }),
+      )
+    ).data,
+  forceReset: async (userId: string) =>
+    (
+      await call(
+        client.POST('/api/v1/admin/users/{userId}/password-reset', {
+          params: { path: { userId } },
+        }),
+      )
+    ).data,
+  invites: () =>
+    allPages(
+      async (cursor) =>
+        (
+          await call(
+            client.GET('/api/v1/admin/invites', { params: { query: { limit: 200, cursor } } }),
+          )
+        ).data,
+    ),
+  createInvite: async (input: InviteInput) =>
+    (await call(client.POST('/api/v1/admin/invites', { body: input }))).data,
+  revokeInvite: async (inviteId: string) => {
+    await call(
+      client.DELETE('/api/v1/admin/invites/{inviteId}', { params: { path: { inviteId } } }),
+    );
   },
+};
+
+export const projects = {
+  list: () =>
+    allPages(
+      async (cursor) =>
+        (await call(client.GET('/api/v1/projects', { params: { query: { limit: 200, cursor } } })))
+          .data,
+    ),
   get: async (projectId: string) =>
     (await call(client.GET('/api/v1/projects/{projectId}', { params: { path: { projectId } } })))
       .data,
@@ -73,7 +165,19 @@ export const projects = {
   remove: async (projectId: string) => {
     await call(client.DELETE('/api/v1/projects/{projectId}', { params: { path: { projectId } } }));
   },
+  /** A download link (the session cookie authenticates it; the answer is an attachment). */
+  exportUrl: (projectId: string, format: 'json' | 'csv') =>
+    `/api/v1/projects/${encodeURIComponent(projectId)}/export?format=${format}`,
+  importDocument: async (document: ProjectDocument) =>
+    (await call(client.POST('/api/v1/projects/import', { body: document }))).data,
+  importTrello: async (board: TrelloBoard) =>
+    (await call(client.POST('/api/v1/projects/import/trello', { body: board }))).data,
 };
+
+type ProjectDocument =
+  paths['/api/v1/projects/import']['post']['requestBody']['content']['application/json'];
+type TrelloBoard =
+  paths['/api/v1/projects/import/trello']['post']['requestBody']['content']['application/json'];
 
 export const members = {
   list: async (projectId: string) =>
@@ -119,6 +223,8 @@ function withEtag(task: Task, response: Response): TaskWithEtag {
 }
 
 export const tasks = {
+  mine: async (query: MyTaskQuery) =>
+    (await call(client.GET('/api/v1/me/tasks', { params: { query } }))).data,
   list: async (projectId: string, query: TaskQuery, signal?: AbortSignal) =>
     (
       await call(
@@ -186,6 +292,21 @@ export const labels = {
   remove: async (labelId: string) => {
     await call(client.DELETE('/api/v1/labels/{labelId}', { params: { path: { labelId } } }));
   },
+  update: async (labelId: string, patch: { name?: string; color?: string }) =>
+    (
+      await call(
+        client.PATCH('/api/v1/labels/{labelId}', { params: { path: { labelId } }, body: patch }),
+      )
+    ).data,
+  merge: async (labelId: string, into: string) =>
+    (
+      await call(
+        client.POST('/api/v1/labels/{labelId}/merge', {
+          params: { path: { labelId } },
+          body: { into },
+        }),
+      )
+    ).data,
 };
 
 export const comments = {
@@ -211,6 +332,33 @@ export const comments = {
   },
 };
 
+export const checklist = {
+  list: async (taskId: string) =>
+    (await call(client.GET('/api/v1/tasks/{taskId}/checklist', { params: { path: { taskId } } })))
+      .data.items,
+  add: async (taskId: string, text: string) =>
+    (
+      await call(
+        client.POST('/api/v1/tasks/{taskId}/checklist', {
+          params: { path: { taskId } },
+          body: { text },
+        }),
+      )
+    ).data,
+  update: async (itemId: string, change: ChecklistChange) =>
+    (
+      await call(
+        client.PATCH('/api/v1/checklist-items/{itemId}', {
+          params: { path: { itemId } },
+          body: change,
+        }),
+      )
+    ).data,
+  remove: async (itemId: string) => {
+    await call(client.DELETE('/api/v1/checklist-items/{itemId}', { params: { path: { itemId } } }));
+  },
+};
+
 export const activity = {
   forTask: async (taskId: string, cursor?: string) =>
     (
@@ -220,4 +368,83 @@ export const activity = {
         }),
       )
     ).data,
+};
+
+/** A project's webhooks (owners). */
+export const webhooks = {
+  list: async (projectId: string) =>
+    (
+      await call(
+        client.GET('/api/v1/projects/{projectId}/webhooks', { params: { path: { projectId } } }),
+      )
+    ).data.items,
+  create: async (projectId: string, url: string, events: WebhookEvent[]) =>
+    (
+      await call(
+        client.POST('/api/v1/projects/{projectId}/webhooks', {
+          params: { path: { projectId } },
+          body: { url, events },
+        }),
+      )
+    ).data,
+  setEnabled: async (webhookId: string, enabled: boolean) =>
+    (
+      await call(
+        client.PATCH('/api/v1/webhooks/{webhookId}', {
+          params: { path: { webhookId } },
+          body: { enabled },
+        }),
+      )
+    ).data,
+  remove: async (webhookId: string) => {
+    await call(client.DELETE('/api/v1/webhooks/{webhookId}', { params: { path: { webhookId } } }));
+  },
+  deliveries: async (webhookId: string) =>
+    (
+      await call(
+        client.GET('/api/v1/webhooks/{webhookId}/deliveries', {
+          params: { path: { webhookId }, query: { limit: 20 } },
+        }),
+      )
+    ).data.items,
+  sendTest: async (webhookId: string) =>
+    (
+      await call(
+        client.POST('/api/v1/webhooks/{webhookId}/test', { params: { path: { webhookId } } }),
+      )
+    ).data,
+  redeliver: async (webhookId: string, deliveryId: string) =>
+    (
+      await call(
+        client.POST('/api/v1/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver', {
+          params: { path: { webhookId, deliveryId } },
+        }),
+      )
+    ).data,
+};
+
+export const notifications = {
+  list: async (query: { unread?: boolean; cursor?: string; limit?: number }) =>
+    (await call(client.GET('/api/v1/notifications', { params: { query } }))).data,
+  unreadCount: async () =>
+    (await call(client.GET('/api/v1/notifications/unread-count'))).data.count,
+  markRead: async (notificationId: string) => {
+    await call(
+      client.POST('/api/v1/notifications/{notificationId}/read', {
+        params: { path: { notificationId } },
+      }),
+    );
+  },
+  markAllRead: async () => {
+    await call(client.POST('/api/v1/notifications/read-all'));
+  },
+  settings: async () => (await call(client.GET('/api/v1/notifications/settings'))).data,
+  saveSettings: async (settings: NotificationSettings) =>
+    (await call(client.PUT('/api/v1/notifications/settings', { body: settings }))).data,
+  watch: async (taskId: string) => {
+    await call(client.PUT('/api/v1/tasks/{taskId}/watch', { params: { path: { taskId } } }));
+  },
+  unwatch: async (taskId: string) => {
+    await call(client.DELETE('/api/v1/tasks/{taskId}/watch', { params: { path: { taskId } } }));
+  },
 };

@@ -114,6 +114,65 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/methods': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How one signs in on this server (for the sign-in page) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Email and password sign-in and sign-up are on (off with AUTH_MODE=oidc) */
+              password: boolean;
+              /** @description Single sign-on is configured: start it at /api/v1/auth/oidc/start */
+              sso: boolean;
+            };
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/register': {
     parameters: {
       query?: never;
@@ -285,6 +344,15 @@ export interface paths {
         };
         /** @description UNAUTHENTICATED */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -464,7 +532,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Change my password (ends my other sessions) */
+    /** Change my password (ends my other sessions and revokes every API token) */
     post: {
       parameters: {
         query?: never;
@@ -762,7 +830,10 @@ export interface paths {
                  * @description ISO 8601, UTC
                  */
                 createdAt: string;
+                /** @description When the token last authenticated a request, to the minute */
                 lastUsedAt: string | null;
+                /** @description From then on the token answers 401; null: it does not expire */
+                expiresAt: string | null;
               }[];
             };
           };
@@ -788,7 +859,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Create an API token (the secret is shown once) */
+    /** Create an API token (asks for the password; the secret is shown once) */
     post: {
       parameters: {
         query?: never;
@@ -800,6 +871,10 @@ export interface paths {
         content: {
           'application/json': {
             name: string;
+            /** @description The account password: a token outlives the session that asks for it */
+            currentPassword: string;
+            /** @description Lifetime in days; null or absent: the token does not expire */
+            expiresInDays?: 30 | 90 | 365 | null;
           };
         };
       };
@@ -814,13 +889,17 @@ export interface paths {
               /** @description Opaque identifier */
               id: string;
               name: string;
+              /** @description First characters of the token, to recognise it */
               prefix: string;
               /**
                * Format: date-time
                * @description ISO 8601, UTC
                */
               createdAt: string;
+              /** @description When the token last authenticated a request, to the minute */
               lastUsedAt: string | null;
+              /** @description From then on the token answers 401; null: it does not expire */
+              expiresAt: string | null;
               /** @description The secret: shown only in this response */
               token: string;
             };
@@ -983,6 +1062,1082 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/oidc/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Sign in with single sign-on (OpenID Connect): redirects to the provider
+     * @description Answers 302 to the provider, or to `/signin?error=sso_unavailable` when the provider cannot be reached. 404 when single sign-on is not configured.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description A path of this site to land on */
+          next?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description To the provider or the sign-in page */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/oidc/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the provider sends the browser back: signs in and redirects
+     * @description Sets the session cookie and answers 302 to the page the sign-in started from; else 302 to `/signin?error=<code>`, one of: sso_unavailable, sso_state, sso_failed, sso_denied, sso_no_email, sso_email_unverified, sso_closed, sso_disabled. 404 when single sign-on is not configured.
+     */
+    get: {
+      parameters: {
+        query?: {
+          code?: string;
+          state?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Signed in, or to the sign-in page */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every account, by email (admins only) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description Opaque identifier */
+                id: string;
+                email: string;
+                name: string;
+                role: 'admin' | 'user';
+                /**
+                 * Format: date-time
+                 * @description ISO 8601, UTC
+                 */
+                createdAt: string;
+                /** @description Set while the account is disabled: no sign-in, no session, no API token */
+                disabledAt: string | null;
+                /** @description Set after a forced password reset until the account sets a new password: the old one no longer works, and the reset link works until then */
+                passwordResetExpiresAt: string | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/users/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Promote or demote, disable or enable an account (admins only; never oneself, never the last admin) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          userId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            role?: 'admin' | 'user';
+            /** @description true ends every session and API token of the account */
+            disabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Opaque identifier */
+              id: string;
+              email: string;
+              name: string;
+              role: 'admin' | 'user';
+              /**
+               * Format: date-time
+               * @description ISO 8601, UTC
+               */
+              createdAt: string;
+              /** @description Set while the account is disabled: no sign-in, no session, no API token */
+              disabledAt: string | null;
+              /** @description Set after a forced password reset until the account sets a new password: the old one no longer works, and the reset link works until then */
+              passwordResetExpiresAt: string | null;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description CONFLICT */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/admin/users/{userId}/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Force a password reset: the password stops working, sessions and tokens end, and a single-use link to set a new one is returned (admins only) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          userId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The secret of the link: shown only in this response */
+              token: string;
+              /** @description The link on this server: /reset-password#<token> */
+              path: string;
+              /**
+               * Format: date-time
+               * @description ISO 8601, UTC
+               */
+              expiresAt: string;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description CONFLICT */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/invites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Invites, newest first (admins only) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description Opaque identifier */
+                id: string;
+                note: string | null;
+                project: {
+                  /** @description Opaque identifier */
+                  id: string;
+                  name: string;
+                  /** @enum {string} */
+                  role: 'owner' | 'editor' | 'viewer';
+                } | null;
+                status: 'pending' | 'used' | 'expired';
+                createdBy: {
+                  /** @description Opaque identifier */
+                  id: string;
+                  name: string;
+                };
+                /**
+                 * Format: date-time
+                 * @description ISO 8601, UTC
+                 */
+                createdAt: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601, UTC
+                 */
+                expiresAt: string;
+                usedAt: string | null;
+                usedBy: {
+                  /** @description Opaque identifier */
+                  id: string;
+                  email: string;
+                  name: string;
+                } | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a single-use invite link, optionally into a project with a role; it works while registration is closed (admins only) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Whom the invite is for, for the list of invites */
+            note?: string;
+            /** @description How long the link works (default 7 days) */
+            expiresInDays?: 1 | 7 | 30;
+            /** @description The new account joins this project with this role (default editor) */
+            project?: {
+              /** @description Opaque identifier */
+              id: string;
+              /** @enum {string} */
+              role?: 'owner' | 'editor' | 'viewer';
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Opaque identifier */
+              id: string;
+              note: string | null;
+              project: {
+                /** @description Opaque identifier */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                role: 'owner' | 'editor' | 'viewer';
+              } | null;
+              status: 'pending' | 'used' | 'expired';
+              createdBy: {
+                /** @description Opaque identifier */
+                id: string;
+                name: string;
+              };
+              /**
+               * Format: date-time
+               * @description ISO 8601, UTC
+               */
+              createdAt: string;
+              /**
+               * Format: date-time
+               * @description ISO 8601, UTC
+               */
+              expiresAt: string;
+              usedAt: string | null;
+              usedBy: {
+                /** @description Opaque identifier */
+                id: string;
+                email: string;
+                name: string;
+              } | null;
+              /** @description The secret of the link: shown only in this response */
+              token: string;
+              /** @description The link on this server: /invite#<token> */
+              path: string;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/invites/{inviteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an invite (admins only) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          inviteId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invites/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create an account with an invite link and sign in */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description From the link */
+            token: string;
+            /** Format: email */
+            email: string;
+            name: string;
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              user: components['schemas']['User'];
+              /** @description Send it as X-CSRF-Token on unsafe requests */
+              csrfToken: string;
+              /** @description The project the invite joined */
+              projectId: string | null;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description CONFLICT */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a new password with a reset link from an admin, and sign in */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description From the link */
+            token: string;
+            newPassword: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              user: components['schemas']['User'];
+              /** @description Send it as X-CSRF-Token on unsafe requests */
+              csrfToken: string;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -1431,6 +2586,7 @@ export interface paths {
                 userId: string;
                 email: string;
                 name: string;
+                /** @enum {string} */
                 role: 'owner' | 'editor' | 'viewer';
                 /**
                  * Format: date-time
@@ -1495,6 +2651,7 @@ export interface paths {
         content: {
           'application/json': {
             email: string;
+            /** @enum {string} */
             role: 'owner' | 'editor' | 'viewer';
           };
         };
@@ -1511,6 +2668,7 @@ export interface paths {
               userId: string;
               email: string;
               name: string;
+              /** @enum {string} */
               role: 'owner' | 'editor' | 'viewer';
               /**
                * Format: date-time
@@ -1715,6 +2873,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @enum {string} */
             role: 'owner' | 'editor' | 'viewer';
           };
         };
@@ -1731,6 +2890,7 @@ export interface paths {
               userId: string;
               email: string;
               name: string;
+              /** @enum {string} */
               role: 'owner' | 'editor' | 'viewer';
               /**
                * Format: date-time
@@ -1935,12 +3095,21 @@ export interface paths {
           'application/json': {
             title: string;
             description?: string | null;
+            /** @enum {string} */
             status?: 'todo' | 'in_progress' | 'done';
+            /** @enum {string} */
             priority?: 'low' | 'medium' | 'high' | 'urgent';
+            /**
+             * Format: date-time
+             * @description When the task is due; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+             */
             dueAt?: string | null;
+            /** @description Opaque identifier */
             assigneeId?: string | null;
             /** @description Label ids of the project */
             labels?: string[];
+            /** @description Place the new task before this task of its column (one write: quick-add at the top); omit for the end */
+            beforeId?: string | null;
           };
         };
       };
@@ -2028,6 +3197,78 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My work: tasks assigned to me in all my projects, by due date (none last); group them by date on the client */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'todo' | 'in_progress' | 'done';
+          /** @description Opaque identifier */
+          label?: string;
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Task'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2203,9 +3444,16 @@ export interface paths {
           'application/json': {
             title?: string;
             description?: string | null;
+            /** @enum {string} */
             status?: 'todo' | 'in_progress' | 'done';
+            /** @enum {string} */
             priority?: 'low' | 'medium' | 'high' | 'urgent';
+            /**
+             * Format: date-time
+             * @description When the task is due; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+             */
             dueAt?: string | null;
+            /** @description Opaque identifier */
             assigneeId?: string | null;
             /** @description Label ids of the project */
             labels?: string[];
@@ -2333,6 +3581,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @enum {string} */
             status: 'todo' | 'in_progress' | 'done';
             /** @description Place before this task; omit for the end */
             beforeId?: string | null;
@@ -2706,6 +3955,245 @@ export interface paths {
     };
     options?: never;
     head?: never;
+    /** Rename or recolour a label (editor); its tasks keep it */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          labelId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** @description Hex colour, e.g. #2563eb */
+            color?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Label'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description CONFLICT */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/labels/{labelId}/merge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Merge a label into another (editor): its tasks get the other, it is deleted */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          labelId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Another label of the same project: it goes on every task of this one */
+            into: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Label'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description CONFLICT */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
     patch?: never;
     trace?: never;
   };
@@ -2973,6 +4461,371 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/tasks/{taskId}/checklist': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The checklist of a task, in order */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          taskId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['ChecklistItem'][];
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add an item at the end of the checklist (editor) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          taskId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            text: string;
+            done?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ChecklistItem'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/checklist-items/{itemId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a checklist item (editor) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          itemId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Rename, check or uncheck, or move a checklist item (editor) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          itemId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            text?: string;
+            done?: boolean;
+            /** @description Move before this item of the same checklist; null for the end */
+            beforeId?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ChecklistItem'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
   '/api/v1/projects/{projectId}/activity': {
     parameters: {
       query?: never;
@@ -3008,6 +4861,7 @@ export interface paths {
                 id: string;
                 /** @description Opaque identifier */
                 projectId: string;
+                /** @description Opaque identifier */
                 taskId: string | null;
                 actor: {
                   /** @description Opaque identifier */
@@ -3110,6 +4964,7 @@ export interface paths {
                 id: string;
                 /** @description Opaque identifier */
                 projectId: string;
+                /** @description Opaque identifier */
                 taskId: string | null;
                 actor: {
                   /** @description Opaque identifier */
@@ -3177,6 +5032,2103 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/projects/{projectId}/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Webhooks of a project (owner) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Webhook'][];
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a webhook (owner); the answer carries its secret, shown only this once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uri
+             * @description http(s) URL of the receiver; public addresses only unless WEBHOOK_ALLOWED_HOSTS names it
+             */
+            url: string;
+            events: (
+              'task.created' | 'task.updated' | 'task.moved' | 'task.deleted' | 'comment.created'
+            )[];
+            /** @default true */
+            enabled?: boolean;
+            /** @description Printable ASCII, no spaces; generated when left out */
+            secret?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Opaque identifier */
+              id: string;
+              /** @description Opaque identifier */
+              projectId: string;
+              url: string;
+              events: (
+                'task.created' | 'task.updated' | 'task.moved' | 'task.deleted' | 'comment.created'
+              )[];
+              enabled: boolean;
+              /** @description Failed attempts since the last success; at the limit the webhook is disabled */
+              consecutiveFailures: number;
+              /** @description Why the service disabled it (null: enabled, or by an owner) */
+              disabledReason: string | null;
+              /**
+               * Format: date-time
+               * @description ISO 8601, UTC
+               */
+              disabledAt: string | null;
+              /**
+               * Format: date-time
+               * @description ISO 8601, UTC
+               */
+              createdAt: string;
+              /**
+               * Format: date-time
+               * @description ISO 8601, UTC
+               */
+              updatedAt: string;
+              /** @description Signs every delivery (X-TaskManager-Signature); shown only now */
+              secret: string;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description CONFLICT */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{webhookId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a webhook and its delivery log (owner) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a webhook (owner): URL, events, enabled, a new secret */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uri
+             * @description http(s) URL of the receiver; public addresses only unless WEBHOOK_ALLOWED_HOSTS names it
+             */
+            url?: string;
+            events?: (
+              'task.created' | 'task.updated' | 'task.moved' | 'task.deleted' | 'comment.created'
+            )[];
+            /** @description Enabling again clears the failure count */
+            enabled?: boolean;
+            /** @description Printable ASCII, no spaces; generated when left out */
+            secret?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The secret is never returned after creation */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Webhook'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/webhooks/{webhookId}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Recent deliveries of a webhook, newest first (owner) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookDelivery'][];
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{webhookId}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue a test event (`ping`) to the webhook (owner) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue a delivery again, as a new delivery naming the original (owner) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          webhookId: string;
+          /** @description Opaque identifier */
+          deliveryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/projects/{projectId}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live changes of a project (server-sent events, resumable with Last-Event-ID) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description The id of the last event received (EventSource sends it when it reconnects): the events after it are sent first */
+          'last-event-id'?: string;
+        };
+        path: {
+          /** @description Opaque identifier */
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A text/event-stream that stays open */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': {
+              /** @description The event id, also the SSE `id` (monotonic) */
+              id: number;
+              /** @description task.created, task.updated, task.moved, task.deleted, comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted */
+              type: string;
+              /** @description Opaque identifier */
+              actorId?: string;
+              /** @description Opaque identifier */
+              taskId?: string;
+              /** @description Opaque identifier */
+              commentId?: string;
+              /** @description Opaque identifier */
+              userId?: string;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My language and theme for the web UI */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Preferences'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change my language or theme (the fields sent) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description The UI's language; null: the browser's
+             * @enum {string|null}
+             */
+            language?: 'en' | 'es' | null;
+            /**
+             * @description system follows the device; light or dark
+             * @enum {string}
+             */
+            theme?: 'system' | 'light' | 'dark';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Preferences'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My notifications, newest first (of projects I am a member of) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Only unread notifications */
+          unread?: boolean;
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Notification'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/unread-count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How many of my notifications are unread */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              count: number;
+            };
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/{notificationId}/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark one of my notifications read */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          notificationId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/read-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark all my notifications read */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Which kinds of notification I get in the inbox and by email */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Which kinds are notified (true: on) */
+              inApp: {
+                assigned: boolean;
+                mentioned: boolean;
+                taskChanged: boolean;
+                commented: boolean;
+              };
+              /** @description Which kinds are notified (true: on) */
+              email: {
+                assigned: boolean;
+                mentioned: boolean;
+                taskChanged: boolean;
+                commented: boolean;
+              };
+              /**
+               * @description The language of emails
+               * @enum {string}
+               */
+              language: 'en' | 'es';
+            };
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    /** Choose which kinds of notification I get in the inbox and by email */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Which kinds are notified (true: on) */
+            inApp: {
+              assigned: boolean;
+              mentioned: boolean;
+              taskChanged: boolean;
+              commented: boolean;
+            };
+            /** @description Which kinds are notified (true: on) */
+            email?: {
+              assigned: boolean;
+              mentioned: boolean;
+              taskChanged: boolean;
+              commented: boolean;
+            };
+            /**
+             * @description The language of emails
+             * @enum {string}
+             */
+            language?: 'en' | 'es';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Which kinds are notified (true: on) */
+              inApp: {
+                assigned: boolean;
+                mentioned: boolean;
+                taskChanged: boolean;
+                commented: boolean;
+              };
+              /** @description Which kinds are notified (true: on) */
+              email: {
+                assigned: boolean;
+                mentioned: boolean;
+                taskChanged: boolean;
+                commented: boolean;
+              };
+              /**
+               * @description The language of emails
+               * @enum {string}
+               */
+              language: 'en' | 'es';
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{taskId}/watch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Watch a task: be notified of its changes and comments */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          taskId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Opaque identifier */
+              taskId: string;
+              watching: boolean;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Stop watching a task */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          taskId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/projects/{projectId}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a project: the whole project as JSON, or its tasks as CSV (members) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description json: the whole project (ProjectDocument); csv: its tasks, one per row */
+          format?: 'json' | 'csv';
+        };
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description An attachment (Content-Disposition), streamed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ProjectDocument'];
+            'text/csv': string;
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/projects/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import a project document as a new project (I become its owner)
+     * @description The body is a ProjectDocument as GET /projects/{projectId}/export writes it, at most 16 MiB. Members are matched by email to existing accounts; the answer lists who and what could not be matched. All or nothing.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description A whole project (format "taskmanager-project", version 1) */
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            format: 'taskmanager-project';
+            /**
+             * @description Refused when it is not a version this release reads
+             * @enum {number}
+             */
+            formatVersion: 1;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+             */
+            exportedAt?: string;
+            appVersion?: string;
+            project: {
+              name: string;
+              description: string | null;
+              /** @description An account's email */
+              createdBy: string;
+              /**
+               * Format: date-time
+               * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+               */
+              createdAt: string;
+              /**
+               * Format: date-time
+               * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+               */
+              updatedAt: string;
+            };
+            members: {
+              /** @description An account's email */
+              email: string;
+              name: string;
+              /** @enum {string} */
+              role: 'owner' | 'editor' | 'viewer';
+              /**
+               * Format: date-time
+               * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+               */
+              addedAt: string;
+            }[];
+            labels: {
+              name: string;
+              color: string;
+              /**
+               * Format: date-time
+               * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+               */
+              createdAt: string;
+            }[];
+            tasks: {
+              title: string;
+              description: string | null;
+              /** @enum {string} */
+              status: 'todo' | 'in_progress' | 'done';
+              /** @enum {string} */
+              priority: 'low' | 'medium' | 'high' | 'urgent';
+              /** @description Order within the status column (ascending); kept to 15 significant digits, as MariaDB stores a double */
+              position: number;
+              /**
+               * Format: date-time
+               * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+               */
+              dueAt: string | null;
+              /** @description An account's email */
+              assignee: string | null;
+              /** @description An account's email */
+              createdBy: string;
+              version: number;
+              /**
+               * Format: date-time
+               * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+               */
+              createdAt: string;
+              /**
+               * Format: date-time
+               * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+               */
+              updatedAt: string;
+              /** @description Names of labels listed in the document */
+              labels: string[];
+              checklist: {
+                text: string;
+                done: boolean;
+                position: number;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+                 */
+                createdAt: string;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+                 */
+                updatedAt: string;
+              }[];
+              comments: {
+                /** @description An account's email */
+                author: string;
+                body: string;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+                 */
+                createdAt: string;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+                 */
+                updatedAt: string;
+              }[];
+              /** @description This task’s history, oldest first */
+              activity: {
+                /** @description An account's email */
+                actor: string;
+                action: string;
+                details: {
+                  [key: string]: unknown;
+                } | null;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+                 */
+                createdAt: string;
+              }[];
+            }[];
+            /** @description History not tied to a task still in the project, oldest first */
+            activity: {
+              /** @description An account's email */
+              actor: string;
+              action: string;
+              details: {
+                [key: string]: unknown;
+              } | null;
+              /**
+               * Format: date-time
+               * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+               */
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              project: components['schemas']['Project'];
+              imported: {
+                members: number;
+                labels: number;
+                tasks: number;
+                checklistItems: number;
+                comments: number;
+                activity: number;
+              };
+              /** @description Member emails with no account here: not added */
+              droppedMembers: string[];
+              /** @description Tasks whose assignee is not a member here: left unassigned */
+              unassignedTasks: {
+                title: string;
+                assignee: string;
+              }[];
+              /** @description Tasks, comments and history entries by people who are not members here: now the importer’s */
+              reattributed: number;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/projects/import/trello': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import a Trello board export (JSON) as a new project (I become its owner)
+     * @description The body is a board as Trello exports it (Board menu → Print, export and share → Export as JSON), at most 16 MiB. Lists become statuses by name (or place), archived cards and lists are left out, label colours kept, checklists in Trello's order, comments with their author's name. All or nothing.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description A Trello board's JSON export */
+      requestBody: {
+        content: {
+          'application/json': {
+            id: string;
+            name: string;
+            desc?: string;
+            labels: ({
+              id: string;
+              name?: string | null;
+              color?: string | null;
+            } & {
+              [key: string]: unknown;
+            })[];
+            lists: ({
+              id: string;
+              name: string;
+              closed?: boolean;
+              pos?: number;
+            } & {
+              [key: string]: unknown;
+            })[];
+            cards: ({
+              id: string;
+              name: string;
+              desc?: string;
+              closed?: boolean;
+              idList: string;
+              idLabels?: string[];
+              idMembers?: string[];
+              due?: string | null;
+              pos?: number;
+              dateLastActivity?: string | null;
+            } & {
+              [key: string]: unknown;
+            })[];
+            checklists?: ({
+              id: string;
+              idCard: string;
+              name?: string;
+              pos?: number;
+              checkItems: ({
+                name: string;
+                state?: string;
+                pos?: number;
+              } & {
+                [key: string]: unknown;
+              })[];
+            } & {
+              [key: string]: unknown;
+            })[];
+            actions?: ({
+              id: string;
+              type: string;
+              date?: string;
+              data?: {
+                [key: string]: unknown;
+              };
+              memberCreator?: {
+                [key: string]: unknown;
+              };
+            } & {
+              [key: string]: unknown;
+            })[];
+            members?: ({
+              id: string;
+              fullName?: string;
+              username?: string;
+            } & {
+              [key: string]: unknown;
+            })[];
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              project: components['schemas']['Project'];
+              imported: {
+                members: number;
+                labels: number;
+                tasks: number;
+                checklistItems: number;
+                comments: number;
+                activity: number;
+              };
+              /** @description Member emails with no account here: not added */
+              droppedMembers: string[];
+              /** @description Tasks whose assignee is not a member here: left unassigned */
+              unassignedTasks: {
+                title: string;
+                assignee: string;
+              }[];
+              /** @description Tasks, comments and history entries by people who are not members here: now the importer’s */
+              reattributed: number;
+              /** @description Not imported: archived cards, the cards of archived lists, and cards naming no list of the board */
+              skipped: {
+                archivedCards: number;
+                cardsOfArchivedLists: number;
+                cardsWithoutList: number;
+              };
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3206,6 +7158,7 @@ export interface components {
       id: string;
       name: string;
       description: string | null;
+      /** @enum {string} */
       role: 'owner' | 'editor' | 'viewer';
       /** @description Opaque identifier */
       createdBy: string;
@@ -3245,11 +7198,18 @@ export interface components {
       projectId: string;
       title: string;
       description: string | null;
+      /** @enum {string} */
       status: 'todo' | 'in_progress' | 'done';
+      /** @enum {string} */
       priority: 'low' | 'medium' | 'high' | 'urgent';
       /** @description Order within the status column (ascending) */
       position: number;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
       dueAt: string | null;
+      /** @description Opaque identifier */
       assigneeId: string | null;
       assignee: {
         /** @description Opaque identifier */
@@ -3257,6 +7217,11 @@ export interface components {
         name: string;
       } | null;
       labels: components['schemas']['Label'][];
+      /** @description Checked items and all items of the task checklist */
+      checklist: {
+        done: number;
+        total: number;
+      };
       /** @description Also sent as the ETag; send it back in If-Match */
       version: number;
       /** @description Opaque identifier */
@@ -3271,6 +7236,8 @@ export interface components {
        * @description ISO 8601, UTC
        */
       updatedAt: string;
+      /** @description Whether the caller watches the task (GET /tasks/{taskId}) */
+      watching?: boolean;
     };
     Comment: {
       /** @description Opaque identifier */
@@ -3293,6 +7260,292 @@ export interface components {
        * @description ISO 8601, UTC
        */
       updatedAt: string;
+    };
+    ChecklistItem: {
+      /** @description Opaque identifier */
+      id: string;
+      /** @description Opaque identifier */
+      taskId: string;
+      text: string;
+      done: boolean;
+      /** @description Order within the checklist (ascending) */
+      position: number;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      updatedAt: string;
+    };
+    /** @description The secret is never returned after creation */
+    Webhook: {
+      /** @description Opaque identifier */
+      id: string;
+      /** @description Opaque identifier */
+      projectId: string;
+      url: string;
+      events: (
+        'task.created' | 'task.updated' | 'task.moved' | 'task.deleted' | 'comment.created'
+      )[];
+      enabled: boolean;
+      /** @description Failed attempts since the last success; at the limit the webhook is disabled */
+      consecutiveFailures: number;
+      /** @description Why the service disabled it (null: enabled, or by an owner) */
+      disabledReason: string | null;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      disabledAt: string | null;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      updatedAt: string;
+    };
+    WebhookDelivery: {
+      /** @description Opaque identifier */
+      id: string;
+      /** @description Opaque identifier */
+      webhookId: string;
+      /** @description An event name, or `ping` for a test event */
+      event: string;
+      /** @enum {string} */
+      status: 'pending' | 'delivered' | 'failed';
+      attempts: number;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      lastAttemptAt: string | null;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      nextAttemptAt: string | null;
+      responseStatus: number | null;
+      durationMs: number | null;
+      /** @description The start of the last answer (at most 1024 characters) */
+      responseSnippet: string | null;
+      error: string | null;
+      /** @description Opaque identifier */
+      redeliveryOf: string | null;
+    };
+    /** @description The `data` of an unnamed server-sent event: what changed, by ids; clients read the resource again. Named events besides: `ready` (connected; its id is where the stream starts), `reset` (events were missed beyond what the server keeps: read everything again), `end` (the server ends the stream: `reason` is membership, credentials or shutdown). A comment line every 15 s keeps proxies from closing an idle stream. */
+    LiveEvent: {
+      /** @description The event id, also the SSE `id` (monotonic) */
+      id: number;
+      /** @description task.created, task.updated, task.moved, task.deleted, comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted */
+      type: string;
+      /** @description Opaque identifier */
+      actorId?: string;
+      /** @description Opaque identifier */
+      taskId?: string;
+      /** @description Opaque identifier */
+      commentId?: string;
+      /** @description Opaque identifier */
+      userId?: string;
+    };
+    Preferences: {
+      /**
+       * @description The UI's language; null: the browser's
+       * @enum {string|null}
+       */
+      language: 'en' | 'es' | null;
+      /**
+       * @description system follows the device; light or dark
+       * @enum {string}
+       */
+      theme: 'system' | 'light' | 'dark';
+    };
+    Notification: {
+      /** @description Opaque identifier */
+      id: string;
+      /**
+       * @description assigned: the task was assigned to you; mentioned: you were @mentioned in its description or a comment; taskChanged: a task you watch changed; commented: a task you watch got a comment
+       * @enum {string}
+       */
+      kind: 'assigned' | 'mentioned' | 'taskChanged' | 'commented';
+      read: boolean;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      createdAt: string;
+      project: {
+        /** @description Opaque identifier */
+        id: string;
+        name: string;
+      };
+      task: {
+        /** @description Opaque identifier */
+        id: string;
+        title: string;
+      } | null;
+      actor: {
+        /** @description Opaque identifier */
+        id: string;
+        name: string;
+      } | null;
+      /** @description Opaque identifier */
+      commentId: string | null;
+    };
+    /** @description A whole project (format "taskmanager-project", version 1) */
+    ProjectDocument: {
+      /** @enum {string} */
+      format: 'taskmanager-project';
+      /**
+       * @description Refused when it is not a version this release reads
+       * @enum {number}
+       */
+      formatVersion: 1;
+      /**
+       * Format: date-time
+       * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+       */
+      exportedAt?: string;
+      appVersion?: string;
+      project: {
+        name: string;
+        description: string | null;
+        /** @description An account's email */
+        createdBy: string;
+        /**
+         * Format: date-time
+         * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+         */
+        createdAt: string;
+        /**
+         * Format: date-time
+         * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+         */
+        updatedAt: string;
+      };
+      members: {
+        /** @description An account's email */
+        email: string;
+        name: string;
+        /** @enum {string} */
+        role: 'owner' | 'editor' | 'viewer';
+        /**
+         * Format: date-time
+         * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+         */
+        addedAt: string;
+      }[];
+      labels: {
+        name: string;
+        color: string;
+        /**
+         * Format: date-time
+         * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+         */
+        createdAt: string;
+      }[];
+      tasks: {
+        title: string;
+        description: string | null;
+        /** @enum {string} */
+        status: 'todo' | 'in_progress' | 'done';
+        /** @enum {string} */
+        priority: 'low' | 'medium' | 'high' | 'urgent';
+        /** @description Order within the status column (ascending); kept to 15 significant digits, as MariaDB stores a double */
+        position: number;
+        /**
+         * Format: date-time
+         * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+         */
+        dueAt: string | null;
+        /** @description An account's email */
+        assignee: string | null;
+        /** @description An account's email */
+        createdBy: string;
+        version: number;
+        /**
+         * Format: date-time
+         * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+         */
+        createdAt: string;
+        /**
+         * Format: date-time
+         * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+         */
+        updatedAt: string;
+        /** @description Names of labels listed in the document */
+        labels: string[];
+        checklist: {
+          text: string;
+          done: boolean;
+          position: number;
+          /**
+           * Format: date-time
+           * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+           */
+          createdAt: string;
+          /**
+           * Format: date-time
+           * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+           */
+          updatedAt: string;
+        }[];
+        comments: {
+          /** @description An account's email */
+          author: string;
+          body: string;
+          /**
+           * Format: date-time
+           * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+           */
+          createdAt: string;
+          /**
+           * Format: date-time
+           * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+           */
+          updatedAt: string;
+        }[];
+        /** @description This task’s history, oldest first */
+        activity: {
+          /** @description An account's email */
+          actor: string;
+          action: string;
+          details: {
+            [key: string]: unknown;
+          } | null;
+          /**
+           * Format: date-time
+           * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+           */
+          createdAt: string;
+        }[];
+      }[];
+      /** @description History not tied to a task still in the project, oldest first */
+      activity: {
+        /** @description An account's email */
+        actor: string;
+        action: string;
+        details: {
+          [key: string]: unknown;
+        } | null;
+        /**
+         * Format: date-time
+         * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
+         */
+        createdAt: string;
+      }[];
     };
   };
   responses: never;

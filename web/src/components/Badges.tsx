@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Label, Priority, Role, Status } from '../api/types';
+import { Icon } from './Icon';
 
 export function PriorityBadge({ priority }: { priority: Priority }) {
   const { t } = useTranslation();
@@ -28,6 +29,33 @@ export function labelTone(name: string): number {
   return hash % 6;
 }
 
-export function LabelChip({ label }: { label: Pick<Label, 'name'> }) {
-  return <span className={`chip chip-${labelTone(label.name)}`}>{label.name}</span>;
+/** The chip's text keeps the palette's contrast; the label's own colour is the dot before it. */
+export function LabelChip({ label }: { label: Pick<Label, 'name'> & { color?: string } }) {
+  return (
+    <span className={`chip chip-${labelTone(label.name)}`}>
+      {label.color && (
+        <span className="chip-dot" style={{ backgroundColor: label.color }} aria-hidden="true" />
+      )}
+      {label.name}
+    </span>
+  );
+}
+
+/** "3/5": checked items of a task's checklist; nothing for a task without one. */
+export function ChecklistBadge({ progress }: { progress: { done: number; total: number } }) {
+  const { t } = useTranslation();
+  if (progress.total === 0) return null;
+  const complete = progress.done === progress.total;
+  return (
+    <span
+      className={`checklist-badge${complete ? ' checklist-badge-complete' : ''}`}
+      title={t('checklist.progress', progress)}
+    >
+      <Icon name="check" size={14} />
+      <span aria-hidden="true">
+        {progress.done}/{progress.total}
+      </span>
+      <span className="visually-hidden">{t('checklist.progress', progress)}</span>
+    </span>
+  );
 }

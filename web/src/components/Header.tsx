@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useAuth } from '../lib/auth';
 import { Link, usePathname } from '../lib/router';
 import { useToast } from '../lib/toast';
+import { useUnreadCount } from '../lib/unread';
 import { describeError } from '../lib/errors';
 import { navigate } from '../lib/router';
 import { Avatar } from './Avatar';
@@ -25,6 +26,7 @@ export function Header({ onHelp }: { onHelp: () => void }) {
   const toast = useToast();
   const pathname = usePathname();
   const inProjects = pathname === '/' || pathname.startsWith('/projects');
+  const unread = useUnreadCount();
 
   const handleSignOut = async () => {
     try {
@@ -46,12 +48,34 @@ export function Header({ onHelp }: { onHelp: () => void }) {
           <Link to="/" aria-current={inProjects ? 'page' : undefined}>
             {t('nav.projects')}
           </Link>
+          <Link to="/my-work" aria-current={pathname === '/my-work' ? 'page' : undefined}>
+            {t('myWork.nav')}
+          </Link>
           <Link to="/account" aria-current={pathname === '/account' ? 'page' : undefined}>
             {t('nav.account')}
           </Link>
+          {user?.role === 'admin' && (
+            <Link to="/admin" aria-current={pathname === '/admin' ? 'page' : undefined}>
+              {t('nav.admin')}
+            </Link>
+          )}
         </nav>
         <div className="topbar-actions">
           <LanguageSelect compact />
+          <Link
+            to="/inbox"
+            className="icon-button bell"
+            aria-label={t('inbox.bell', { count: unread ?? 0 })}
+            title={t('inbox.bell', { count: unread ?? 0 })}
+            aria-current={pathname === '/inbox' ? 'page' : undefined}
+          >
+            <Icon name="bell" />
+            {unread !== undefined && unread > 0 && (
+              <span className="bell-count" aria-hidden="true">
+                {unread > 99 ? '99+' : unread}
+              </span>
+            )}
+          </Link>
           <button
             type="button"
             className="icon-button"

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../lib/errors';
+import type { AsyncState } from '../lib/useAsync';
 import { Icon } from './Icon';
 
 export function Loading({ label }: { label?: string }) {
@@ -55,5 +56,29 @@ export function InlineError({ error }: { error: unknown }) {
     <p className="inline-error" role="alert">
       {describeError(error, t)}
     </p>
+  );
+}
+
+/**
+ * A loaded list in its states: the error with a retry, loading, `empty` when there is nothing,
+ * else `children` with the items.
+ */
+export function AsyncList<T>({
+  state,
+  empty,
+  children,
+}: {
+  state: AsyncState<T[]>;
+  /** What an empty list says (none for a list that is never empty). */
+  empty?: string;
+  children: (items: T[]) => ReactNode;
+}) {
+  return (
+    <>
+      {state.error !== undefined && <ErrorState error={state.error} onRetry={state.reload} />}
+      {state.loading && !state.data && <Loading />}
+      {state.data && state.data.length === 0 && empty && <p className="muted">{empty}</p>}
+      {state.data && state.data.length > 0 && children(state.data)}
+    </>
   );
 }

@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { auth } from '../api/endpoints';
 import { setCsrfToken, setSessionLostHandler } from '../api/http';
 import type { SessionInfo, User } from '../api/types';
+import { loadAccountPreferences } from './preferences';
 
 type Status = 'loading' | 'anonymous' | 'expired' | 'authenticated';
 
@@ -15,6 +16,8 @@ interface AuthContextValue {
   signIn: (email: string, password: string) => Promise<void>;
   signUp: (email: string, name: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
+  /** A session the service started another way (an invite or a reset link). */
+  adopt: (session: SessionInfo) => void;
   /** After the service says the session is gone (401). */
   expire: () => void;
 }
@@ -50,6 +53,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(session.user);
     setStatus('authenticated');
     remember(true);
+    // The account's language and theme; this browser's stay if they cannot be read now.
+    loadAccountPreferences().catch(() => undefined);
   }, []);
 
   const expire = useCallback(() => {
@@ -81,6 +86,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       status,
       user,
       expire,
+      adopt: accept,
       signIn: async (email, password) => accept(await auth.login(email, password)),
       signUp: async (email, name, password) => accept(await auth.register(email, name, password)),
       signOut: async () => {

@@ -16,6 +16,8 @@ const KNOWN = new Set([
   'NETWORK',
 ]);
 
+const EXPLAINED = new Set(['VALIDATION_FAILED', 'CONFLICT', 'FORBIDDEN', 'NOT_FOUND']);
+
 type KnownCode =
   | 'VALIDATION_FAILED'
   | 'UNAUTHENTICATED'
@@ -33,12 +35,9 @@ export function describeError(error: unknown, t: TFunction): string {
   if (error instanceof ApiError) {
     if (KNOWN.has(error.code)) {
       const general = t(`errors.${error.code as KnownCode}`);
-      // Validation and conflict messages name the field or the clash: worth showing as they are.
-      if (
-        (error.code === 'VALIDATION_FAILED' || error.code === 'CONFLICT') &&
-        error.message &&
-        error.message !== general
-      ) {
+      // These messages name the field, the clash or the reason (a disabled account, a used
+      // link): worth showing as they are.
+      if (EXPLAINED.has(error.code) && error.message && error.message !== general) {
         return `${general} ${error.message}`;
       }
       return general;

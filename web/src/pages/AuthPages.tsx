@@ -1,4 +1,7 @@
-// Sign in and sign up. After either, the user lands on the page they wanted (`?next=`).
+// Sign in and sign up (after either, the user lands on the page they wanted, `?next=`), and the
+// pages of the links an admin hands out: an invite (create an account, also while registration
+// is closed) and a password reset. Their secret travels in the URL's fragment (`#…`), which the
+// browser never sends to a server or in a Referer.
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +10,9 @@ import { NewPasswordField } from '../components/form/NewPasswordField';
 import { Logo } from '../components/Header';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { InlineError } from '../components/States';
+import { auth } from '../api/endpoints';
+import { en } from '../i18n/en';
+import type { SessionInfo } from '../api/types';
 import { useAuth } from '../lib/auth';
 import { Link, navigate, safeNext, useSearchParams } from '../lib/router';
 
@@ -28,16 +34,17 @@ function AuthCard({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function useRedirectWhenSignedIn(next: string) {
+function useRedirectWhenSignedIn(next: string | undefined) {
   const { status } = useAuth();
   useEffect(() => {
-    if (status === 'authenticated') navigate(next, { replace: true });
+    if (status === 'authenticated' && next !== undefined) navigate(next, { replace: true });
   }, [status, next]);
 }
 
 /**
- * The form of both pages: `action` signs in or up (a success redirects through the auth state;
- * a failure shows under the fields), and a link to the other page that keeps `?next=`.
+ * The form of these pages: `action` signs in or up (a success redirects through the auth state,
+ * unless the page goes on by itself: `redirect` false; a failure shows under the fields), and a
+ * link to the other page that keeps `?next=`.
  */
 function AuthForm({
   title,
@@ -46,6 +53,8 @@ function AuthForm({
   submitLabel,
   busyLabel,
   other,
+  redirect = true,
+  alternative,
   children,
 }: {
   title: string;
@@ -53,14 +62,17 @@ function AuthForm({
   action: () => Promise<void>;
   submitLabel: string;
   busyLabel: string;
-  other: { path: '/signin' | '/signup'; text: string; label: string };
+  other?: { path: '/signin' | '/signup'; text: string; label: string };
+  redirect?: boolean;
+  /** Another way in, under the form (single sign-on). */
+  alternative?: ReactNode;
   children: ReactNode;
 }) {
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  useRedirectWhenSignedIn(next);
+  useRedirectWhenSignedIn(redirect ? next : undefined);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -74,7 +86,7 @@ function AuthForm({
     }
   };
 
-  const otherHref = `${other.path}${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`;
+  const otherHref = `${other?.path}${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`;
   return (
     <AuthCard title={title}>
       {notice}
@@ -85,10 +97,50 @@ function AuthForm({
           {busy ? busyLabel : submitLabel}
         </button>
       </form>
-      <p className="auth-switch">
-        {other.text} <Link to={otherHref}>{other.label}</Link>
-      </p>
+      {alternative}
+      {other && (
+        <p className="auth-switch">
+          {other.text} <Link to={otherHref}>{other.label}</Link>
+        </p>
+      )}
     </AuthCard>
+  );
+}
+
+type AuthMethods = Awaited<ReturnType<typeof auth.methods>>;
+// The codes a single sign-on comes back with (docs/integrations.md), as the messages name them.
+const SSO_ERRORS = Object.keys(en.auth.ssoErrors) as (keyof typeof en.auth.ssoErrors)[];
+
+/** The sign-in page's notices: a session that ended, or why a single sign-on came back. */
+function SignInNotice() {
+  const { t } = useTranslation();
+  const [params] = useSearchParams();
+  const error = params.get('error');
+  const ssoError = SSO_ERRORS.find((code) => code === error);
+  return (
+    <>
+      {params.get('reason') === 'expired' && (
+        <p className="notice notice-warning" role="status">
+          {t('auth.expired')}
+        </p>
+      )}
+      {error !== null && (
+        <p className="notice notice-warning" role="alert">
+          {t(`auth.ssoErrors.${ssoError ?? 'sso_failed'}`)}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Single sign-on: a plain link, the server sends the browser on to the provider. */
+function SsoLink({ next }: { next: string }) {
+  const { t } = useTranslation();
+  const query = next !== '/' ? `?next=${encodeURIComponent(next)}` : '';
+  return (
+    <a className="button button-block auth-sso" href={`/api/v1/auth/oidc/start${query}`}>
+      {t('auth.sso')}
+    </a>
   );
 }
 
@@ -96,23 +148,47 @@ export function SignInPage() {
   const { t } = useTranslation();
   const { signIn } = useAuth();
   const [params] = useSearchParams();
-  const expired = params.get('reason') === 'expired';
+  const next = safeNext(params.get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  // Until the server says otherwise, the password form (every server has had it).
+  const [methods, setMethods] = useState<AuthMethods>({ password: true, sso: false });
+  useEffect(() => {
+    let live = true;
+    auth.methods().then(
+      (found) => live && setMethods(found),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  useRedirectWhenSignedIn(methods.password ? undefined : next);
+
+  if (!methods.password) {
+    return (
+      <AuthCard title={t('auth.signInTitle')}>
+        <SignInNotice />
+        {methods.sso && <SsoLink next={next} />}
+      </AuthCard>
+    );
+  }
   return (
     <AuthForm
       title={t('auth.signInTitle')}
-      notice={
-        expired && (
-          <p className="notice notice-warning" role="status">
-            {t('auth.expired')}
-          </p>
-        )
-      }
+      notice={<SignInNotice />}
       action={() => signIn(email.trim(), password)}
       submitLabel={t('auth.signIn')}
       busyLabel={t('auth.signingIn')}
       other={{ path: '/signup', text: t('auth.noAccount'), label: t('auth.signUp') }}
+      alternative={
+        methods.sso && (
+          <>
+            <p className="auth-or">{t('auth.or')}</p>
+            <SsoLink next={next} />
+          </>
+        )
+      }
     >
       <TextField
         id="signin-email"
@@ -136,41 +212,147 @@ export function SignInPage() {
   );
 }
 
-export function SignUpPage() {
+interface NewAccount {
+  name: string;
+  email: string;
+  password: string;
+}
+
+const NO_ACCOUNT: NewAccount = { name: '', email: '', password: '' };
+
+/** The fields of a new account (sign-up, invite), with the ids `${prefix}-name` and so on. */
+function NewAccountFields({
+  prefix,
+  account,
+  onChange,
+}: {
+  prefix: string;
+  account: NewAccount;
+  onChange: (account: NewAccount) => void;
+}) {
   const { t } = useTranslation();
-  const { signUp } = useAuth();
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const set = (field: keyof NewAccount) => (event: { target: { value: string } }) =>
+    onChange({ ...account, [field]: event.target.value });
   return (
-    <AuthForm
-      title={t('auth.signUpTitle')}
-      action={() => signUp(email.trim(), name.trim(), password)}
-      submitLabel={t('auth.createAccount')}
-      busyLabel={t('auth.creating')}
-      other={{ path: '/signin', text: t('auth.haveAccount'), label: t('auth.signIn') }}
-    >
+    <>
       <TextField
-        id="signup-name"
+        id={`${prefix}-name`}
         label={t('auth.name')}
         autoComplete="name"
         required
         maxLength={100}
-        value={name}
-        onChange={(event) => setName(event.target.value)}
+        value={account.name}
+        onChange={set('name')}
       />
       <TextField
-        id="signup-email"
+        id={`${prefix}-email`}
         label={t('auth.email')}
         type="email"
         autoComplete="email"
         required
-        value={email}
-        onChange={(event) => setEmail(event.target.value)}
+        value={account.email}
+        onChange={set('email')}
       />
       <NewPasswordField
-        id="signup-password"
+        id={`${prefix}-password`}
         label={t('auth.password')}
+        value={account.password}
+        onChange={set('password')}
+      />
+    </>
+  );
+}
+
+export function SignUpPage() {
+  const { t } = useTranslation();
+  const { signUp } = useAuth();
+  const [account, setAccount] = useState(NO_ACCOUNT);
+  return (
+    <AuthForm
+      title={t('auth.signUpTitle')}
+      action={() => signUp(account.email.trim(), account.name.trim(), account.password)}
+      submitLabel={t('auth.createAccount')}
+      busyLabel={t('auth.creating')}
+      other={{ path: '/signin', text: t('auth.haveAccount'), label: t('auth.signIn') }}
+    >
+      <NewAccountFields prefix="signup" account={account} onChange={setAccount} />
+    </AuthForm>
+  );
+}
+
+/** The secret of an admin's link, from the URL's fragment (read once). */
+function useLinkSecret(): string {
+  const [secret] = useState(() => window.location.hash.slice(1));
+  return secret;
+}
+
+/** Signs in with a session the link started, then goes to `to`. */
+function useSignedInBy() {
+  const { adopt } = useAuth();
+  return (session: SessionInfo, to: string) => {
+    adopt(session);
+    navigate(to, { replace: true });
+  };
+}
+
+function BrokenLink() {
+  const { t } = useTranslation();
+  return (
+    <AuthCard title={t('links.brokenTitle')}>
+      <p className="notice notice-warning" role="alert">
+        {t('links.broken')}
+      </p>
+      <Link to="/signin">{t('auth.signIn')}</Link>
+    </AuthCard>
+  );
+}
+
+export function InvitePage() {
+  const { t } = useTranslation();
+  const token = useLinkSecret();
+  const signedIn = useSignedInBy();
+  const [account, setAccount] = useState(NO_ACCOUNT);
+  if (!token) return <BrokenLink />;
+  return (
+    <AuthForm
+      title={t('links.inviteTitle')}
+      notice={<p className="muted">{t('links.inviteText')}</p>}
+      redirect={false}
+      action={async () => {
+        const session = await auth.acceptInvite(
+          token,
+          account.email.trim(),
+          account.name.trim(),
+          account.password,
+        );
+        signedIn(session, session.projectId ? `/projects/${session.projectId}` : '/');
+      }}
+      submitLabel={t('auth.createAccount')}
+      busyLabel={t('auth.creating')}
+    >
+      <NewAccountFields prefix="invite" account={account} onChange={setAccount} />
+    </AuthForm>
+  );
+}
+
+export function ResetPasswordPage() {
+  const { t } = useTranslation();
+  const token = useLinkSecret();
+  const signedIn = useSignedInBy();
+  const [password, setPassword] = useState('');
+  if (!token) return <BrokenLink />;
+  return (
+    <AuthForm
+      title={t('links.resetTitle')}
+      notice={<p className="muted">{t('links.resetText')}</p>}
+      redirect={false}
+      action={async () => signedIn(await auth.resetPassword(token, password), '/')}
+      submitLabel={t('links.resetSubmit')}
+      busyLabel={t('links.resetting')}
+    >
+      <NewPasswordField
+        id="reset-password"
+        label={t('account.newPassword')}
         value={password}
         onChange={(event) => setPassword(event.target.value)}
       />

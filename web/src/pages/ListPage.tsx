@@ -6,15 +6,16 @@ import { tasks as tasksApi } from '../api/endpoints';
 import type { Status, Task, TaskQuery, TaskSort } from '../api/types';
 import { STATUSES } from '../api/types';
 import { Assignee } from '../components/Avatar';
-import { LabelChip, PriorityBadge, StatusBadge } from '../components/Badges';
-import { SelectField, TextField } from '../components/form/Field';
-import { SearchInput } from '../components/form/SearchInput';
+import { ChecklistBadge, LabelChip, PriorityBadge, StatusBadge } from '../components/Badges';
 import { EmptyState, ErrorState, Loading } from '../components/States';
+import { TaskFilters } from '../components/TaskFilters';
 import { describeError } from '../lib/errors';
 import { formatDate, isOverdue, startOfDateInput } from '../lib/format';
+import { flashTasks, isTaskEvent, useLiveEvents } from '../lib/live';
 import { useProject } from '../lib/project';
 import { Link, navigate, useSearchParams } from '../lib/router';
 import { useShortcut } from '../lib/shortcuts';
+import { isFiltered, readFilter } from '../lib/taskFilter';
 import { useToast } from '../lib/toast';
 import { useAsync } from '../lib/useAsync';
 
@@ -54,16 +55,13 @@ function parseSort(sort: string): { key: SortKey | undefined; desc: boolean } {
 export default function ListPage() {
   const { t, i18n } = useTranslation();
   const toast = useToast();
-  const { project, members, labels, memberName, canEdit } = useProject();
+  const { project, memberName, canEdit } = useProject();
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? '';
-  const assignee = params.get('assignee') ?? '';
-  const label = params.get('label') ?? '';
-  const due = params.get('due') ?? '';
-  const q = params.get('q') ?? '';
+  const filter = readFilter(params);
+  const { assignee, label, due, q } = filter;
   const sortParam = params.get('sort');
   const sort: TaskSort = isSort(sortParam) ? sortParam : DEFAULT_SORT;
-  const [search, setSearch] = useState(q);
   const searchRef = useRef<HTMLInputElement>(null);
   const [extra, setExtra] = useState<{ items: Task[]; nextCursor: string | null } | undefined>(
     undefined,
@@ -72,13 +70,6 @@ export default function ListPage() {
 
   useShortcut('/', () => searchRef.current?.focus());
   useShortcut('n', () => navigate(`/projects/${encodeURIComponent(project.id)}?new=1`), canEdit);
-
-  // Typing updates the URL after a short pause, so the list follows without a request per key.
-  useEffect(() => {
-    if (search === q) return;
-    const timer = window.setTimeout(() => setParams({ q: search.trim() || undefined }), 300);
-    return () => window.clearTimeout(timer);
-  }, [search, q, setParams]);
 
   const query: TaskQuery = {
     status: (STATUSES as readonly string[]).includes(status) ? (status as Status) : undefined,
@@ -94,6 +85,22 @@ export default function ListPage() {
     setExtra(undefined);
     return tasksApi.list(project.id, query);
   }, [project.id, key]);
+
+  // Live changes by others: the first page is read again (more pages are dropped, as after a
+  // filter change) and the changed rows flash.
+  const listRef = useRef<HTMLDivElement>(null);
+  const liveChanged = useRef(new Set<string>());
+  useLiveEvents((event) => {
+    if (!isTaskEvent(event) && event.type !== 'reset') return;
+    if ('taskId' in event && event.taskId) liveChanged.current.add(event.taskId);
+    first.reload();
+  });
+  useEffect(() => {
+    if (first.loading || liveChanged.current.size === 0) return;
+    const changed = liveChanged.current;
+    liveChanged.current = new Set();
+    requestAnimationFrame(() => flashTasks(listRef.current, changed));
+  }, [first.loading]);
 
   const items = [...(first.data?.items ?? []), ...(extra?.items ?? [])];
   const nextCursor = extra ? extra.nextCursor : (first.data?.nextCursor ?? null);
@@ -122,7 +129,7 @@ export default function ListPage() {
   const ariaSort = (column: SortKey) =>
     sortKey === column ? (desc ? 'descending' : 'ascending') : undefined;
 
-  const filtersActive = Boolean(status || assignee || label || due || q);
+  const filtersActive = Boolean(status) || isFiltered(filter);
   const headers: { key: SortKey | undefined; label: string }[] = [
     { key: 'title', label: t('list.title') },
     { key: undefined, label: t('list.status') },
@@ -135,72 +142,14 @@ export default function ListPage() {
 
   return (
     <div className="list-page">
-      <div className="filters" role="search" aria-label={t('list.filters')}>
-        <SearchInput
-          id="list-search"
-          label={t('list.search')}
-          inputRef={searchRef}
-          placeholder={t('list.searchPlaceholder')}
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter') setParams({ q: search.trim() || undefined });
-          }}
-        />
-        <SelectField
-          id="filter-status"
-          label={t('list.status')}
-          fieldClass="field-inline"
-          value={status}
-          onChange={(event) => setParams({ status: event.target.value || undefined })}
-          empty={t('list.any')}
-          options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
-        />
-        <SelectField
-          id="filter-assignee"
-          label={t('list.assignee')}
-          fieldClass="field-inline"
-          value={assignee}
-          onChange={(event) => setParams({ assignee: event.target.value || undefined })}
-          empty={t('list.anyone')}
-          options={members.map((m) => ({ value: m.userId, label: m.name }))}
-        />
-        <SelectField
-          id="filter-label"
-          label={t('list.label')}
-          fieldClass="field-inline"
-          value={label}
-          onChange={(event) => setParams({ label: event.target.value || undefined })}
-          empty={t('list.any')}
-          options={labels.map((l) => ({ value: l.id, label: l.name }))}
-        />
-        <TextField
-          id="filter-due"
-          label={t('list.dueBefore')}
-          fieldClass="field-inline"
-          type="date"
-          value={due}
-          onChange={(event) => setParams({ due: event.target.value || undefined })}
-        />
-        {filtersActive && (
-          <button
-            type="button"
-            className="button button-ghost"
-            onClick={() => {
-              setSearch('');
-              setParams({
-                status: undefined,
-                assignee: undefined,
-                label: undefined,
-                due: undefined,
-                q: undefined,
-              });
-            }}
-          >
-            {t('list.clear')}
-          </button>
-        )}
-      </div>
+      <TaskFilters
+        idPrefix="filter"
+        searchId="list-search"
+        searchRef={searchRef}
+        filter={filter}
+        status={status}
+        onChange={setParams}
+      />
 
       {first.error !== undefined && <ErrorState error={first.error} onRetry={first.reload} />}
       {first.loading && !first.data && <Loading />}
@@ -211,7 +160,13 @@ export default function ListPage() {
       )}
       {items.length > 0 && (
         <>
-          <div className="table-wrap" role="region" aria-label={t('list.tableLabel')} tabIndex={0}>
+          <div
+            ref={listRef}
+            className="table-wrap"
+            role="region"
+            aria-label={t('list.tableLabel')}
+            tabIndex={0}
+          >
             <table className="table" aria-busy={first.loading}>
               <thead>
                 <tr>
@@ -244,13 +199,14 @@ export default function ListPage() {
                   const name = task.assignee?.name ?? memberName(task.assigneeId);
                   const overdue = isOverdue(task);
                   return (
-                    <tr key={task.id}>
+                    <tr key={task.id} data-task-id={task.id}>
                       <td className="cell-title">
                         <Link
                           to={`/projects/${encodeURIComponent(project.id)}/tasks/${encodeURIComponent(task.id)}`}
                         >
                           {task.title}
-                        </Link>
+                        </Link>{' '}
+                        <ChecklistBadge progress={task.checklist} />
                       </td>
                       <td>
                         <StatusBadge status={task.status} />

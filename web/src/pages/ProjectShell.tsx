@@ -1,16 +1,19 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { labels as labelsApi, members as membersApi, projects } from '../api/endpoints';
 import type { Label, Member, Project, Role } from '../api/types';
 import { RoleBadge } from '../components/Badges';
 import { Icon } from '../components/Icon';
+import type { IconName } from '../components/Icon';
 import { ErrorState, Loading } from '../components/States';
 import { useAuth } from '../lib/auth';
 import { ProjectContext, type ProjectContextValue } from '../lib/project';
-import { Link } from '../lib/router';
+import { Link, useSearch } from '../lib/router';
+import { filterQuery } from '../lib/taskFilter';
 import { prefetchBoardTasks } from '../lib/boardData';
 import { lazyWithPreload } from '../lib/lazy';
+import { useLiveStream } from '../lib/live';
 import { useAsync } from '../lib/useAsync';
 
 interface Loaded {
@@ -21,7 +24,7 @@ interface Loaded {
 
 export const BoardPage = lazyWithPreload(() => import('./board/BoardPage'));
 
-export type ProjectView = 'board' | 'list' | 'members' | 'task';
+export type ProjectView = 'board' | 'list' | 'members' | 'labels' | 'webhooks' | 'task';
 
 export function ProjectShell({
   projectId,
@@ -33,6 +36,7 @@ export function ProjectShell({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
+  const search = useSearch();
   const { user } = useAuth();
   const state = useAsync<Loaded>(async () => {
     if (view === 'board') {
@@ -49,6 +53,24 @@ export function ProjectShell({
   }, [projectId]);
 
   const { data, setData } = state;
+  const { status: liveStatus, subscribe: subscribeLive } = useLiveStream(projectId);
+  // Members, labels and the project itself are re-read when an event says they changed.
+  useEffect(
+    () =>
+      subscribeLive((event) => {
+        const kind = event.type.split('.')[0];
+        if (!['member', 'label', 'project', 'reset'].includes(kind!)) return;
+        void Promise.all([
+          projects.get(projectId),
+          membersApi.list(projectId),
+          labelsApi.list(projectId),
+        ]).then(
+          ([project, members, labels]) => setData({ project, members, labels }),
+          () => {},
+        );
+      }),
+    [subscribeLive, projectId, setData],
+  );
   const value = useMemo<ProjectContextValue | undefined>(() => {
     if (!data) return undefined;
     const role: Role =
@@ -63,8 +85,9 @@ export function ProjectShell({
       setProject: (project) => setData((d) => ({ ...(d as Loaded), project })),
       setMembers: (members) => setData((d) => ({ ...(d as Loaded), members })),
       setLabels: (labels) => setData((d) => ({ ...(d as Loaded), labels })),
+      subscribeLive,
     };
-  }, [data, setData, user?.id]);
+  }, [data, setData, user?.id, subscribeLive]);
 
   if (state.error !== undefined) {
     return (
@@ -77,12 +100,25 @@ export function ProjectShell({
   if (!value) return <Loading />;
 
   const base = `/projects/${encodeURIComponent(projectId)}`;
-  const tabs: { view: ProjectView; to: string; label: string; icon: 'board' | 'list' | 'users' }[] =
-    [
-      { view: 'board', to: base, label: t('project.board'), icon: 'board' },
-      { view: 'list', to: `${base}/list`, label: t('project.list'), icon: 'list' },
-      { view: 'members', to: `${base}/members`, label: t('project.members'), icon: 'users' },
-    ];
+  // The board and the list share their filters: switching between them keeps the view.
+  const filters = view === 'board' || view === 'list' ? filterQuery(search) : '';
+  const tabs: { view: ProjectView; to: string; label: string; icon: IconName }[] = [
+    { view: 'board', to: base + filters, label: t('project.board'), icon: 'board' },
+    { view: 'list', to: `${base}/list${filters}`, label: t('project.list'), icon: 'list' },
+    { view: 'members', to: `${base}/members`, label: t('project.members'), icon: 'users' },
+    { view: 'labels', to: `${base}/labels`, label: t('project.labels'), icon: 'tag' },
+    // Webhooks are for owners only (the API refuses the others).
+    ...(value.role === 'owner'
+      ? [
+          {
+            view: 'webhooks' as const,
+            to: `${base}/webhooks`,
+            label: t('project.webhooks'),
+            icon: 'key' as const,
+          },
+        ]
+      : []),
+  ];
 
   return (
     <ProjectContext.Provider value={value}>
@@ -104,6 +140,15 @@ export function ProjectShell({
               {value.role === 'viewer' && (
                 <span className="muted readonly-note">{t('project.readOnly')}</span>
               )}
+              {/* Downloads (any member may export): the session cookie authenticates them. */}
+              <div className="project-export" role="group" aria-label={t('project.export')}>
+                <a className="button" href={projects.exportUrl(projectId, 'json')} download>
+                  {t('project.exportJson')}
+                </a>
+                <a className="button" href={projects.exportUrl(projectId, 'csv')} download>
+                  {t('project.exportCsv')}
+                </a>
+              </div>
             </div>
           )}
           {view !== 'task' && (
@@ -122,6 +167,11 @@ export function ProjectShell({
             </nav>
           )}
         </div>
+        {liveStatus === 'reconnecting' && (
+          <p role="status" className="live-status">
+            {t('live.reconnecting')}
+          </p>
+        )}
         {children}
       </div>
     </ProjectContext.Provider>

@@ -1,9 +1,12 @@
-// The account: language, password, API tokens (shown once) and signed-in sessions.
+// The account: language and theme, password, API tokens (shown once) and signed-in sessions.
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CardSection } from '../../components/CardSection';
 import { Avatar } from '../../components/Avatar';
 import { LanguageSelect } from '../../components/LanguageSelect';
+import { ThemeSelect } from '../../components/ThemeSelect';
 import { useAuth } from '../../lib/auth';
+import { NotificationSettings } from './NotificationSettings';
 import { PasswordForm } from './PasswordForm';
 import { Sessions } from './Sessions';
 import { Tokens } from './Tokens';
@@ -11,6 +14,8 @@ import { Tokens } from './Tokens';
 export default function AccountPage() {
   const { t } = useTranslation();
   const { user } = useAuth();
+  // A password change ends the other sessions and every token: their lists load again.
+  const [generation, setGeneration] = useState(0);
   return (
     <div className="page account-page">
       <div className="page-header">
@@ -31,11 +36,13 @@ export default function AccountPage() {
             </div>
           )}
           <LanguageSelect />
+          <ThemeSelect />
           <p className="muted hint">{t('account.themeHint')}</p>
         </CardSection>
-        <PasswordForm />
-        <Tokens />
-        <Sessions />
+        <NotificationSettings />
+        <PasswordForm onChanged={() => setGeneration((g) => g + 1)} />
+        <Tokens key={`tokens-${generation}`} />
+        <Sessions key={`sessions-${generation}`} />
       </div>
     </div>
   );

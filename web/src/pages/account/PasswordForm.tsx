@@ -1,15 +1,18 @@
-// Changing one's password: the current one, the new one twice.
+// Changing one's password: the current one, the new one twice. The change signs out every other
+// session and revokes every API token; the form says so, and asks once more before it happens.
 import { NewPasswordField } from '../../components/form/NewPasswordField';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { auth } from '../../api/endpoints';
 import { CardSection } from '../../components/CardSection';
+import { ConfirmDialog } from '../../components/Dialog';
 import { TextField } from '../../components/form/Field';
 import { InlineError } from '../../components/States';
 import { useToast } from '../../lib/toast';
 
-export function PasswordForm() {
+/** `onChanged`: the other sessions and the tokens are gone; lists showing them reload. */
+export function PasswordForm({ onChanged }: { onChanged: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
   const [current, setCurrent] = useState('');
@@ -17,11 +20,16 @@ export function PasswordForm() {
   const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
+  const [confirming, setConfirming] = useState(false);
   const mismatch = confirm.length > 0 && next !== confirm;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (mismatch) return;
+    if (!mismatch) setConfirming(true);
+  };
+
+  const change = async () => {
+    setConfirming(false);
     setBusy(true);
     setError(undefined);
     try {
@@ -30,6 +38,7 @@ export function PasswordForm() {
       setNext('');
       setConfirm('');
       toast.success(t('account.passwordChanged'));
+      onChanged();
     } catch (err) {
       setError(err);
     } finally {
@@ -39,7 +48,7 @@ export function PasswordForm() {
 
   return (
     <CardSection name="password" title={t('account.password')}>
-      <form className="form" onSubmit={(event) => void submit(event)}>
+      <form className="form" onSubmit={submit}>
         <input type="text" autoComplete="username" hidden readOnly aria-hidden="true" />
         <TextField
           id="current-password"
@@ -79,6 +88,14 @@ export function PasswordForm() {
           {t('account.changePassword')}
         </button>
       </form>
+      <ConfirmDialog
+        open={confirming}
+        title={t('account.changeTitle')}
+        message={t('account.changeConfirm')}
+        confirmLabel={t('account.changePassword')}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => void change()}
+      />
     </CardSection>
   );
 }

@@ -1,49 +1,48 @@
-// API tokens: create one (its value is shown once, with a copy button), list and revoke them.
+// API tokens: create one (it asks for the password and a lifetime; its value is shown once, with
+// a copy button), list them with their last use and expiry, and revoke them.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tokens as tokensApi } from '../../api/endpoints';
-import type { ApiToken } from '../../api/types';
+import type { ApiToken, TokenLifetime } from '../../api/types';
+import { TOKEN_LIFETIMES } from '../../api/types';
 import { CardSection } from '../../components/CardSection';
 import { ConfirmDialog } from '../../components/Dialog';
-import { HiddenLabelInput, TextField } from '../../components/form/Field';
-import { Icon } from '../../components/Icon';
-import { ErrorState, InlineError, Loading } from '../../components/States';
-import { describeError } from '../../lib/errors';
+import { SelectField, TextField } from '../../components/form/Field';
+import { SecretOnce } from '../../components/SecretOnce';
+import { AsyncList, InlineError } from '../../components/States';
 import { formatDateTime } from '../../lib/format';
-import { useToast } from '../../lib/toast';
 import { useAsync } from '../../lib/useAsync';
+import { useRemoval } from '../../lib/useRemoval';
+
+const lifetimeValue = (lifetime: TokenLifetime) => (lifetime === null ? 'never' : String(lifetime));
 
 export function Tokens() {
   const { t, i18n } = useTranslation();
-  const toast = useToast();
   const list = useAsync(() => tokensApi.list(), []);
+  // "Expired" is judged as of opening the page.
+  const [now] = useState(() => Date.now());
   const [name, setName] = useState('');
+  const [lifetime, setLifetime] = useState<TokenLifetime>(90);
+  const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [created, setCreated] = useState<{ name: string; token: string } | undefined>(undefined);
-  const [copied, setCopied] = useState(false);
-  const [revoking, setRevoking] = useState<ApiToken | undefined>(undefined);
+  const lifetimeOptions = TOKEN_LIFETIMES.map((days) => ({
+    value: lifetimeValue(days),
+    label: days === null ? t('tokens.noExpiry') : t('tokens.days', { count: days }),
+  }));
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
     try {
-      const token = await tokensApi.create(name.trim());
-      setCreated({ name: token.name, token: token.token });
-      setCopied(false);
+      const { token, ...listed } = await tokensApi.create(name.trim(), password, lifetime);
+      setCreated({ name: listed.name, token });
       setName('');
-      list.setData((items) => [
-        {
-          id: token.id,
-          name: token.name,
-          prefix: token.prefix,
-          createdAt: token.createdAt,
-          lastUsedAt: token.lastUsedAt,
-        },
-        ...(items ?? []),
-      ]);
+      setPassword('');
+      list.setData((items) => [listed, ...(items ?? [])]);
     } catch (err) {
       setError(err);
     } finally {
@@ -51,114 +50,122 @@ export function Tokens() {
     }
   };
 
-  const copy = async () => {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created.token);
-      setCopied(true);
-      toast.success(t('tokens.copied'));
-    } catch {
-      // Clipboard access can be refused; select the text so the user can copy it themselves.
-      const field = document.getElementById('new-token') as HTMLInputElement | null;
-      field?.select();
-      toast.error(t('tokens.copyFailed'));
-    }
-  };
+  const revoking = useRemoval(
+    list,
+    (token) => tokensApi.revoke(token.id),
+    (token) => t('tokens.revoked', { name: token.name }),
+  );
 
-  const revoke = async () => {
-    if (!revoking) return;
-    try {
-      await tokensApi.revoke(revoking.id);
-      list.setData((items) => (items ?? []).filter((tk) => tk.id !== revoking.id));
-      toast.success(t('tokens.revoked', { name: revoking.name }));
-    } catch (err) {
-      toast.error(describeError(err, t));
-    } finally {
-      setRevoking(undefined);
-    }
+  const expiry = (token: ApiToken) => {
+    if (token.expiresAt === null) return t('tokens.neverExpires');
+    const date = formatDateTime(token.expiresAt, i18n.language);
+    return Date.parse(token.expiresAt) <= now
+      ? t('tokens.expired', { date })
+      : t('tokens.expires', { date });
   };
 
   return (
     <CardSection name="tokens" title={t('tokens.title')} icon="key" className="tokens">
       <p className="muted">{t('tokens.help')}</p>
-      <form className="form form-row" onSubmit={(event) => void create(event)}>
+      <form className="form" onSubmit={(event) => void create(event)}>
+        <div className="form-row">
+          <TextField
+            id="token-name"
+            label={t('tokens.name')}
+            fieldClass="grow"
+            required
+            maxLength={100}
+            placeholder={t('tokens.namePlaceholder')}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
+          <SelectField
+            id="token-lifetime"
+            label={t('tokens.lifetime')}
+            value={lifetimeValue(lifetime)}
+            onChange={(event) =>
+              setLifetime(
+                TOKEN_LIFETIMES.find((days) => lifetimeValue(days) === event.target.value) ?? null,
+              )
+            }
+            options={lifetimeOptions}
+          />
+        </div>
         <TextField
-          id="token-name"
-          label={t('tokens.name')}
-          fieldClass="grow"
+          id="token-password"
+          label={t('tokens.password')}
+          type="password"
+          autoComplete="current-password"
           required
-          maxLength={100}
-          placeholder={t('tokens.namePlaceholder')}
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-        />
-        <button type="submit" className="button button-primary" disabled={busy || !name.trim()}>
-          {t('tokens.create')}
-        </button>
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        >
+          <p className="muted hint">{t('tokens.passwordWhy')}</p>
+        </TextField>
+        <div>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={busy || !name.trim() || !password}
+          >
+            {t('tokens.create')}
+          </button>
+        </div>
       </form>
       <InlineError error={error} />
       {created && (
-        <div className="token-once" role="status">
-          <p>
-            <strong>{t('tokens.onceTitle', { name: created.name })}</strong> {t('tokens.once')}
-          </p>
-          <div className="token-row">
-            <HiddenLabelInput
-              id="new-token"
-              label={t('tokens.value')}
-              className="mono"
-              readOnly
-              value={created.token}
-              onFocus={(event) => event.target.select()}
-            />
-            <button type="button" className="button" onClick={() => void copy()}>
-              <Icon name={copied ? 'check' : 'copy'} />
-              {copied ? t('tokens.copiedShort') : t('tokens.copy')}
-            </button>
-          </div>
-          <button type="button" className="link-button" onClick={() => setCreated(undefined)}>
-            {t('tokens.done')}
-          </button>
-        </div>
+        <SecretOnce
+          key={created.token}
+          id="new-token"
+          title={t('tokens.onceTitle', { name: created.name })}
+          note={t('tokens.once')}
+          label={t('tokens.value')}
+          value={created.token}
+          doneLabel={t('tokens.done')}
+          onDone={() => setCreated(undefined)}
+        />
       )}
-      {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
-      {list.loading && !list.data && <Loading />}
-      {list.data && list.data.length === 0 && <p className="muted">{t('tokens.empty')}</p>}
-      {list.data && list.data.length > 0 && (
-        <ul className="token-list">
-          {list.data.map((token) => (
-            <li key={token.id}>
-              <div>
-                <strong>{token.name}</strong> <code className="mono muted">{token.prefix}…</code>
-                <p className="muted">
-                  {t('tokens.createdAt', { date: formatDateTime(token.createdAt, i18n.language) })}
-                  {' · '}
-                  {token.lastUsedAt
-                    ? t('tokens.lastUsed', {
-                        date: formatDateTime(token.lastUsedAt, i18n.language),
-                      })
-                    : t('tokens.neverUsed')}
-                </p>
-              </div>
-              <button
-                type="button"
-                className="button button-danger-ghost"
-                onClick={() => setRevoking(token)}
-                aria-label={t('tokens.revokeNamed', { name: token.name })}
-              >
-                {t('tokens.revoke')}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AsyncList state={list} empty={t('tokens.empty')}>
+        {(items) => (
+          <ul className="token-list">
+            {items.map((token) => (
+              <li key={token.id}>
+                <div>
+                  <strong>{token.name}</strong> <code className="mono muted">{token.prefix}…</code>
+                  <p className="muted">
+                    {t('tokens.createdAt', {
+                      date: formatDateTime(token.createdAt, i18n.language),
+                    })}
+                    {' · '}
+                    {token.lastUsedAt
+                      ? t('tokens.lastUsed', {
+                          date: formatDateTime(token.lastUsedAt, i18n.language),
+                        })
+                      : t('tokens.neverUsed')}
+                    {' · '}
+                    {expiry(token)}
+                  </p>
+                </div>
+                <button
+                  type="button"
+                  className="button button-danger-ghost"
+                  onClick={() => revoking.ask(token)}
+                  aria-label={t('tokens.revokeNamed', { name: token.name })}
+                >
+                  {t('tokens.revoke')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </AsyncList>
       <ConfirmDialog
-        open={revoking !== undefined}
+        open={revoking.pending !== undefined}
         title={t('tokens.revokeTitle')}
-        message={t('tokens.revokeConfirm', { name: revoking?.name ?? '' })}
+        message={t('tokens.revokeConfirm', { name: revoking.pending?.name ?? '' })}
         confirmLabel={t('tokens.revoke')}
-        onClose={() => setRevoking(undefined)}
-        onConfirm={() => void revoke()}
+        onClose={revoking.cancel}
+        onConfirm={() => void revoking.confirm()}
       />
     </CardSection>
   );

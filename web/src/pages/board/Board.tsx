@@ -1,4 +1,4 @@
-// A loaded board: the tasks by column, the filter, drag and drop with its screen-reader
+// A loaded board: the tasks by column, the filters (the list's, in the URL), drag and drop with its screen-reader
 // announcements, optimistic moves with rollback, and quick-add.
 import {
   closestCenter,
@@ -22,10 +22,11 @@ import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tasks as tasksApi } from '../../api/endpoints';
+import { ApiError } from '../../api/http';
 import type { Status, Task } from '../../api/types';
 import { STATUSES } from '../../api/types';
-import { SearchInput } from '../../components/form/SearchInput';
 import { Icon } from '../../components/Icon';
+import { TaskFilters } from '../../components/TaskFilters';
 import {
   findColumn,
   isStatus,
@@ -35,10 +36,15 @@ import {
   toColumns,
   type Columns,
 } from '../../lib/board';
+import { loadBoardTasks } from '../../lib/boardData';
 import { describeError } from '../../lib/errors';
+import { fromDateInput } from '../../lib/format';
+import { flashTasks, isTaskEvent, useLiveEvents } from '../../lib/live';
 import { useProject } from '../../lib/project';
-import { updateSearchParams } from '../../lib/router';
+import type { QuickAdd as QuickAddInput } from '../../lib/quickAdd';
+import { updateSearchParams, useSearchParams } from '../../lib/router';
 import { useShortcut } from '../../lib/shortcuts';
+import { isFiltered, readFilter, taskMatcher } from '../../lib/taskFilter';
 import { useToast } from '../../lib/toast';
 import { CardBody } from './CardBody';
 import { Column } from './Column';
@@ -52,7 +58,8 @@ export function Board({ initial }: { initial: Task[] }) {
   );
   const [columns, setColumns] = useState<Columns>(() => toColumns(initial));
   const [activeId, setActiveId] = useState<string | undefined>(undefined);
-  const [filter, setFilter] = useState('');
+  const [params, setParams] = useSearchParams();
+  const filter = readFilter(params);
   const snapshot = useRef<Columns | undefined>(undefined);
   const columnsRef = useRef(columns);
   const filterRef = useRef<HTMLInputElement>(null);
@@ -79,16 +86,58 @@ export function Board({ initial }: { initial: Task[] }) {
     quickAddRef.current?.focus();
   }, []);
 
-  const needle = filter.trim().toLowerCase();
+  // Live changes by others: the board is read again and the changed cards flash. Not while a
+  // card is being dragged (the drop would land on a board that moved under it): after it.
+  const liveChanged = useRef<Set<string> | undefined>(undefined);
+  const [flashed, setFlashed] = useState<Set<string>>(new Set());
+  // After the commit: a card that changed column is a new element.
+  useEffect(() => flashTasks(boardRef.current, flashed), [flashed]);
+  const refreshLive = useCallback(() => {
+    const changed = liveChanged.current;
+    if (!changed || snapshot.current) return;
+    liveChanged.current = undefined;
+    loadBoardTasks(project.id).then(
+      (list) => {
+        if (snapshot.current) {
+          liveChanged.current = new Set([...(liveChanged.current ?? []), ...changed]);
+          return;
+        }
+        setTasks(new Map(list.map((task) => [task.id, task])));
+        const next = toColumns(list);
+        columnsRef.current = next;
+        setColumns(next);
+        setFlashed(changed);
+      },
+      () => undefined,
+    );
+  }, [project.id]);
+  useLiveEvents((event) => {
+    if (!isTaskEvent(event) && event.type !== 'reset') return;
+    liveChanged.current ??= new Set();
+    if ('taskId' in event && event.taskId) liveChanged.current.add(event.taskId);
+    refreshLive();
+  });
+  useEffect(() => {
+    if (!activeId) refreshLive();
+  }, [activeId, refreshLive]);
+
+  const filtered = isFiltered(filter);
+  const filterKey = JSON.stringify(filter);
   const visible = useMemo(() => {
-    if (!needle) return columns;
-    const keep = (id: string) => tasks.get(id)?.title.toLowerCase().includes(needle) ?? false;
+    if (!filtered) return columns;
+    const matches = taskMatcher(filter);
+    const keep = (id: string) => {
+      const task = tasks.get(id);
+      return task !== undefined && matches(task);
+    };
     return {
       todo: columns.todo.filter(keep),
       in_progress: columns.in_progress.filter(keep),
       done: columns.done.filter(keep),
     };
-  }, [columns, tasks, needle]);
+    // filterKey stands for `filter`, a new object on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [columns, tasks, filterKey]);
 
   const sensors = useSensors(
     useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
@@ -244,18 +293,25 @@ export function Board({ initial }: { initial: Task[] }) {
     setActiveId(undefined);
   };
 
-  const addTask = async (status: Status, title: string) => {
-    const created = await tasksApi.create(project.id, { title, status });
-    let task = created;
+  const addTask = async (status: Status, input: QuickAddInput) => {
     const first = columnsRef.current[status][0];
-    // Quick-add puts the new card at the top of its column, where the user typed it.
-    if (first) {
-      try {
-        task = { ...created, ...(await tasksApi.move(created.id, status, first)) };
-      } catch {
-        // It exists; it simply stays where the service put it.
-      }
-    }
+    const body = {
+      title: input.title,
+      status,
+      ...(input.labels.length > 0 && { labels: input.labels }),
+      ...(input.assigneeId && { assigneeId: input.assigneeId }),
+      ...(input.priority && { priority: input.priority }),
+      ...(input.due && { dueAt: fromDateInput(input.due) }),
+    };
+    // Quick-add puts the new card at the top of its column, where the user typed it: one write.
+    // If that card has just left the column (someone else moved it), the end of it will do.
+    const task = await tasksApi
+      .create(project.id, { ...body, ...(first && { beforeId: first }) })
+      .catch((error: unknown) => {
+        if (first && error instanceof ApiError && error.code === 'VALIDATION_FAILED')
+          return tasksApi.create(project.id, body);
+        throw error;
+      });
     setTasks((map) => new Map(map).set(task.id, task));
     const next = placeBefore(columnsRef.current, task.id, status, first);
     columnsRef.current = next;
@@ -268,17 +324,16 @@ export function Board({ initial }: { initial: Task[] }) {
 
   return (
     <div className="board-page">
+      <TaskFilters
+        idPrefix="board-filter"
+        searchId="board-filter"
+        searchRef={filterRef}
+        filter={filter}
+        onChange={setParams}
+      />
       <div className="toolbar">
-        <SearchInput
-          id="board-filter"
-          label={t('board.filter')}
-          inputRef={filterRef}
-          placeholder={t('board.filterPlaceholder')}
-          value={filter}
-          onChange={(event) => setFilter(event.target.value)}
-        />
         <span className="muted toolbar-count" aria-live="polite">
-          {needle
+          {filtered
             ? t('board.showing', {
                 count: visible.todo.length + visible.in_progress.length + visible.done.length,
                 total,
@@ -314,7 +369,7 @@ export function Board({ initial }: { initial: Task[] }) {
               key={status}
               status={status}
               ids={visible[status]}
-              count={columns[status].length}
+              count={visible[status].length}
               tasks={tasks}
               canEdit={canEdit}
               inputRef={status === 'todo' ? quickAddRef : undefined}

@@ -1,9 +1,9 @@
-// What a card shows (title, priority, due date, labels, assignee); also the card under the
+// What a card shows (title, priority, due date, checklist progress, labels, assignee); also the card under the
 // pointer while dragging (`overlay`).
 import type { TFunction } from 'i18next';
 import type { Task } from '../../api/types';
 import { Avatar } from '../../components/Avatar';
-import { LabelChip } from '../../components/Badges';
+import { ChecklistBadge, LabelChip } from '../../components/Badges';
 import { Icon } from '../../components/Icon';
 import { formatDate, isOverdue } from '../../lib/format';
 import { Link } from '../../lib/router';
@@ -46,6 +46,7 @@ export function CardBody({
             {formatDate(task.dueAt, lang)}
           </span>
         )}
+        <ChecklistBadge progress={task.checklist} />
         {task.labels.map((label) => (
           <LabelChip key={label.id} label={label} />
         ))}

@@ -4,6 +4,7 @@ import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable'
 import { useTranslation } from 'react-i18next';
 import type { Status, Task } from '../../api/types';
 import { useProject } from '../../lib/project';
+import type { QuickAdd as QuickAddInput } from '../../lib/quickAdd';
 import { QuickAdd } from './QuickAdd';
 import { SortableCard } from './SortableCard';
 
@@ -22,7 +23,7 @@ export function Column({
   tasks: Map<string, Task>;
   canEdit: boolean;
   inputRef?: React.RefObject<HTMLInputElement | null>;
-  onAdd: (status: Status, title: string) => Promise<void>;
+  onAdd: (status: Status, task: QuickAddInput) => Promise<void>;
 }) {
   const { t, i18n } = useTranslation();
   const { project, memberName } = useProject();

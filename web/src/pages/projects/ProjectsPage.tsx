@@ -14,6 +14,8 @@ import { Link, navigate } from '../../lib/router';
 import { useShortcut } from '../../lib/shortcuts';
 import { useToast } from '../../lib/toast';
 import { useAsync } from '../../lib/useAsync';
+import { ImportProject, ImportSummary } from './ImportProject';
+import type { ImportResult } from './ImportProject';
 import { ProjectFormDialog } from './ProjectFormDialog';
 import { TaskCounts } from './TaskCounts';
 
@@ -25,6 +27,7 @@ export function ProjectsPage() {
   const [renaming, setRenaming] = useState<Project | undefined>(undefined);
   const [deleting, setDeleting] = useState<Project | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const [imported, setImported] = useState<ImportResult | undefined>(undefined);
   const [filter, setFilter] = useState('');
   const filterRef = useRef<HTMLInputElement>(null);
 
@@ -57,12 +60,21 @@ export function ProjectsPage() {
           <h1>{t('projects.title')}</h1>
           <p className="page-subtitle">{t('projects.subtitle')}</p>
         </div>
-        <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-          <Icon name="plus" />
-          {t('projects.new')}
-        </button>
+        <div className="page-header-actions">
+          <ImportProject
+            onImported={(result) => {
+              setImported(result);
+              list.reload();
+            }}
+          />
+          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+            <Icon name="plus" />
+            {t('projects.new')}
+          </button>
+        </div>
       </div>
 
+      {imported && <ImportSummary result={imported} onDismiss={() => setImported(undefined)} />}
       {list.loading && !list.data && <Loading />}
       {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
       {list.data && list.data.length === 0 && (

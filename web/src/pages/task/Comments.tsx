@@ -6,13 +6,16 @@ import { comments as commentsApi } from '../../api/endpoints';
 import type { Comment } from '../../api/types';
 import { CardSection } from '../../components/CardSection';
 import { Avatar } from '../../components/Avatar';
+import { MarkdownText } from '../../components/MarkdownText';
 import { ErrorState, InlineError, Loading } from '../../components/States';
 import { useAuth } from '../../lib/auth';
 import { describeError } from '../../lib/errors';
 import { formatDateTime, relativeTime } from '../../lib/format';
 import { useProject } from '../../lib/project';
 import { useToast } from '../../lib/toast';
+import { useLiveEvents } from '../../lib/live';
 import { useAsync } from '../../lib/useAsync';
+import { MentionTextarea } from './MentionTextarea';
 
 export function Comments({ taskId }: { taskId: string }) {
   const { t, i18n } = useTranslation();
@@ -20,6 +23,11 @@ export function Comments({ taskId }: { taskId: string }) {
   const { user } = useAuth();
   const { canEdit, isOwner } = useProject();
   const list = useAsync(() => commentsApi.list(taskId), [taskId]);
+  // Comments by others appear live (lib/live.tsx); a comment being written is left alone.
+  useLiveEvents((event) => {
+    const ofThis = event.type === 'reset' || ('taskId' in event && event.taskId === taskId);
+    if (ofThis && /^(comment\.|reset)/.test(event.type)) list.reload();
+  });
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
@@ -95,7 +103,7 @@ export function Comments({ taskId }: { taskId: string }) {
                       </button>
                     )}
                   </div>
-                  <p className="prewrap comment-body">{comment.body}</p>
+                  <MarkdownText className="comment-body" text={comment.body} />
                 </div>
               </li>
             );
@@ -107,13 +115,13 @@ export function Comments({ taskId }: { taskId: string }) {
           <label htmlFor="comment-body" className="visually-hidden">
             {t('comments.add')}
           </label>
-          <textarea
+          <MentionTextarea
             id="comment-body"
             rows={3}
             maxLength={20000}
             placeholder={t('comments.placeholder')}
             value={body}
-            onChange={(event) => setBody(event.target.value)}
+            onValueChange={setBody}
           />
           <InlineError error={error} />
           <button type="submit" className="button button-primary" disabled={busy || !body.trim()}>

@@ -1,21 +1,25 @@
 // The loaded task: the draft being edited, saving with If-Match and the 412 conflict flow, and the
 // layout of the page (main column: text and comments; side column: properties and activity).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tasks as tasksApi, type TaskWithEtag } from '../../api/endpoints';
 import { ApiError } from '../../api/http';
 import { ConfirmDialog } from '../../components/Dialog';
-import { TextAreaField, TextField } from '../../components/form/Field';
+import { TextField } from '../../components/form/Field';
 import { Icon } from '../../components/Icon';
+import { MarkdownText } from '../../components/MarkdownText';
 import { describeError } from '../../lib/errors';
 import { formatDateTime, relativeTime } from '../../lib/format';
+import { flashTasks, useLiveEvents } from '../../lib/live';
 import { useProject } from '../../lib/project';
 import { Link, navigate } from '../../lib/router';
 import { useToast } from '../../lib/toast';
 import { ActivityFeed } from './ActivityFeed';
+import { Checklist } from './Checklist';
 import { Comments } from './Comments';
 import { ConflictPanel } from './ConflictPanel';
+import { DescriptionField } from './DescriptionField';
 import {
   changedFields,
   draftOf,
@@ -25,6 +29,7 @@ import {
   type DraftField,
 } from './draft';
 import { TaskProperties } from './TaskProperties';
+import { WatchToggle } from './WatchToggle';
 import { TaskSideForm } from './TaskSideForm';
 
 export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
@@ -89,6 +94,33 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
     }
   };
 
+  const editing = useRef(false);
+  useEffect(() => {
+    editing.current = dirty.length > 0 || saving || conflict !== undefined;
+  });
+  // Someone else changed this task: shown at once, unless the user is editing (their save then
+  // meets the 412 conflict flow above, nothing is overwritten).
+  useLiveEvents((event) => {
+    if (event.type === 'task.deleted' && 'taskId' in event && event.taskId === task.id) {
+      toast.error(t('live.taskDeleted'));
+      return;
+    }
+    const mine = event.type === 'reset' || ('taskId' in event && event.taskId === task.id);
+    if (!mine) return;
+    setActivityVersion((v) => v + 1);
+    if (!event.type.startsWith('task.') || editing.current) return;
+    tasksApi.get(task.id).then(
+      (latest) => {
+        // Started editing meanwhile: keep their base too, so that a save still meets the 412.
+        if (editing.current) return;
+        setCurrent(latest);
+        setDraft(draftOf(latest.task));
+        requestAnimationFrame(() => flashTasks(document.body, [latest.task.id]));
+      },
+      () => undefined,
+    );
+  });
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (dirty.length > 0) void save(dirty, current.etag);
@@ -107,12 +139,13 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
 
   return (
     <div className="task-page">
-      <div className="task-heading">
+      <div className="task-heading" data-task-id={task.id}>
         <Link to={boardHref} className="back-link">
           <Icon name="back" />
           {t('task.backToBoard')}
         </Link>
         <h1 className="task-title">{task.title}</h1>
+        <WatchToggle taskId={task.id} initial={initial.task.watching ?? false} />
         <p className="muted task-dates">
           {t('task.createdUpdated', {
             created: formatDateTime(task.createdAt, i18n.language),
@@ -152,26 +185,22 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
                 value={draft.title}
                 onChange={(event) => set('title', event.target.value)}
               />
-              <TextAreaField
-                id="task-description"
-                label={t('task.description')}
-                rows={8}
-                maxLength={20000}
-                placeholder={t('task.descriptionPlaceholder')}
+              <DescriptionField
                 value={draft.description}
-                onChange={(event) => set('description', event.target.value)}
+                onChange={(value) => set('description', value)}
               />
             </form>
           ) : (
             <div className="card task-main">
               <h2 className="section-title">{t('task.description')}</h2>
               {task.description ? (
-                <p className="prewrap">{task.description}</p>
+                <MarkdownText text={task.description} />
               ) : (
                 <p className="muted">{t('task.noDescription')}</p>
               )}
             </div>
           )}
+          <Checklist taskId={task.id} onChange={() => setActivityVersion((v) => v + 1)} />
           <Comments taskId={task.id} />
         </div>
         <div className="task-column task-column-side">

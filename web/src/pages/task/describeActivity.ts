@@ -49,6 +49,19 @@ export function describeActivity(item: Activity, t: TFunction): string {
       return t('activity.actions.comment_added');
     case 'comment.deleted':
       return t('activity.actions.comment_deleted');
+    case 'checklist.item_added':
+      return t('activity.actions.checklist_added', { text: String(details.text) });
+    case 'checklist.item_updated': {
+      const text = String(details.text);
+      const fields = Array.isArray(details.fields) ? details.fields : [];
+      if (fields.length === 1 && typeof details.done === 'boolean')
+        return t(`activity.actions.${details.done ? 'checklist_checked' : 'checklist_unchecked'}`, {
+          text,
+        });
+      return t('activity.actions.checklist_updated', { text });
+    }
+    case 'checklist.item_deleted':
+      return t('activity.actions.checklist_deleted', { text: String(details.text) });
     default:
       return item.action;
   }

@@ -1,0 +1,31 @@
+import { Type } from 'typebox';
+import { Id } from '../../platform/schemas.js';
+
+export const LiveHeaders = Type.Object({
+  'last-event-id': Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{1,15}$',
+      description:
+        'The id of the last event received (EventSource sends it when it reconnects): the events after it are sent first',
+    }),
+  ),
+});
+
+export const LiveEvent = Type.Object(
+  {
+    id: Type.Integer({ description: 'The event id, also the SSE `id` (monotonic)' }),
+    type: Type.String({
+      description:
+        'task.created, task.updated, task.moved, task.deleted, comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted',
+    }),
+    actorId: Type.Optional(Id),
+    taskId: Type.Optional(Id),
+    commentId: Type.Optional(Id),
+    userId: Type.Optional(Id),
+  },
+  {
+    $id: 'LiveEvent',
+    description:
+      'The `data` of an unnamed server-sent event: what changed, by ids; clients read the resource again. Named events besides: `ready` (connected; its id is where the stream starts), `reset` (events were missed beyond what the server keeps: read everything again), `end` (the server ends the stream: `reason` is membership, credentials or shutdown). A comment line every 15 s keeps proxies from closing an idle stream.',
+  },
+);

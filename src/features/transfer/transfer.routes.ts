@@ -1,0 +1,103 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { requireAuth } from '../../access/caller.js';
+import { AppError } from '../../platform/errors.js';
+import { authErrors, errors, ProjectParams } from '../../platform/schemas.js';
+import {
+  ExportQuery,
+  IMPORT_BODY_LIMIT,
+  ImportResult,
+  ProjectDocument,
+  TrelloImportResult,
+} from './transfer.schemas.js';
+import { TrelloBoard } from './trello.js';
+import type { TransferService } from './transfer.service.js';
+
+export const transferRoutes: FastifyPluginAsyncTypebox<{ transfer: TransferService }> = async (
+  app,
+  { transfer },
+) => {
+  const tags = ['projects'];
+
+  app.get(
+    '/projects/:projectId/export',
+    {
+      schema: {
+        tags,
+        summary: 'Download a project: the whole project as JSON, or its tasks as CSV (members)',
+        params: ProjectParams,
+        querystring: ExportQuery,
+        response: {
+          200: {
+            description: 'An attachment (Content-Disposition), streamed',
+            content: {
+              'application/json': { schema: Type.Ref('ProjectDocument') },
+              'text/csv': {
+                schema: Type.String({
+                  description: 'RFC 4180, UTF-8 with a byte-order mark, a header row',
+                }),
+              },
+            },
+          },
+          ...errors(400, 401, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { stream, fileName, contentType } = await transfer.exportProject(
+        requireAuth(request),
+        request.params.projectId,
+        request.query.format ?? 'json',
+      );
+      return reply
+        .header('content-type', contentType)
+        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .header('cache-control', 'no-store')
+        .send(stream);
+    },
+  );
+
+  app.post(
+    '/projects/import',
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      onRequest: refuseTooLarge,
+      schema: {
+        tags,
+        summary: 'Import a project document as a new project (I become its owner)',
+        description: `The body is a ProjectDocument as GET /projects/{projectId}/export writes it, at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB. Members are matched by email to existing accounts; the answer lists who and what could not be matched. All or nothing.`,
+        body: ProjectDocument,
+        response: { 201: ImportResult, ...errors(...authErrors, 413, 415) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await transfer.importProject(requireAuth(request), request.body)),
+  );
+
+  app.post(
+    '/projects/import/trello',
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      onRequest: refuseTooLarge,
+      schema: {
+        tags,
+        summary: 'Import a Trello board export (JSON) as a new project (I become its owner)',
+        description: `The body is a board as Trello exports it (Board menu → Print, export and share → Export as JSON), at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB. Lists become statuses by name (or place), archived cards and lists are left out, label colours kept, checklists in Trello's order, comments with their author's name. All or nothing.`,
+        body: TrelloBoard,
+        response: { 201: TrelloImportResult, ...errors(...authErrors, 413, 415) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await transfer.importTrello(requireAuth(request), request.body)),
+  );
+};
+
+/** A clear answer before the body is read, for a declared length over the limit. */
+async function refuseTooLarge(request: FastifyRequest) {
+  if (Number(request.headers['content-length'] ?? 0) > IMPORT_BODY_LIMIT)
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `An import is at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB`,
+    );
+}

@@ -1,0 +1,181 @@
+// The project document (export and import, issue 15): one JSON value holding a project with
+// everything in it. People are named by email (ids mean nothing on another instance), labels by
+// name, and what belongs to a task sits inside the task, so the document needs no ids at all and
+// two exports of equal projects are equal byte for byte (docs/integrations.md).
+import { Type } from 'typebox';
+import { DateTimeInput, Nullable, StringEnum } from '../../platform/schemas.js';
+import { MAX_CHECKLIST_ITEMS } from '../checklists/checklists.schemas.js';
+import { Priority, Status } from '../tasks/tasks.schemas.js';
+
+export const FORMAT = 'taskmanager-project';
+/** Bumped when a field changes meaning; fields added later (e.g. columns) are optional instead. */
+export const FORMAT_VERSION = 1;
+
+/** The largest import body: the whole document is parsed at once (docs/integrations.md). */
+export const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
+
+const Email = Type.String({ minLength: 3, maxLength: 254, description: "An account's email" });
+const At = DateTimeInput();
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+
+const Activity = Type.Object(
+  {
+    actor: Email,
+    action: Type.String({ minLength: 1, maxLength: 50 }),
+    details: Nullable(Type.Record(Type.String(), Type.Unknown())),
+    createdAt: At,
+  },
+  { additionalProperties: false },
+);
+
+const ChecklistItem = Type.Object(
+  {
+    text: Text(500),
+    done: Type.Boolean(),
+    position: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
+    createdAt: At,
+    updatedAt: At,
+  },
+  { additionalProperties: false },
+);
+
+const Comment = Type.Object(
+  {
+    author: Email,
+    body: Text(10_000),
+    createdAt: At,
+    updatedAt: At,
+  },
+  { additionalProperties: false },
+);
+
+const Task = Type.Object(
+  {
+    title: Text(200),
+    description: Nullable(Type.String({ maxLength: 20_000 })),
+    status: Status,
+    priority: Priority,
+    position: Type.Number({
+      description:
+        'Order within the status column (ascending); kept to 15 significant digits, as MariaDB stores a double',
+    }),
+    dueAt: Nullable(At),
+    assignee: Nullable(Email),
+    createdBy: Email,
+    version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
+    createdAt: At,
+    updatedAt: At,
+    labels: Type.Array(Text(50), {
+      maxItems: 50,
+      uniqueItems: true,
+      description: 'Names of labels listed in the document',
+    }),
+    checklist: Type.Array(ChecklistItem, { maxItems: MAX_CHECKLIST_ITEMS }),
+    comments: Type.Array(Comment, { maxItems: 10_000 }),
+    activity: Type.Array(Activity, { description: 'This task’s history, oldest first' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ProjectDocument = Type.Object(
+  {
+    format: Type.Literal(FORMAT),
+    formatVersion: Type.Literal(FORMAT_VERSION, {
+      description: 'Refused when it is not a version this release reads',
+    }),
+    exportedAt: Type.Optional(At),
+    appVersion: Type.Optional(Type.String({ maxLength: 100 })),
+    project: Type.Object(
+      {
+        name: Text(100),
+        description: Nullable(Type.String({ maxLength: 20_000 })),
+        createdBy: Email,
+        createdAt: At,
+        updatedAt: At,
+      },
+      { additionalProperties: false },
+    ),
+    members: Type.Array(
+      Type.Object(
+        {
+          email: Email,
+          name: Type.String({ maxLength: 100 }),
+          role: StringEnum(['owner', 'editor', 'viewer']),
+          addedAt: At,
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 1000 },
+    ),
+    labels: Type.Array(
+      Type.Object(
+        {
+          name: Text(50),
+          color: Type.String({ pattern: '^#[0-9a-fA-F]{6}$' }),
+          createdAt: At,
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 1000 },
+    ),
+    tasks: Type.Array(Task),
+    activity: Type.Array(Activity, {
+      description: 'History not tied to a task still in the project, oldest first',
+    }),
+  },
+  {
+    $id: 'ProjectDocument',
+    additionalProperties: false,
+    description: `A whole project (format "${FORMAT}", version ${FORMAT_VERSION})`,
+  },
+);
+
+export const ExportQuery = Type.Object(
+  {
+    format: Type.Optional(
+      StringEnum(['json', 'csv'], {
+        default: 'json',
+        description: 'json: the whole project (ProjectDocument); csv: its tasks, one per row',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Count = Type.Integer({ minimum: 0 });
+
+const ImportAnswer = {
+  project: Type.Ref('Project'),
+  imported: Type.Object({
+    members: Count,
+    labels: Count,
+    tasks: Count,
+    checklistItems: Count,
+    comments: Count,
+    activity: Count,
+  }),
+  droppedMembers: Type.Array(Type.String(), {
+    description: 'Member emails with no account here: not added',
+  }),
+  unassignedTasks: Type.Array(Type.Object({ title: Type.String(), assignee: Type.String() }), {
+    description: 'Tasks whose assignee is not a member here: left unassigned',
+  }),
+  reattributed: Type.Integer({
+    minimum: 0,
+    description:
+      'Tasks, comments and history entries by people who are not members here: now the importer’s',
+  }),
+};
+
+export const ImportResult = Type.Object(ImportAnswer);
+
+export const TrelloImportResult = Type.Object({
+  ...ImportAnswer,
+  skipped: Type.Object(
+    { archivedCards: Count, cardsOfArchivedLists: Count, cardsWithoutList: Count },
+    {
+      description:
+        'Not imported: archived cards, the cards of archived lists, and cards naming no list of the board',
+    },
+  ),
+});

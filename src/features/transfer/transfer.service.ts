@@ -1,0 +1,324 @@
+// Export and import of a whole project (issue 15). Who may: exporting takes any member (viewer and
+// up) — the document holds nothing a viewer cannot already read through the API; importing takes
+// any signed-in account and makes a NEW project that the caller owns, like POST /projects.
+//
+// People are matched by email, and only among the document's members that have an account here:
+// an import cannot put a task, comment or history entry in the name of someone who is not part of
+// the project (it would be a forgery). What such people did becomes the importer's (counted as
+// `reattributed`); their assignments are dropped (listed in `unassignedTasks`).
+import type { InsertObject } from 'kysely';
+import type { Static } from 'typebox';
+import { v7 } from 'uuid';
+import type { AuthContext } from '../../access/caller.js';
+import { requireRole } from '../../access/roles.js';
+import { recordActivity } from '../../activity-log/record.js';
+import type { DatabaseHandle, Db } from '../../db/database.js';
+import type { Database } from '../../db/types.js';
+import type { FieldIssue } from '../../platform/errors.js';
+import { ValidationFailed } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { parseTimestamp } from '../../platform/timestamps.js';
+import { normalizeEmail, normalizeName } from '../../platform/text.js';
+import type { ProjectsService } from '../projects/projects.service.js';
+import { PRIORITIES } from '../tasks/tasks.domain.js';
+import { projectDocument, spooled, tasksCsv } from './transfer.export.js';
+import type { TrelloBoard } from './trello.js';
+import { trelloToDocument } from './trello.js';
+import type { ImportResult, ProjectDocument } from './transfer.schemas.js';
+import { FORMAT, FORMAT_VERSION } from './transfer.schemas.js';
+
+type Document = Static<typeof ProjectDocument>;
+
+/** Rows per INSERT: far below the bound-parameter limits of both databases. */
+const BATCH = 200;
+/** A history entry's details are a TEXT column (64 KiB on MySQL). */
+const MAX_DETAILS_BYTES = 65_535;
+
+const ms = (value: string) => parseTimestamp(value)!;
+
+/** A file name for Content-Disposition: the project's name in plain ASCII. */
+const fileName = (name: string, extension: string) =>
+  `${
+    name
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'project'
+  }.${extension}`;
+
+export class TransferService {
+  constructor(
+    private readonly handle: DatabaseHandle,
+    private readonly projects: ProjectsService,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The export of a project the caller is a member of: a stream and how to name it. */
+  async exportProject(auth: AuthContext, projectId: string, format: 'json' | 'csv') {
+    const db = this.handle.db;
+    await requireRole(db, auth.user.id, projectId, 'viewer');
+    const project = await db
+      .selectFrom('projects')
+      .select('name')
+      .where('id', '=', projectId)
+      .executeTakeFirstOrThrow();
+    const at = this.now();
+    const stream = await spooled(this.handle, (snapshot) =>
+      format === 'csv' ? tasksCsv(snapshot, projectId) : projectDocument(snapshot, projectId, at),
+    );
+    return {
+      stream,
+      fileName: fileName(project.name, format === 'csv' ? 'tasks.csv' : 'json'),
+      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+    };
+  }
+
+  /** A Trello board export, as a new project (trello.ts says what is kept and what is not). */
+  async importTrello(auth: AuthContext, board: Static<typeof TrelloBoard>) {
+    const { document, skipped } = trelloToDocument(board, auth.user.email, this.now());
+    return { ...(await this.importProject(auth, document, 'trello')), skipped };
+  }
+
+  async importProject(
+    auth: AuthContext,
+    doc: Document,
+    source = FORMAT,
+  ): Promise<Static<typeof ImportResult>> {
+    checkReferences(doc);
+    const now = this.now();
+    const caller = auth.user;
+
+    // Members with an account here, by normalized email; the importer always, as owner.
+    const emails = [...new Set(doc.members.map((m) => normalizeEmail(m.email)))];
+    const accounts = new Map<string, string>();
+    for (let i = 0; i < emails.length; i += BATCH) {
+      const rows = await this.handle.db
+        .selectFrom('users')
+        .select(['id', 'email'])
+        .where('email', 'in', emails.slice(i, i + BATCH))
+        .execute();
+      for (const row of rows) accounts.set(row.email, row.id);
+    }
+    accounts.set(normalizeEmail(caller.email), caller.id);
+    const droppedMembers = doc.members
+      .map((m) => m.email)
+      .filter((email) => !accounts.has(normalizeEmail(email)));
+    let reattributed = 0;
+    const person = (email: string) => {
+      const id = accounts.get(normalizeEmail(email));
+      if (id) return id;
+      reattributed++;
+      return caller.id;
+    };
+    const unassignedTasks: { title: string; assignee: string }[] = [];
+
+    // Ids ordered like the source rows (UUIDv7 at the row's own creation time, then document
+    // order): whatever lists by id lists imported rows in the order it did there.
+    let seq = 0;
+    const idAt = (at: number) =>
+      v7({ msecs: Math.min(Math.max(at, 0), 2 ** 48 - 1), seq: seq++ & 0x7fffffff });
+
+    const projectId = newId();
+    const rows = {
+      members: [] as Database['project_members'][],
+      labels: [] as Database['labels'][],
+      tasks: [] as Database['tasks'][],
+      taskLabels: [] as Database['task_labels'][],
+      checklist: [] as Database['checklist_items'][],
+      comments: [] as Database['comments'][],
+      activity: [] as Omit<Database['activity'], 'project_id'>[],
+    };
+    const history = (entry: Document['activity'][number], taskId: string | null) =>
+      rows.activity.push({
+        id: idAt(ms(entry.createdAt)),
+        task_id: taskId,
+        actor_id: person(entry.actor),
+        action: entry.action,
+        details: entry.details === null ? null : JSON.stringify(entry.details),
+        created_at: ms(entry.createdAt),
+      });
+
+    const callerEntry = doc.members.find(
+      (m) => normalizeEmail(m.email) === normalizeEmail(caller.email),
+    );
+    rows.members.push({
+      project_id: projectId,
+      user_id: caller.id,
+      role: 'owner',
+      created_at: callerEntry ? ms(callerEntry.addedAt) : now,
+    });
+    const memberIds = new Set([caller.id]);
+    for (const member of doc.members) {
+      const userId = accounts.get(normalizeEmail(member.email));
+      if (!userId || memberIds.has(userId)) continue;
+      memberIds.add(userId);
+      rows.members.push({
+        project_id: projectId,
+        user_id: userId,
+        role: member.role,
+        created_at: ms(member.addedAt),
+      });
+    }
+    const labelIds = new Map<string, string>();
+    for (const label of doc.labels) {
+      const id = idAt(ms(label.createdAt));
+      labelIds.set(normalizeName(label.name), id);
+      rows.labels.push({
+        id,
+        project_id: projectId,
+        name: normalizeName(label.name),
+        color: label.color.toLowerCase(),
+        created_at: ms(label.createdAt),
+      });
+    }
+    for (const task of doc.tasks) {
+      const id = idAt(ms(task.createdAt));
+      let assigneeId: string | null = null;
+      if (task.assignee !== null) {
+        assigneeId = accounts.get(normalizeEmail(task.assignee)) ?? null;
+        if (!assigneeId) unassignedTasks.push({ title: task.title, assignee: task.assignee });
+      }
+      rows.tasks.push({
+        id,
+        project_id: projectId,
+        title: task.title.trim(),
+        description: task.description,
+        status: task.status,
+        priority: PRIORITIES.indexOf(task.priority),
+        // 15 significant digits: what MariaDB gives back of a double, so an export of this
+        // import says the same on either database.
+        position: Number(task.position.toPrecision(15)),
+        due_at: task.dueAt === null ? null : ms(task.dueAt),
+        assignee_id: assigneeId,
+        created_by: person(task.createdBy),
+        version: task.version,
+        created_at: ms(task.createdAt),
+        updated_at: ms(task.updatedAt),
+      });
+      for (const name of task.labels)
+        rows.taskLabels.push({ task_id: id, label_id: labelIds.get(normalizeName(name))! });
+      for (const item of task.checklist)
+        rows.checklist.push({
+          id: idAt(ms(item.createdAt)),
+          task_id: id,
+          text: item.text.trim(),
+          done: item.done ? 1 : 0,
+          position: item.position,
+          created_at: ms(item.createdAt),
+          updated_at: ms(item.updatedAt),
+        });
+      for (const comment of task.comments)
+        rows.comments.push({
+          id: idAt(ms(comment.createdAt)),
+          task_id: id,
+          author_id: person(comment.author),
+          body: comment.body,
+          created_at: ms(comment.createdAt),
+          updated_at: ms(comment.updatedAt),
+        });
+      for (const entry of task.activity) history(entry, id);
+    }
+    for (const entry of doc.activity) history(entry, null);
+
+    // One transaction: a failed import leaves nothing behind.
+    await this.handle.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('projects')
+        .values({
+          id: projectId,
+          name: doc.project.name.trim(),
+          description: doc.project.description,
+          created_by: person(doc.project.createdBy),
+          created_at: ms(doc.project.createdAt),
+          updated_at: ms(doc.project.updatedAt),
+        })
+        .execute();
+      await insertAll(trx, 'project_members', rows.members);
+      await insertAll(trx, 'labels', rows.labels);
+      await insertAll(trx, 'tasks', rows.tasks);
+      await insertAll(trx, 'task_labels', rows.taskLabels);
+      await insertAll(trx, 'checklist_items', rows.checklist);
+      await insertAll(trx, 'comments', rows.comments);
+      await insertAll(
+        trx,
+        'activity',
+        rows.activity.map((row) => ({ ...row, project_id: projectId })),
+      );
+      await recordActivity(trx, {
+        projectId,
+        actorId: caller.id,
+        action: 'project.imported',
+        details: {
+          format: source,
+          formatVersion: source === FORMAT ? FORMAT_VERSION : null,
+          tasks: rows.tasks.length,
+          droppedMembers: droppedMembers.length,
+        },
+        at: now,
+      });
+    });
+
+    return {
+      project: await this.projects.get(auth, projectId),
+      imported: {
+        members: rows.members.length,
+        labels: rows.labels.length,
+        tasks: rows.tasks.length,
+        checklistItems: rows.checklist.length,
+        comments: rows.comments.length,
+        activity: rows.activity.length,
+      },
+      droppedMembers,
+      unassignedTasks,
+      reattributed,
+    };
+  }
+}
+
+async function insertAll<T extends keyof Database>(db: Db, table: T, values: Database[T][]) {
+  for (let i = 0; i < values.length; i += BATCH) {
+    const batch = values.slice(i, i + BATCH) as InsertObject<Database, T>[];
+    await db.insertInto(table).values(batch).execute();
+  }
+}
+
+/** What the schema cannot say: names unique, references resolvable, details storable. */
+function checkReferences(doc: Document): void {
+  const issues: FieldIssue[] = [];
+  const labels = new Set<string>();
+  doc.labels.forEach((label, i) => {
+    const name = normalizeName(label.name);
+    if (labels.has(name)) issues.push({ field: `labels.${i}.name`, message: 'is listed twice' });
+    labels.add(name);
+  });
+  const emails = new Set<string>();
+  doc.members.forEach((member, i) => {
+    const email = normalizeEmail(member.email);
+    if (emails.has(email)) issues.push({ field: `members.${i}.email`, message: 'is listed twice' });
+    emails.add(email);
+  });
+  const details = (entries: Document['activity'], at: string) =>
+    entries.forEach((entry, i) => {
+      if (
+        entry.details !== null &&
+        Buffer.byteLength(JSON.stringify(entry.details)) > MAX_DETAILS_BYTES
+      )
+        issues.push({ field: `${at}.${i}.details`, message: 'is longer than 64 KiB' });
+    });
+  doc.tasks.forEach((task, i) => {
+    const names = new Set<string>();
+    task.labels.forEach((name, j) => {
+      const normalized = normalizeName(name);
+      if (!labels.has(normalized))
+        issues.push({ field: `tasks.${i}.labels.${j}`, message: 'names no label of the document' });
+      if (names.has(normalized))
+        issues.push({ field: `tasks.${i}.labels.${j}`, message: 'is listed twice' });
+      names.add(normalized);
+    });
+    details(task.activity, `tasks.${i}.activity`);
+  });
+  details(doc.activity, 'activity');
+  if (issues.length > 0)
+    throw ValidationFailed('The project document is not valid', issues.slice(0, 100));
+}

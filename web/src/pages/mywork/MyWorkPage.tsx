@@ -1,0 +1,134 @@
+// "My work": the tasks assigned to me in all my projects, by due date, grouped here by the
+// browser's own calendar (overdue, today, this week, later, no date), with the list view's status
+// and label filters.
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { projects as projectsApi, tasks as tasksApi } from '../../api/endpoints';
+import type { Label, Status, Task } from '../../api/types';
+import { STATUSES } from '../../api/types';
+import { LabelChip, PriorityBadge, StatusBadge } from '../../components/Badges';
+import { SelectField } from '../../components/form/Field';
+import { ErrorState, Loading } from '../../components/States';
+import { formatDate } from '../../lib/format';
+import { useMorePages } from '../../lib/morePages';
+import { MoreButton } from '../../components/MoreButton';
+import { Link } from '../../lib/router';
+import { useAsync } from '../../lib/useAsync';
+
+const GROUPS = ['overdue', 'earlier', 'today', 'thisWeek', 'later', 'noDate'] as const;
+type Group = (typeof GROUPS)[number];
+
+/** The group of a task on the local calendar; a done task past its date is not overdue. */
+export function groupOf(task: Pick<Task, 'dueAt' | 'status'>, now = new Date()): Group {
+  if (!task.dueAt) return 'noDate';
+  const due = new Date(task.dueAt).getTime();
+  const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+  const startOfTomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).getTime();
+  const inAWeek = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 7).getTime();
+  if (due < now.getTime() && task.status !== 'done') return 'overdue';
+  if (due < startOfToday) return 'earlier';
+  if (due < startOfTomorrow) return 'today';
+  if (due < inAWeek) return 'thisWeek';
+  return 'later';
+}
+
+export default function MyWorkPage() {
+  const { t, i18n } = useTranslation();
+  const [status, setStatus] = useState<Status | ''>('');
+  const [label, setLabel] = useState('');
+  const query = { status: status || undefined, label: label || undefined, limit: 100 };
+  // The label filter offers every label seen on my tasks (labels belong to projects).
+  const [labels, setLabels] = useState<Map<string, Label>>(new Map());
+  const remember = (items: Task[]) =>
+    setLabels((known) => {
+      const next = new Map(known);
+      for (const task of items) for (const l of task.labels) next.set(l.id, l);
+      return next.size === known.size ? known : next;
+    });
+  const load = async (cursor?: string) => {
+    const page = await tasksApi.mine({ ...query, cursor });
+    remember(page.items);
+    return page;
+  };
+  const list = useAsync(() => load(), [status, label]);
+  const more = useMorePages(list, load);
+  const projects = useAsync(() => projectsApi.list(), []);
+
+  const projectName = useMemo(
+    () => new Map((projects.data ?? []).map((p) => [p.id, p.name])),
+    [projects.data],
+  );
+  const groups = useMemo(() => {
+    const now = new Date();
+    const by = new Map<Group, Task[]>();
+    for (const task of list.data?.items ?? []) {
+      const group = groupOf(task, now);
+      by.set(group, [...(by.get(group) ?? []), task]);
+    }
+    return GROUPS.filter((g) => by.has(g)).map((g) => [g, by.get(g)!] as const);
+  }, [list.data]);
+
+  return (
+    <div className="page mywork-page">
+      <div className="page-header">
+        <div>
+          <h1>{t('myWork.title')}</h1>
+          <p className="page-subtitle">{t('myWork.subtitle')}</p>
+        </div>
+      </div>
+      <div className="filters" role="search" aria-label={t('list.filters')}>
+        <SelectField
+          id="mywork-status"
+          label={t('list.status')}
+          fieldClass="field-inline"
+          value={status}
+          onChange={(event) => setStatus(event.target.value as Status | '')}
+          empty={t('list.any')}
+          options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+        />
+        <SelectField
+          id="mywork-label"
+          label={t('list.label')}
+          fieldClass="field-inline"
+          value={label}
+          onChange={(event) => setLabel(event.target.value)}
+          empty={t('list.any')}
+          options={[...labels.values()].map((l) => ({
+            value: l.id,
+            label: `${l.name} (${projectName.get(l.projectId) ?? '…'})`,
+          }))}
+        />
+      </div>
+      {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
+      {list.loading && !list.data && <Loading />}
+      {list.data && list.data.items.length === 0 && <p className="muted">{t('myWork.empty')}</p>}
+      {groups.map(([group, items]) => (
+        <section key={group} aria-labelledby={`mywork-${group}`}>
+          <h2 id={`mywork-${group}`} className="mywork-group">
+            {t(`myWork.groups.${group}`)} <span className="muted">({items.length})</span>
+          </h2>
+          <ul className="mywork-list">
+            {items.map((task) => (
+              <li key={task.id} className="mywork-item">
+                <div className="mywork-content">
+                  <Link to={`/projects/${task.projectId}/tasks/${task.id}`}>{task.title}</Link>
+                  <p className="muted inbox-meta">
+                    {projectName.get(task.projectId) ?? ''}
+                    {task.dueAt &&
+                      ` · ${t('myWork.due', { date: formatDate(task.dueAt, i18n.language) })}`}
+                  </p>
+                </div>
+                {task.labels.map((l) => (
+                  <LabelChip key={l.id} label={l} />
+                ))}
+                <PriorityBadge priority={task.priority} />
+                <StatusBadge status={task.status} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+      <MoreButton more={more} />
+    </div>
+  );
+}
