@@ -45,6 +45,12 @@ describe('taskmanager doctor on the fixture failures', () => {
         'pod-security-refused',
         'hpa-no-metrics-server',
         'secret-missing',
+        // Recorded on the live cluster (tests/fixtures/README.md).
+        'live-healthy',
+        'live-err-image-never-pull',
+        'live-mysql-password-mismatch',
+        'live-pod-security-refused',
+        'live-mysql-dirty-volume',
       ]),
     );
   });

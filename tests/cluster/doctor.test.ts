@@ -11,7 +11,7 @@ import {
   readyRelease,
   isReady,
   splitImage,
-  taskmanager,
+  doctorRecording,
   waitFor,
 } from './support.js';
 
@@ -19,11 +19,8 @@ const ctx = clusterContext();
 
 describe.skipIf(ctx.skipReason)('taskmanager doctor on real failures', () => {
   const cluster = new Cluster(ctx);
-  const doctor = async () => {
-    const r = await taskmanager(cluster, ['doctor', '--env', 'dev'], 120_000);
-    console.log(r.stdout + r.stderr);
-    return r;
-  };
+  // Each run keeps what kubectl answered (the doctor fixtures are re-recorded from these).
+  const doctor = (scenario: string) => doctorRecording(cluster, scenario);
   const rolledOut = async () => {
     const r = await cluster.kubectl(
       ['rollout', 'status', `deployment/${RELEASE}`, '-n', NAMESPACE, '--timeout=300s'],
@@ -38,7 +35,7 @@ describe.skipIf(ctx.skipReason)('taskmanager doctor on real failures', () => {
   }, 20 * 60_000);
 
   it('finds nothing on the healthy release', async () => {
-    const r = await doctor();
+    const r = await doctor('healthy');
     expect(r.status).toBe(0);
   });
 
@@ -67,7 +64,7 @@ describe.skipIf(ctx.skipReason)('taskmanager doctor on real failures', () => {
         120_000,
         2_000,
       );
-      const r = await doctor();
+      const r = await doctor('err-image-never-pull');
       expect(r.status).toBe(1);
       expect(r.stdout).toContain('[image-not-in-cluster]');
       expect(r.stdout).toContain('never-loaded');
@@ -120,7 +117,7 @@ describe.skipIf(ctx.skipReason)('taskmanager doctor on real failures', () => {
         180_000,
         3_000,
       );
-      const r = await doctor();
+      const r = await doctor('mysql-password-mismatch');
       expect(r.status).toBe(1);
       expect(r.stdout).toContain('[mysql-password-mismatch]');
     } finally {
@@ -168,7 +165,7 @@ describe.skipIf(ctx.skipReason)('taskmanager doctor on real failures', () => {
         120_000,
         2_000,
       );
-      const r = await doctor();
+      const r = await doctor('pod-security-refused');
       expect(r.status).toBe(1);
       expect(r.stdout).toContain('[pod-security-refused]');
       expect(r.stdout).toContain('allowPrivilegeEscalation');

@@ -12,7 +12,7 @@ import {
   clusterContext,
   readyRelease,
   isReady,
-  taskmanager,
+  doctorRecording,
   waitFor,
   type Pod,
 } from './support.js';
@@ -158,8 +158,7 @@ describe.skipIf(ctx.skipReason)('data and MySQL failures on a real cluster', () 
     expect(logs.stdout + logs.stderr).toContain('data directory has files in it');
 
     // 2. doctor names it, with the safe fix.
-    const doctor = await taskmanager(cluster, ['doctor', '--env', 'dev'], 120_000);
-    console.log(doctor.stdout);
+    const doctor = await doctorRecording(cluster, 'mysql-dirty-volume');
     expect(doctor.status).toBe(1);
     expect(doctor.stdout).toContain('[mysql-dirty-volume]');
 

@@ -2,7 +2,16 @@
 // up (scripts/cluster/up.sh), the real kubectl and helm against it, and the one release the files
 // reuse. Every command is the real tool; nothing here is faked.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { inCI, run } from '../support/tools.js';
@@ -17,7 +26,7 @@ export interface ClusterContext {
   /** Why the suite skips (outside CI only); the other fields are empty then. */
   skipReason?: string;
   kubeconfig: string;
-  /** Directory holding kubectl and helm as the suite runs them. */
+  /** Directories (a PATH list) holding kubectl and helm as the suite runs them. */
   path: string;
   nodeIP: string;
   podCIDRs: string[];
@@ -73,12 +82,12 @@ export class Cluster {
   exec(
     tool: string,
     args: string[],
-    options: { input?: string; timeoutMs?: number; cwd?: string } = {},
+    options: { input?: string; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
   ): Promise<Result> {
     return new Promise((resolve, reject) => {
       const child = spawn(tool, args, {
         cwd: options.cwd ?? root,
-        env: this.env,
+        env: { ...this.env, ...options.env },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -152,28 +161,21 @@ export class Cluster {
 
   /** Values that select the stand-in images and never pull (the cluster has no registry). */
   imageValues(app = this.ctx.images.app): string[] {
-    const a = splitImage(app);
-    const m = splitImage(this.ctx.images.mariadb);
-    const e = splitImage(this.ctx.images.exporter);
+    const image = (key: string, reference: string) => {
+      const { repository, tag } = splitImage(reference);
+      return [
+        '--set-string',
+        `${key}.repository=${repository}`,
+        '--set-string',
+        `${key}.tag=${tag}`,
+        '--set',
+        `${key}.pullPolicy=Never`,
+      ];
+    };
     return [
-      '--set-string',
-      `image.repository=${a.repository}`,
-      '--set-string',
-      `image.tag=${a.tag}`,
-      '--set',
-      'image.pullPolicy=Never',
-      '--set-string',
-      `mysql.standalone.image.repository=${m.repository}`,
-      '--set-string',
-      `mysql.standalone.image.tag=${m.tag}`,
-      '--set',
-      'mysql.standalone.image.pullPolicy=Never',
-      '--set-string',
-      `mysql.exporter.image.repository=${e.repository}`,
-      '--set-string',
-      `mysql.exporter.image.tag=${e.tag}`,
-      '--set',
-      'mysql.exporter.image.pullPolicy=Never',
+      ...image('image', app),
+      ...image('mysql.standalone.image', this.ctx.images.mariadb),
+      ...image('mysql.exporter.image', this.ctx.images.exporter),
       '--set',
       `networkPolicy.podCIDRs={${this.ctx.podCIDRs.join(',')}}`,
     ];
@@ -375,14 +377,25 @@ export class HttpUser {
     };
   }
 
+  static readonly PASSWORD = 'correct horse battery staple';
+  email = '';
+
   async register(name: string): Promise<void> {
-    const email = `${name.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    this.email = `${name.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
     const r = await this.request('POST', '/api/v1/auth/register', {
-      email,
+      email: this.email,
       name,
-      password: 'correct horse battery staple',
+      password: HttpUser.PASSWORD,
     });
     if (r.status !== 201) throw new Error(`register: ${r.status} ${JSON.stringify(r.body)}`);
+    this.csrf = r.body.csrfToken;
+  }
+
+  /** Signs in with an account made elsewhere (e.g. restored from a backup). */
+  async login(email: string, password = HttpUser.PASSWORD): Promise<void> {
+    const r = await this.request('POST', '/api/v1/auth/login', { email, password });
+    if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.body)}`);
+    this.email = email;
     this.csrf = r.body.csrfToken;
   }
 }
@@ -392,10 +405,47 @@ export function taskmanager(
   cluster: Cluster,
   args: string[],
   timeoutMs = 900_000,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<Result> {
   return cluster.exec(process.execPath, [path.join(root, 'dist/server/cli/index.js'), ...args], {
     timeoutMs,
+    env,
   });
+}
+
+/** Where `doctorRecording` keeps what kubectl answered, one folder per scenario. */
+export const DOCTOR_RECORDINGS = path.join(root, 'test-results/doctor-recordings');
+
+/**
+ * `taskmanager doctor --env dev` whose kubectl answers are kept under
+ * test-results/doctor-recordings/<scenario>/ in the layout of tests/fixtures/doctor/ (secret values
+ * redacted by record-kubectl.mjs): the fixtures of the CLI tests are re-recorded from these.
+ */
+export async function doctorRecording(cluster: Cluster, scenario: string): Promise<Result> {
+  const dir = path.join(DOCTOR_RECORDINGS, scenario);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const bin = mkdtempSync(path.join(os.tmpdir(), 'tm-record-kubectl-'));
+  try {
+    const wrapper = path.join(bin, 'kubectl');
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\nexec '${process.execPath}' '${path.join(root, 'tests/cluster/record-kubectl.mjs')}' "$@"\n`,
+    );
+    chmodSync(wrapper, 0o755);
+    const r = await taskmanager(cluster, ['doctor', '--env', 'dev'], 120_000, {
+      PATH: `${bin}:${cluster.ctx.path}:${process.env.PATH}`,
+      REAL_KUBECTL: cluster.ctx.path
+        .split(':')
+        .map((dir) => path.join(dir, 'kubectl'))
+        .find((file) => existsSync(file)),
+      RECORD_DIR: dir,
+    });
+    console.log(r.stdout + r.stderr);
+    return r;
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
 }
 
 export { run };

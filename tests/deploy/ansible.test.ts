@@ -1,7 +1,7 @@
 // The Ansible layer checked with the real tools: ansible-lint (production profile, offline, with
 // the kubernetes.core collection installed), --syntax-check of every playbook against every
-// inventory, and ansible-inventory parsing each inventory. No cluster runs here, so the play
-// itself is not executed (see docs/deploy.md).
+// inventory, and ansible-inventory parsing each inventory. The play itself runs on a live
+// cluster in tests/cluster/ansible.test.ts.
 import { copyFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -94,7 +94,11 @@ describe.skipIf(helm.skipReason)('chart: scheduled backups', () => {
       expect(c.resources?.limits?.memory).toBe('256Mi');
       // The database password comes from a file, never from an environment value.
       expect((c.env ?? []).map((e) => e.name)).toContain('DATABASE_PASSWORD_FILE');
-      expect((c.env ?? []).some((e) => /password/i.test(String(e.value ?? '')) && e.name !== 'DATABASE_PASSWORD_FILE')).toBe(false);
+      // (AUTH_MODE's value "password" is a mode, not a secret: judged by the variable's name.)
+      const literalSecrets = (c.env ?? []).filter(
+        (e) => /PASSWORD|SECRET/i.test(e.name) && !e.name.endsWith('_FILE') && e.value !== undefined,
+      );
+      expect(literalSecrets).toEqual([]);
     }
   });
 
@@ -117,6 +121,33 @@ describe.skipIf(helm.skipReason)('chart: scheduled backups', () => {
       (v) => v.name === 'backups',
     );
     expect(claim).toEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'nfs-backups' } });
+  });
+
+  it('binds and checks a created backup volume at once, so `helm --wait` never waits for the schedule', () => {
+    // A WaitForFirstConsumer claim stays Pending until a pod uses it (helm/helm#10733).
+    const objects = render('prod');
+    const check = backupPod(objects, 'Job', `${full}-backup-volume-r1`);
+    expect(check.spec.volumes).toContainEqual({
+      name: 'backups',
+      persistentVolumeClaim: { claimName: `${full}-backups` },
+    });
+    expect(check.spec.automountServiceAccountToken).toBe(false);
+    expect(check.spec.securityContext?.runAsNonRoot).toBe(true);
+    for (const c of allContainers(check.spec)) {
+      expect(c.securityContext?.readOnlyRootFilesystem).toBe(true);
+      expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
+      expect(c.env ?? []).toEqual([]);
+    }
+    // No network: the backup egress policy does not select it (default deny applies).
+    expect(check.metadata.labels?.['app.kubernetes.io/component']).toBe('backup-volume');
+    // An existing claim is the operator's: nothing to bind or check.
+    const existing = render('prod', ['--set', 'backup.persistence.existingClaim=nfs-backups']);
+    expect(ofKind(existing, 'Job').map((o) => o.metadata.name)).not.toContain(
+      `${full}-backup-volume-r1`,
+    );
+    expect(ofKind(render('dev'), 'Job').map((o) => o.metadata.name)).not.toContain(
+      `${full}-backup-volume-r1`,
+    );
   });
 
   it.each([
@@ -154,6 +185,22 @@ describe.skipIf(helm.skipReason)('chart: scheduled backups', () => {
       const mysqlIngress = named(objects, 'NetworkPolicy', `${full}-allow-mysql-from-app`);
       expect(JSON.stringify(at(mysqlIngress, 'spec.ingress'))).toContain('"backup"');
     }
+  });
+
+  it('carries its own way to the database when the release takes no backups (runbook, --show-only)', () => {
+    const objects = render('dev', ['--set', 'backup.restore.file=taskmanager-x.ndjson.gz']);
+    const policy = named(objects, 'NetworkPolicy', `${full}-allow-restore-egress`);
+    expect(at(policy, 'spec.podSelector.matchLabels')).toMatchObject({
+      'app.kubernetes.io/component': 'restore',
+    });
+    expect((at(policy, 'spec.egress') as { ports: unknown[] }[])[0]!.ports).toEqual([
+      { port: 3306, protocol: 'TCP' },
+    ]);
+    // With backups on, allow-backup-egress already admits restore pods.
+    const on = render('staging', ['--set', 'backup.restore.file=taskmanager-x.ndjson.gz']);
+    expect(ofKind(on, 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain(
+      `${full}-allow-restore-egress`,
+    );
   });
 
   it('renders the restore Job only on demand, with the archive from the backup volume', () => {

@@ -84,6 +84,12 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
       expect(configData().METRICS_PORT).toBe('9464');
     });
 
+    it('runs one worker per pod unless told otherwise: replicas are what scales', () => {
+      expect(configData().WEB_CONCURRENCY).toBe('1');
+      const two = mustRender(helm.path!, env, ['--set', 'config.webConcurrency=2']);
+      expect((named(two.objects, 'ConfigMap', full).data as Record<string, string>).WEB_CONCURRENCY).toBe('2');
+    });
+
     it('names the database without a password and mounts the password as a file', () => {
       const url = configData().DATABASE_URL!;
       expect(url).toMatch(/^mysql:\/\/[^:@/]+@[^/]+:\d+\/\w+$/);
@@ -227,6 +233,26 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
         expect(tls[0]?.secretName).toBeTruthy();
         expect(tls[0]?.hosts).toEqual([at(ingress, 'spec.rules.0.host')]);
       }
+    });
+
+    it('trusts one proxy hop (the ingress controller) behind the Ingress, none on the NodePort, never all', () => {
+      const trustProxy = (objects: K8sObject[]) =>
+        (named(objects, 'ConfigMap', full).data as Record<string, string>).TRUST_PROXY;
+      expect(trustProxy(rendered.dev.objects)).toBe('false');
+      expect(trustProxy(rendered.staging.objects)).toBe('1');
+      expect(trustProxy(rendered.prod.objects)).toBe('1');
+      // The hop count leans on the policy that admits only the controller to the app's port.
+      for (const env of ['staging', 'prod'] as const) {
+        const policy = named(rendered[env].objects, 'NetworkPolicy', `${full}-allow-ingress-controller-to-app`);
+        expect((at(policy, 'spec.ingress') as unknown[]).length).toBe(1);
+      }
+      // Named proxies replace the derived hop count; the migration Job gets the same value.
+      const listed = mustRender(helm.path!, 'prod', ['--set-string', 'config.trustProxy=10.42.0.0/16\\,fd00::/8']);
+      expect(trustProxy(listed.objects)).toBe('10.42.0.0/16,fd00::/8');
+      const job = named(listed.objects, 'Job', `${full}-migrate`);
+      const jobEnv = at(job, 'spec.template.spec.containers.0.env') as { name: string; value?: string }[];
+      expect(jobEnv.find((e) => e.name === 'TRUST_PROXY')?.value).toBe('10.42.0.0/16,fd00::/8');
+      for (const env of envs) expect(trustProxy(rendered[env].objects)).not.toBe('true');
     });
 
     it('has an HPA only in prod: CPU 70 %, 2 to 10 replicas, slow scale-down', () => {

@@ -23,6 +23,47 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
   const rendered = renderedEnvs(helm.path!);
 
   describe('optional objects', () => {
+    it('wires single sign-on: settings in the ConfigMap, the client secret as a mounted file, egress to the provider', () => {
+      const off = named(rendered.dev.objects, 'ConfigMap', full).data as Record<string, string>;
+      expect(Object.keys(off).filter((k) => k.startsWith('OIDC_'))).toEqual([]);
+      expect(off.AUTH_MODE).toBe('password');
+      expect(
+        ofKind(rendered.dev.objects, 'NetworkPolicy').map((p) => p.metadata.name),
+      ).not.toContain(`${full}-allow-app-to-oidc-provider`);
+
+      const { objects } = mustRender(helm.path!, 'dev', [
+        ...['--set', 'config.authMode=oidc', '--set', 'ingress.host=tasks.example.com'],
+        ...['--set', 'config.oidc.issuer=https://sso.example.com/realms/staff'],
+        ...['--set', 'config.oidc.clientId=taskmanager', '--set', 'config.oidc.existingSecret=tm-oidc'],
+        ...['--set', 'config.oidc.adminGroup=tm-admins'],
+      ]);
+      const data = named(objects, 'ConfigMap', full).data as Record<string, string>;
+      expect(Object.fromEntries(Object.entries(data).filter(([k]) => /^(OIDC_|AUTH_MODE)/.test(k)))).toEqual({
+        AUTH_MODE: 'oidc',
+        OIDC_ISSUER: 'https://sso.example.com/realms/staff',
+        OIDC_CLIENT_ID: 'taskmanager',
+        OIDC_SCOPES: 'openid email profile',
+        OIDC_REDIRECT_URL: 'https://tasks.example.com/api/v1/auth/oidc/callback',
+        OIDC_CLIENT_SECRET_FILE: '/var/run/secrets/cloudedu-oidc/client-secret',
+        OIDC_ADMIN_GROUP: 'tm-admins',
+      });
+      // The app and the migration Job both load the config, so both mount the file.
+      for (const name of [full, `${full}-migrate`]) {
+        const owner = podOwners(objects).find((o) => o.owner.metadata.name === name)!;
+        expect(owner, name).toBeDefined();
+        expect(owner.spec.volumes).toContainEqual(
+          expect.objectContaining({ name: 'oidc-client-secret', secret: expect.objectContaining({ secretName: 'tm-oidc' }) }),
+        );
+        expect(owner.spec.containers[0]!.volumeMounts).toContainEqual(
+          expect.objectContaining({ name: 'oidc-client-secret', mountPath: '/var/run/secrets/cloudedu-oidc' }),
+        );
+      }
+      const egress = named(objects, 'NetworkPolicy', `${full}-allow-app-to-oidc-provider`);
+      expect(at(egress, 'spec.egress')).toEqual([
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] },
+      ]);
+    });
+
     it('renders a Namespace labelled for Pod Security restricted on request', () => {
       const { objects } = mustRender(helm.path!, 'dev', ['--set', 'namespace.create=true']);
       const ns = named(objects, 'Namespace', 'cloudedu');

@@ -25,6 +25,8 @@ const badValues: [string, string[], RegExp][] = [
   ],
   ['unknown log level', ['--set', 'config.logLevel=verbose'], /\/config\/logLevel.*one of/],
   ['boolean as text', ['--set', 'config.cookieSecure=yes'], /\/config\/cookieSecure.*got string, want boolean/],
+  ['workers guessed from the node', ['--set', 'config.webConcurrency=auto'], /\/config\/webConcurrency.*got string, want integer/],
+  ['no worker at all', ['--set', 'config.webConcurrency=0'], /\/config\/webConcurrency.*minimum/],
   ['resource quantity nonsense', ['--set', 'resources.limits.cpu=lots'], /\/resources\/limits\/cpu.*does not match pattern/],
   ['memory limit removed', ['--set', 'resources.limits.memory=null'], /\/resources\/limits.*missing property 'memory'/],
   ['NodePort and Ingress together', ['--set', 'service.type=NodePort', '--set', 'ingress.enabled=true'], /\/ingress\/enabled.*false/],
@@ -32,6 +34,11 @@ const badValues: [string, string[], RegExp][] = [
   ['not a CIDR', ['--set', 'networkPolicy.nodePortSourceCIDRs={everyone}'], /nodePortSourceCIDRs\/0.*does not match pattern/],
   ['InnoDB Cluster of 0 servers', ['--set', 'mysql.operator.instances=0'], /\/mysql\/operator\/instances.*minimum/],
   ['RBAC group as a number', ['--set', 'rbac.adminGroups[0]=1'], /\/rbac\/adminGroups\/0.*got number, want string/],
+  // Trusting every proxy hop lets each client choose its address for the per-IP limits.
+  ['trusting every proxy', ['--set', 'config.trustProxy=true'], /\/config\/trustProxy.*got boolean/],
+  ['trusting every proxy, as text', ['--set-string', 'config.trustProxy=true'], /\/config\/trustProxy.*'true' does not match pattern/],
+  ['too many proxy hops', ['--set', 'config.trustProxy=11'], /\/config\/trustProxy.*maximum/],
+  ['a proxy that is no address', ['--set', 'config.trustProxy=ingress-nginx'], /\/config\/trustProxy.*does not match pattern/],
 ];
 
 // What a JSON schema cannot say clearly is checked by the templates, which stop with one line.
@@ -52,6 +59,11 @@ const badCombinations: [string, string[], string][] = [
     'config.extraEnv.DATABASE_PASSWORD looks like a secret',
   ],
   ['a bad variable name in extraEnv', ['--set', 'config.extraEnv.my-var=1'], 'not an environment variable name'],
+  [
+    'a derived proxy hop without the NetworkPolicy that makes it safe',
+    ['--set', 'ingress.enabled=true', '--set', 'networkPolicy.enabled=false'],
+    'config.trustProxy: without networkPolicy.enabled any pod can reach the app',
+  ],
 ];
 
 describe.skipIf(helm.skipReason)('values.schema.json', () => {
@@ -91,6 +103,8 @@ describe.skipIf(helm.skipReason)('values.schema.json', () => {
       'mysql.standalone.image.pullPolicy=Never',
       '--set',
       'networkPolicy.podCIDRs={10.42.0.0/16,fd00:42::/56}',
+      '--set-string',
+      'config.trustProxy=10.42.0.0/16\\, fd00:42::/56',
     ]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

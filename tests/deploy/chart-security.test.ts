@@ -310,5 +310,16 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
       expect(ofKind(rendered.dev.objects, 'RoleBinding')).toEqual([]);
       expect(ofKind(rendered.dev.objects, 'ClusterRoleBinding')).toEqual([]);
     });
+
+    it('lets a second release in the cluster bind the roles the first one owns', () => {
+      // Helm refuses an object another release owns ("invalid ownership metadata"): found when the
+      // cluster suite installed a second release beside the first.
+      const { objects } = mustRender(helm.path!, 'staging', ['--set', 'rbac.createClusterRoles=false']);
+      expect(ofKind(objects, 'ClusterRole')).toEqual([]);
+      expect(ofKind(objects, 'RoleBinding').map((b) => at(b, 'roleRef.name')).sort()).toEqual([
+        'cloudedu-admin',
+        'cloudedu-developer',
+      ]);
+    });
   });
 });

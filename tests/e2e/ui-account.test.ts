@@ -1,7 +1,9 @@
 // The web UI in a real browser against the real built service on SQLite, part 2 of issue 3's
 // journey: the account (API tokens, password), managing projects, long lists, keyboard shortcuts,
-// languages, error states and the end of a session. Part 1 (the board): ui-board.test.ts. This
+// languages and theme (kept with the account), error states and the end of a session. Part 1 (the board): ui-board.test.ts. This
 // part starts from an account and a project made through the API, then signs in like a person.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
@@ -15,7 +17,7 @@ import {
   screenshotDir,
   watchPage,
 } from './support/browser.js';
-import { OWNER, card, checkScreen } from './support/ui.js';
+import { card, checkScreen, OWNER, signIn, submitSignIn } from './support/ui.js';
 import { startService, type Service } from '../support/service.js';
 
 const chromium = requireTool(CHROMIUM, 'apt-get install chromium');
@@ -47,10 +49,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: account and beyond the
     page = await context.newPage();
     problems = watchPage(page).problems;
     console.log(`screenshots: ${screenshotDir}`);
-    await page.goto('/signin');
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, OWNER);
     await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
   }, 120_000);
 
@@ -59,10 +58,17 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: account and beyond the
     await service?.stop();
   });
 
-  it('creates an API token shown once with a copy button, and revokes it', async () => {
+  it('creates an API token (password asked, 90 days by default) shown once with a copy button, and revokes it', async () => {
     await page.getByRole('link', { name: 'Account', exact: true }).click();
     await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
     await page.getByLabel('Token name').fill('CI export');
+    expect(await page.getByLabel('Expires after').inputValue()).toBe('90');
+    // Without the password the button stays off; a wrong one is refused.
+    expect(await page.getByRole('button', { name: 'Create token' }).isDisabled()).toBe(true);
+    await page.getByLabel('Your password').fill('not my password at all');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByText('The current password is incorrect', { exact: false }).waitFor();
+    await page.getByLabel('Your password').fill(OWNER.password);
     await page.getByRole('button', { name: 'Create token' }).click();
     const tokenField = page.getByLabel('New token');
     await tokenField.waitFor();
@@ -76,6 +82,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: account and beyond the
       headers: { authorization: `Bearer ${token}` },
     });
     expect(viaToken.status).toBe(200);
+    await page.getByText(/expires /).waitFor();
     await checkScreen(page, 'account');
     await page.getByRole('button', { name: 'I have stored it' }).click();
     expect(await page.getByLabel('New token').count()).toBe(0);
@@ -91,13 +98,29 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: account and beyond the
     expect(revoked.status).toBe(401);
   });
 
-  it('changes the password', async () => {
+  it('changes the password after saying that sessions and tokens end, and they do', async () => {
+    await page.getByLabel('Your password').fill(OWNER.password);
+    await page.getByLabel('Token name').fill('Nightly');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = await page.getByLabel('New token').inputValue();
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    await page.getByText('revokes all your API tokens', { exact: false }).waitFor();
+
     await page.getByLabel('Current password').fill(OWNER.password);
     await page.getByLabel('New password', { exact: true }).fill('an even better passphrase 7');
     await page.getByLabel('Repeat the new password').fill('an even better passphrase 7');
     await page.getByRole('button', { name: 'Change password' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change your password?' });
+    await dialog.getByText('every API token revoked', { exact: false }).waitFor();
+    await dialog.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('Password changed.', { exact: false }).waitFor();
     OWNER.password = 'an even better passphrase 7';
+    const revoked = await fetch(`${service.url}/api/v1/projects`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(revoked.status).toBe(401);
+    // The list of tokens on the page follows.
+    await page.getByText('No tokens yet.').waitFor();
   });
 
   it('renames and deletes a project, asking first', async () => {
@@ -187,6 +210,31 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: account and beyond the
     }
   });
 
+  it('keeps language and theme with the account: another browser signs in to them', async () => {
+    await page.goto('/account');
+    await page.getByLabel('Theme').selectOption('dark');
+    await expect.poll(() => page.getAttribute('html', 'data-theme')).toBe('dark');
+    await page.getByLabel('Language').first().selectOption('es');
+    await page.getByRole('heading', { name: 'Cuenta', level: 1 }).waitFor();
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: path.join(screenshotDir, 'account-theme-dark-es.png') });
+    // A browser that never saw these choices (English, system theme) gets them at sign-in.
+    const elsewhere = await newContext(browser, service.url);
+    try {
+      const other = await elsewhere.newPage();
+      await signIn(other, OWNER);
+      await other.getByRole('heading', { name: 'Proyectos', level: 1 }).waitFor();
+      expect(await other.getAttribute('html', 'data-theme')).toBe('dark');
+      expect(await other.getAttribute('html', 'lang')).toBe('es');
+    } finally {
+      await elsewhere.close();
+    }
+    await page.getByLabel('Tema').selectOption('system');
+    await expect.poll(() => page.getAttribute('html', 'data-theme')).toBeNull();
+    await page.getByLabel('Idioma').first().selectOption('en');
+    await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
+  });
+
   it('shows an error state for a project that is not there', async () => {
     await page.goto('/projects/00000000-0000-0000-0000-000000000000');
     await page.getByRole('alert').filter({ hasText: 'It does not exist' }).waitFor();
@@ -200,9 +248,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: account and beyond the
     await page.getByRole('link', { name: 'Board' }).click();
     await page.getByText('Your session has ended.').waitFor();
     expect(new URL(page.url()).pathname).toBe('/signin');
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, OWNER);
     await page
       .getByRole('heading', { name: 'Por hacer' })
       .or(page.getByRole('heading', { name: 'To do' }))

@@ -14,14 +14,15 @@ import {
   watchPage,
 } from './support/browser.js';
 import {
-  OWNER,
-  VIEWER,
-  XSS_IMG,
-  XSS_SCRIPT,
   card,
   checkScreen,
   column,
   keyboardMoveTo,
+  OWNER,
+  submitSignIn,
+  VIEWER,
+  XSS_IMG,
+  XSS_SCRIPT,
 } from './support/ui.js';
 import { startService, type Service } from '../support/service.js';
 
@@ -145,6 +146,8 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
 
   it('drags a card to Done with the mouse, and the move is saved', async () => {
     const source = card(column(page, 'todo'), 'Write the launch plan');
+    // The last card of the column may sit below the fold (the filter bar is above the board).
+    await source.scrollIntoViewIfNeeded();
     const from = await source.locator('.task-card-meta').boundingBox();
     const to = await column(page, 'done').locator('.card-list').boundingBox();
     if (!from || !to) throw new Error('board not laid out');
@@ -300,9 +303,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
       const viewerPage = await viewerContext.newPage();
       const viewerProblems = watchPage(viewerPage).problems;
       await viewerPage.goto(projectUrl);
-      await viewerPage.getByLabel('Email').fill(VIEWER.email);
-      await viewerPage.getByLabel('Password').fill(VIEWER.password);
-      await viewerPage.getByRole('button', { name: 'Sign in' }).click();
+      await submitSignIn(viewerPage, VIEWER);
       // Back on the page asked for, after signing in.
       await viewerPage.getByRole('heading', { name: 'Apollo launch', level: 1 }).waitFor();
       expect(new URL(viewerPage.url()).pathname).toBe(projectUrl);
@@ -335,23 +336,25 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     await page.goto(projectUrl);
     const doomed = card(column(page, 'todo'), XSS_SCRIPT);
     await doomed.waitFor();
-    // Someone deletes the task while it is on this board: the service refuses the move.
     const taskId = (await doomed.getAttribute('data-task-id')) ?? '';
-    const other = new ApiClient(service.url);
-    await other.login(OWNER.email, OWNER.password);
-    await other.ok('DELETE', `/api/v1/tasks/${taskId}`);
     const handle = page.getByRole('button', { name: `Move task: ${XSS_SCRIPT}` });
     await handle.focus();
     await page.keyboard.press('Space');
     const liveRegion = page.locator('[id^="DndLiveRegion"]');
     await expect.poll(() => liveRegion.textContent()).toMatch(/Picked up|is over To do/);
+    // Someone deletes the task while it is being dragged (the live board holds its refresh until
+    // the drop, so the card is still in hand): the service refuses the move.
+    const other = new ApiClient(service.url);
+    await other.login(OWNER.email, OWNER.password);
+    await other.ok('DELETE', `/api/v1/tasks/${taskId}`);
     await keyboardMoveTo(page, 'In progress');
     const refused = page.waitForResponse((r) => r.url().endsWith('/move'));
     await page.keyboard.press('Space');
     expect((await refused).status()).toBe(404);
     await page.getByRole('alert').filter({ hasText: 'could not be moved' }).waitFor();
-    await card(column(page, 'todo'), XSS_SCRIPT).waitFor();
     expect(await card(column(page, 'in_progress'), XSS_SCRIPT).count()).toBe(0);
+    // Then the live update removes the deleted task from the board.
+    await expect.poll(() => card(column(page, 'todo'), XSS_SCRIPT).count()).toBe(0);
   });
 
   it('drags a card with touch (press, hold, move)', async () => {

@@ -8,6 +8,8 @@
 // two databases) are printed and written to test-results/fuzz-<database>.txt.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PASSWORD } from '../support/app.js';
@@ -25,28 +27,61 @@ const EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 60);
 const CONFIG = path.join(repoRoot, 'tests', 'fuzz', 'schemathesis.toml');
 const RESULTS = path.join(repoRoot, 'test-results');
 
-/** Signs a person up (the cookie is Secure: read it from the header) and makes an API token. */
-async function tokenFor(url: string, email: string): Promise<string> {
-  const api = `${url}/api/v1`;
-  const registered = await fetch(`${api}/auth/register`, {
+/** Signs a person up (the cookie is Secure: read it from the header). */
+async function signUp(url: string, email: string) {
+  const registered = await fetch(`${url}/api/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, name: 'Fuzzer', password: PASSWORD }),
   });
   expect(registered.status).toBe(201);
-  const { csrfToken } = (await registered.json()) as { csrfToken: string };
-  const cookie = registered.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken, user } = (await registered.json()) as {
+    csrfToken: string;
+    user: { id: string };
+  };
+  return {
+    csrfToken,
+    userId: user.id,
+    cookie: registered.headers.get('set-cookie')!.split(';')[0]!,
+  };
+}
+
+/** Signs a person up and makes an API token. */
+async function tokenFor(url: string, email: string): Promise<string> {
+  const api = `${url}/api/v1`;
+  const { csrfToken, cookie } = await signUp(url, email);
   const created = await fetch(`${api}/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: 'fuzzing' }),
+    body: JSON.stringify({ name: 'fuzzing', currentPassword: PASSWORD }),
   });
   expect(created.status).toBe(201);
   return ((await created.json()) as { token: string }).token;
 }
 
-/** A project with a label, a task and a comment, so that the stateful phase has real ids. */
-async function seed(url: string, token: string): Promise<void> {
+/**
+ * The one webhook receiver the run may reach: the service is started with only loopback in
+ * WEBHOOK_ALLOWED_HOSTS and public addresses denied (WEBHOOK_ALLOW_PUBLIC=false), so the
+ * webhooks the fuzzer makes with generated URLs are refused (400) without even a DNS query, and
+ * the seeded one delivers here.
+ */
+async function startReceiver(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200).end('ok'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fuzz`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A project with a label, a task, a comment and a webhook, so that the stateful phase has real
+ * ids.
+ */
+async function seed(url: string, token: string, webhookUrl: string): Promise<void> {
   const call = async (method: string, route: string, body: unknown) => {
     const reply = await fetch(`${url}/api/v1${route}`, {
       method,
@@ -63,6 +98,10 @@ async function seed(url: string, token: string): Promise<void> {
     labels: [label.id],
   });
   await call('POST', `/tasks/${task.id}/comments`, { body: 'seed' });
+  await call('POST', `/projects/${project.id}/webhooks`, {
+    url: webhookUrl,
+    events: ['task.created', 'task.updated'],
+  });
 }
 
 function runSchemathesis(url: string, env: Record<string, string>) {
@@ -100,6 +139,7 @@ describe.skipIf(schemathesis.skipReason).each(testDatabases)('schemathesis on $n
     'finds no failure in any check',
     async () => {
       const database = await target.create();
+      const receiver = await startReceiver();
       try {
         // The normal settings, as an operator would set them for a load test: sign-in limits
         // high enough for the run, Secure cookies (so the fuzzer's HTTP client keeps none and
@@ -112,16 +152,21 @@ describe.skipIf(schemathesis.skipReason).each(testDatabases)('schemathesis on $n
             COOKIE_SECURE: 'true',
             LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
             LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000',
+            // Nothing but the run's own receiver on loopback (see startReceiver).
+            WEBHOOK_ALLOW_PUBLIC: 'false',
+            WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
           },
         });
         const url = running.url;
         const token = await tokenFor(url, `fuzz-${target.name}@example.com`);
         const second = await tokenFor(url, `fuzz-second-${target.name}@example.com`);
-        await seed(url, token);
+        const { userId: targetUser } = await signUp(url, `fuzz-target-${target.name}@example.com`);
+        await seed(url, token, receiver.url);
 
         const { code, output } = await runSchemathesis(url, {
           TASKMANAGER_FUZZ_TOKEN: token,
           TASKMANAGER_FUZZ_SECOND_TOKEN: second,
+          TASKMANAGER_FUZZ_TARGET_USER: targetUser,
         });
         mkdirSync(RESULTS, { recursive: true });
         writeFileSync(path.join(RESULTS, `fuzz-${target.name}.txt`), output);
@@ -135,6 +180,7 @@ describe.skipIf(schemathesis.skipReason).each(testDatabases)('schemathesis on $n
         expect(running.output()).not.toMatch(/"level":(50|60)/);
       } finally {
         await running?.stop();
+        await receiver.close();
         await database.drop();
       }
     },

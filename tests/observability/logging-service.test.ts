@@ -41,7 +41,10 @@ describe('the running service', () => {
     secrets.push(api.cookie!.split('=')[1]!, api.csrfToken!);
     expect((await new ApiClient(service.url).login(email, `${password} wrong`)).status).toBe(401);
     secrets.push(`${password} wrong`);
-    const token = await api.request('POST', '/api/v1/tokens', { name: 'ci' });
+    const token = await api.request('POST', '/api/v1/tokens', {
+      name: 'ci',
+      currentPassword: password,
+    });
     expect(token.status).toBe(201);
     const bearer = JSON.stringify(token.body).match(/tm_[A-Za-z0-9_-]{16,}/)?.[0];
     expect(bearer).toBeDefined();

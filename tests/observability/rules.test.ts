@@ -83,7 +83,7 @@ describe.skipIf(promtool.skipReason)('promtool', () => {
     const result = run(promtool.path!, ['test', 'rules', ...files]);
     expect(result.stdout + result.stderr, result.stdout + result.stderr).not.toContain('FAILED');
     expect(result.status).toBe(0);
-  });
+  }, 180_000); // promtool evaluates every rule test file; 30 s was too short at load 5 on 2 cores
 
   it('has, for every alert, a unit test where it fires and one where it stays quiet', () => {
     const cases = loadRuleTests().flatMap((f) => f.tests.flatMap((t) => t.alert_rule_test ?? []));

@@ -109,6 +109,10 @@ export function arbitraryOf(
   if (schema.enum) return fc.constantFrom(...schema.enum);
   const union = schema.anyOf ?? schema.oneOf;
   if (union) return fc.oneof(...union.map((s) => arbitraryOf(s, overrides, path)));
+  if (Array.isArray(schema.type) && schema.type.length > 1) {
+    const types = schema.type;
+    return fc.oneof(...types.map((t) => arbitraryOf({ ...schema, type: t }, overrides, path)));
+  }
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case 'null':

@@ -13,8 +13,14 @@ export interface TestDatabase {
   name: 'sqlite' | 'mysql';
   /** Why this database is skipped here (outside CI only). */
   skipReason: string | undefined;
-  /** Creates a fresh, empty database. */
-  create(): Promise<{ url: string; config: DatabaseConfig; drop(): Promise<void> }>;
+  /**
+   * Creates a fresh, empty database. MySQL: with the server's default character set and
+   * collation, as `CREATE DATABASE` by an operator or the chart's bootstrap makes it, unless
+   * `charset` (e.g. `latin1`) asks for another.
+   */
+  create(options?: {
+    charset?: string;
+  }): Promise<{ url: string; config: DatabaseConfig; drop(): Promise<void> }>;
 }
 
 const sqlite: TestDatabase = {
@@ -41,7 +47,7 @@ const mysql: TestDatabase = {
   skipReason: mysqlUrl
     ? undefined
     : 'TEST_MYSQL_URL not set (run scripts/ci/start-mariadb.sh); skipping MySQL',
-  async create() {
+  async create(options = {}) {
     const base = parseDatabaseUrl('TEST_MYSQL_URL', mysqlUrl!, undefined, process.cwd());
     const database = `${base.database}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
     const admin = await createConnection({
@@ -50,9 +56,11 @@ const mysql: TestDatabase = {
       user: base.user,
       password: base.password,
     });
-    await admin.query(
-      `CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    );
+    // Not utf8mb4_unicode_ci on purpose: the migrations must bring any database to their own
+    // declared character sets (a unicode_ci test database once hid a migration failing on every
+    // server default).
+    const charset = options.charset ? ` CHARACTER SET ${options.charset}` : '';
+    await admin.query(`CREATE DATABASE \`${database}\`${charset}`);
     await admin.end();
     const url = new URL(mysqlUrl!);
     url.pathname = `/${database}`;

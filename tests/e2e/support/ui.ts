@@ -14,6 +14,19 @@ export const VIEWER = {
   email: 'grace@example.com',
   password: 'compilers are fun 1952',
 };
+/** Fills the sign-in form on the page shown and submits it. */
+export async function submitSignIn(page: Page, user: { email: string; password: string }) {
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Opens the sign-in page and signs in as the user. */
+export async function signIn(page: Page, user: { email: string; password: string }) {
+  await page.goto('/signin');
+  await submitSignIn(page, user);
+}
+
 export const XSS_SCRIPT = '<script>alert("xss-1")</script>';
 export const XSS_IMG = '<img src=x onerror="alert(\'xss-2\')">';
 

@@ -46,6 +46,10 @@ describe.each(testDatabases)('error contract on $name', (target) => {
       const post = await owner.request('POST', `${API}/projects/x/members/y`, {});
       expect(post.status).toBe(405);
       expect(post.headers.allow).toBe('DELETE, PATCH');
+      // A fixed path names its own methods, not those of a parameter path it also fits.
+      const put = await owner.request('PUT', `${API}/projects/import`, {});
+      expect(put.status).toBe(405);
+      expect(put.headers.allow).toBe('POST');
       expectError(await owner.request('GET', `${API}/no-such-thing`), 'NOT_FOUND');
     },
   );

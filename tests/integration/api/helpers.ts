@@ -114,7 +114,9 @@ const TABLES = [
   'labels',
   'task_labels',
   'comments',
+  'checklist_items',
   'activity',
+  'invites',
 ] as const;
 
 /** Row count of every table: equal before and after a refused request means nothing was written. */

@@ -112,13 +112,16 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
         for (const param of declared) expect(param.required, `${route} ${param.name}`).toBe(true);
 
         const statuses = Object.keys(operation.responses);
-        const success = statuses.filter((s) => /^2\d\d$/.test(s));
+        // Single sign-on's routes succeed with a redirect (302, no body).
+        const success = statuses.filter((s) => /^(2\d\d|302)$/.test(s));
         expect(success, route).toHaveLength(1);
         const ok = operation.responses[success[0]!]!;
-        if (success[0] === '204') {
+        if (success[0] === '204' || success[0] === '302') {
           expect(ok.content?.['application/json'], route).toBeUndefined();
         } else {
-          const schema = ok.content?.['application/json']?.schema;
+          // The live stream describes the data of its events.
+          const schema = (ok.content?.['application/json'] ?? ok.content?.['text/event-stream'])
+            ?.schema;
           expect(schema, `${route} ${success[0]} schema`).toBeDefined();
           const resolved = resolve(doc, schema!);
           expect(
@@ -144,8 +147,19 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
     'every write with a body documents it: JSON, its fields, unknown fields refused',
     async () => {
       const doc = await fetchDoc();
+      // Actions whose path says everything: signing out, forcing a password reset, a webhook's
+      // test event and a redelivery, marking notifications read, watching a task.
+      const bodiless = [
+        'POST /auth/logout',
+        'POST /admin/users/:userId/password-reset',
+        'POST /webhooks/:webhookId/test',
+        'POST /webhooks/:webhookId/deliveries/:deliveryId/redeliver',
+        'POST /notifications/:notificationId/read',
+        'POST /notifications/read-all',
+        'PUT /tasks/:taskId/watch',
+      ];
       const withBody = [...documented(doc).entries()].filter(
-        ([route]) => /^(POST|PATCH|PUT) /.test(route) && route !== 'POST /auth/logout',
+        ([route]) => /^(POST|PATCH|PUT) /.test(route) && !bodiless.includes(route),
       );
       expect(withBody.length).toBeGreaterThanOrEqual(13);
       for (const [route, operation] of withBody) {
@@ -154,9 +168,12 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
         const resolved = resolve(doc, schema!);
         expect(resolved.type, route).toBe('object');
         expect(Object.keys(resolved.properties ?? {}).length, route).toBeGreaterThan(0);
-        expect(resolved.additionalProperties, route).toBe(false);
+        // A file another product wrote (a Trello board export) carries fields the import ignores.
+        const foreign = ['POST /projects/import/trello'];
+        expect(resolved.additionalProperties, route).toBe(foreign.includes(route));
       }
-      expect(documented(doc).get('POST /auth/logout')?.requestBody).toBeUndefined();
+      for (const route of bodiless)
+        expect(documented(doc).get(route)?.requestBody, route).toBeUndefined();
     },
   );
 
@@ -169,6 +186,7 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
         [
           'assignee',
           'assigneeId',
+          'checklist',
           'createdAt',
           'createdBy',
           'description',
@@ -182,6 +200,7 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
           'title',
           'updatedAt',
           'version',
+          'watching',
         ].sort(),
       );
       const list = documented(doc).get('GET /projects/:projectId/tasks')!;

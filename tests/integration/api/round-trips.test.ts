@@ -1,7 +1,7 @@
 // What a warm request costs the database, counted from every query the driver runs (the change
 // feed's own polls aside): the list is one round trip, a task read is one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createTestApp } from '../../support/app.js';
+import { Client, PASSWORD, createTestApp } from '../../support/app.js';
 import type { TestApp } from '../../support/app.js';
 import { eventually } from '../../support/process.js';
 import { testDatabases } from '../../support/databases.js';
@@ -48,7 +48,10 @@ describe.each(testDatabases)('round trips on $name', (target) => {
         labels: [label.body.id],
       });
       expect(task.status).toBe(201);
-      const token = await owner.request('POST', `${API}/tokens`, { name: 'script' });
+      const token = await owner.request('POST', `${API}/tokens`, {
+        name: 'script',
+        currentPassword: PASSWORD,
+      });
       const script = new Client(t!.app);
       script.bearer = token.body.token as string;
       // The feed must have polled once before the cache is trusted.

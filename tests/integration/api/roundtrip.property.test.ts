@@ -41,9 +41,17 @@ const trimmed = (value: string) => value.trim();
 // src/platform/text.ts, docs/security.md): what comes back is the input in that form.
 const asName = (value: string) => value.trim().normalize('NFC');
 const asEmail = (value: string) => value.trim().toLowerCase().normalize('NFC');
+const daysBetween = (from: string, to: string | null) =>
+  to === null ? null : (Date.parse(to) - Date.parse(from)) / 86_400_000;
 const strongPassword = fc
   .stringMatching(/^[a-z0-9]{4,12}$/)
   .map((suffix) => `${PASSWORD} ${suffix}`);
+
+/** Label names of the imported documents (tasks name them with a space first: trimmed). */
+const IMPORT_LABELS = ['one', 'Über', '😀 x'];
+
+/** Runs of the label merge: each merges away a label made for it. */
+const MERGE_RUNS = 5;
 
 describe.each(testDatabases)('round trip on $name', (target) => {
   const app = useApp(target);
@@ -145,6 +153,8 @@ describe.each(testDatabases)('round trip on $name', (target) => {
       overrides: () => ({
         assigneeId: fc.constantFrom(null, owner.user!.id, editor.user!.id),
         labels: fc.subarray(labelIds),
+        // A task of the column it goes to: tasks-board.test.ts covers placing before one.
+        beforeId: fc.constant(null),
       }),
       check: (body, reply) => checkTask(body, reply.body.id),
     },
@@ -183,6 +193,193 @@ describe.each(testDatabases)('round trip on $name', (target) => {
         expect(label.color).toBe((body.color ?? '#6b7280').toLowerCase());
       },
     },
+    'PATCH /api/v1/labels/{labelId}': {
+      url: () => `${API}/labels/${labelIds[0]}`,
+      async check(body, reply) {
+        const labels = await read(
+          owner,
+          '/api/v1/projects/{projectId}/labels',
+          `${API}/projects/${projectId}/labels`,
+        );
+        const label = labels.items.find((l: { id: string }) => l.id === labelIds[0]);
+        expect(label).toEqual(reply.body);
+        if (body.name !== undefined) expect(label.name).toBe(asName(body.name));
+        if (body.color !== undefined) expect(label.color).toBe(body.color.toLowerCase());
+      },
+    },
+    'POST /api/v1/labels/{labelId}/merge': {
+      // Each run merges a label of its own (made in beforeAll) into the second label.
+      url: () => `${API}/labels/${mergedLabelIds[mergeRun++]}/merge`,
+      overrides: () => ({ into: fc.constant(labelIds[1]) }),
+      runs: MERGE_RUNS,
+      async check(body, reply) {
+        const merged = mergedLabelIds[mergeRun - 1];
+        const labels = await read(
+          owner,
+          '/api/v1/projects/{projectId}/labels',
+          `${API}/projects/${projectId}/labels`,
+        );
+        expect(reply.body.id).toBe(body.into);
+        expect(labels.items.some((l: { id: string }) => l.id === merged)).toBe(false);
+        const task = await read(owner, '/api/v1/tasks/{taskId}', `${API}/tasks/${mergeTaskId}`);
+        expect(task.labels.map((l: { id: string }) => l.id)).toContain(body.into);
+      },
+    },
+    'POST /api/v1/projects/{projectId}/webhooks': {
+      url: () => `${API}/projects/${projectId}/webhooks`,
+      // Any public receiver: the suite's worker is not started, so nothing is sent.
+      overrides: () => ({ url: webhookUrl }),
+      runs: 15,
+      async check(body, reply) {
+        const hook = await readWebhook(reply.body.id);
+        expect({ ...hook, secret: reply.body.secret }).toEqual(reply.body);
+        expect(hook).toMatchObject({ url: body.url, events: body.events });
+        expect(hook.enabled).toBe(body.enabled ?? true);
+        expect(reply.body.secret).toBe(body.secret ?? reply.body.secret);
+        // A project has at most 20: make room for the next run.
+        await owner.request('DELETE', `${API}/webhooks/${reply.body.id}`);
+      },
+    },
+    'PATCH /api/v1/webhooks/{webhookId}': {
+      url: () => `${API}/webhooks/${webhookId}`,
+      overrides: () => ({ url: webhookUrl }),
+      async check(body, reply) {
+        const hook = await readWebhook(webhookId);
+        expect(hook).toEqual(reply.body);
+        if (body.url !== undefined) expect(hook.url).toBe(body.url);
+        if (body.events !== undefined) expect(hook.events).toEqual(body.events);
+        if (body.enabled !== undefined) expect(hook.enabled).toBe(body.enabled);
+        expect(JSON.stringify(hook)).not.toContain('secret');
+      },
+    },
+    'POST /api/v1/projects/import': {
+      // Any document the schema allows, with people and label names drawn from ones that exist.
+      url: () => `${API}/projects/import`,
+      overrides: () => {
+        const person = fc.constantFrom(owner.user!.email, editor.user!.email, 'gone@example.org');
+        const at = arbitraryOf({ type: 'string', format: 'date-time' });
+        return {
+          members: fc.uniqueArray(
+            fc.record({
+              email: fc.constantFrom(
+                editor.user!.email,
+                others[0]!.user!.email,
+                'gone@example.org',
+              ),
+              name: fc.constant('Someone'),
+              role: fc.constantFrom('owner', 'editor', 'viewer'),
+              addedAt: at,
+            }),
+            { selector: (m) => m.email, maxLength: 3 },
+          ),
+          labels: fc.tuple(
+            ...IMPORT_LABELS.map((name) =>
+              fc.record({
+                name: fc.constant(name),
+                color: fc.constantFrom('#A1B2C3', '#00ff00'),
+                createdAt: at,
+              }),
+            ),
+          ),
+          'tasks[].labels': fc.subarray(IMPORT_LABELS.map((name) => ` ${name}`)),
+          'project.createdBy': person,
+          'tasks[].createdBy': person,
+          'tasks[].assignee': fc.option(person),
+          'tasks[].comments[].author': person,
+          'tasks[].activity[].actor': person,
+          'activity[].actor': person,
+          'tasks[].activity[].details': fc.constantFrom(
+            null,
+            {},
+            { title: 'é 😀', n: [1, { x: null }] },
+          ),
+        };
+      },
+      runs: 10,
+      async check(body, reply) {
+        const exported = async (id: string) => {
+          const res = await owner.request('GET', `${API}/projects/${id}/export`);
+          expect(res.status).toBe(200);
+          expectDocumented(res, 'GET', '/api/v1/projects/{projectId}/export');
+          return res.body as Body;
+        };
+        const first = await exported(reply.body.project.id);
+        const iso = (value: string) => new Date(parseTimestamp(value)!).toISOString();
+        const byTime = (items: Body[]) =>
+          [...items].sort((a, b) => parseTimestamp(a.createdAt)! - parseTimestamp(b.createdAt)!);
+        const tasks = byTime(body.tasks as Body[]);
+        expect(first.project.name).toBe(trimmed(body.project.name));
+        expect(first.project.description).toBe(body.project.description);
+        expect(first.labels.map((l: Body) => l.color).sort()).toEqual(
+          body.labels.map((l: Body) => l.color.toLowerCase()).sort(),
+        );
+        expect(first.tasks).toHaveLength(tasks.length);
+        tasks.forEach((task, i) => {
+          const got = first.tasks[i];
+          expect(got.title).toBe(trimmed(task.title));
+          expect(got.description).toBe(task.description);
+          expect([got.status, got.priority, got.position, got.version]).toEqual([
+            task.status,
+            task.priority,
+            // Kept to 15 significant digits on both databases (MariaDB's text of a double).
+            Number(task.position.toPrecision(15)),
+            task.version,
+          ]);
+          sameInstant(task.dueAt, got.dueAt);
+          expect(got.createdAt).toBe(iso(task.createdAt));
+          expect(got.labels).toEqual(task.labels.map(asName).sort());
+          expect(got.comments.map((c: Body) => c.body)).toEqual(
+            byTime(task.comments as Body[]).map((c) => c.body),
+          );
+          expect(got.checklist.map((c: Body) => [c.text, c.done]).sort()).toEqual(
+            task.checklist.map((c: Body) => [trimmed(c.text), c.done]).sort(),
+          );
+          expect(got.activity.map((a: Body) => a.details)).toEqual(
+            byTime(task.activity as Body[]).map((a) => a.details),
+          );
+        });
+        // Whatever was imported exports, imports and exports again unchanged.
+        const again = await owner.request('POST', `${API}/projects/import`, first);
+        expect(again.status, JSON.stringify(again.body)).toBe(201);
+        const second = await exported(again.body.project.id);
+        // The second import's own entry, in time order among the rest (history may be dated
+        // in the future): the one entry the second export has in addition.
+        const own = second.activity.findLastIndex(
+          (a: Body) => a.action === 'project.imported' && a.details?.tasks === first.tasks.length,
+        );
+        expect(own).toBeGreaterThanOrEqual(0);
+        second.activity.splice(own, 1);
+        expect({ ...second, exportedAt: null }).toEqual({ ...first, exportedAt: null });
+        for (const id of [reply.body.project.id, again.body.project.id])
+          await owner.request('DELETE', `${API}/projects/${id}`);
+      },
+    },
+    'POST /api/v1/projects/import/trello': {
+      // Any board the schema allows; its cards on one open and one archived list.
+      url: () => `${API}/projects/import/trello`,
+      overrides: () => ({
+        lists: fc.constant([
+          { id: 'open', name: 'Doing', pos: 1 },
+          { id: 'archived', name: 'Old', closed: true },
+        ]),
+        'cards[].idList': fc.constantFrom('open', 'archived', 'missing'),
+      }),
+      runs: 10,
+      async check(body, reply) {
+        const kept = body.cards.filter((c: Body) => c.idList === 'open' && !c.closed);
+        expect(reply.body.skipped).toEqual({
+          archivedCards: body.cards.filter((c: Body) => c.idList === 'open' && c.closed).length,
+          cardsOfArchivedLists: body.cards.filter((c: Body) => c.idList === 'archived').length,
+          cardsWithoutList: body.cards.filter((c: Body) => c.idList === 'missing').length,
+        });
+        const res = await owner.request('GET', `${API}/projects/${reply.body.project.id}/export`);
+        expect(res.status).toBe(200);
+        expect(res.body.tasks).toHaveLength(kept.length);
+        expect(res.body.labels).toHaveLength(body.labels.length);
+        for (const task of res.body.tasks) expect(task.status).toBe('in_progress');
+        await owner.request('DELETE', `${API}/projects/${reply.body.project.id}`);
+      },
+    },
     'POST /api/v1/tasks/{taskId}/comments': {
       url: () => `${API}/tasks/${taskId}/comments`,
       async check(body, reply) {
@@ -193,6 +390,38 @@ describe.each(testDatabases)('round trip on $name', (target) => {
         );
         const comment = comments.items.find((c: { id: string }) => c.id === reply.body.id);
         expect(comment.body).toBe(body.body);
+      },
+    },
+    'PUT /api/v1/notifications/settings': {
+      url: () => `${API}/notifications/settings`,
+      async check(body, reply) {
+        const settings = await read(
+          owner,
+          '/api/v1/notifications/settings',
+          `${API}/notifications/settings`,
+        );
+        expect(settings).toEqual(reply.body);
+        // What was left out keeps its value (not checked here).
+        expect(settings).toMatchObject(body);
+      },
+    },
+    'POST /api/v1/tasks/{taskId}/checklist': {
+      url: () => `${API}/tasks/${checklistTaskId}/checklist`,
+      async check(body, reply) {
+        const item = await checklistItem(reply.body.id);
+        expect(item.text).toBe(trimmed(body.text));
+        expect(item.done).toBe(body.done ?? false);
+      },
+    },
+    'PATCH /api/v1/checklist-items/{itemId}': {
+      url: () => `${API}/checklist-items/${checklistItemId}`,
+      overrides: () => ({ beforeId: fc.constant(null) }),
+      async check(body) {
+        const item = await checklistItem(checklistItemId);
+        if (body.text !== undefined) expect(item.text).toBe(trimmed(body.text));
+        if (body.done !== undefined) expect(item.done).toBe(body.done);
+        // Moved to the end of its checklist.
+        if (body.beforeId === null) expect(item.last).toBe(true);
       },
     },
     'POST /api/v1/projects/{projectId}/members': {
@@ -223,10 +452,73 @@ describe.each(testDatabases)('round trip on $name', (target) => {
     },
     'POST /api/v1/tokens': {
       url: () => `${API}/tokens`,
+      overrides: () => ({ currentPassword: fc.constant(PASSWORD) }),
       async check(body, reply) {
         const tokens = await read(owner, '/api/v1/tokens', `${API}/tokens`);
         const token = tokens.items.find((k: { id: string }) => k.id === reply.body.id);
         expect(token.name).toBe(trimmed(body.name));
+        expect(daysBetween(token.createdAt, token.expiresAt)).toBe(body.expiresInDays ?? null);
+      },
+    },
+    'PATCH /api/v1/me/preferences': {
+      url: () => `${API}/me/preferences`,
+      async check(body, reply) {
+        const preferences = await read(owner, '/api/v1/me/preferences', `${API}/me/preferences`);
+        expect(preferences).toEqual(reply.body);
+        if (body.language !== undefined) expect(preferences.language).toBe(body.language);
+        if (body.theme !== undefined) expect(preferences.theme).toBe(body.theme);
+      },
+    },
+    'PATCH /api/v1/admin/users/{userId}': {
+      url: () => `${API}/admin/users/${subject.user!.id}`,
+      async check(body, reply) {
+        const users = await read(owner, '/api/v1/admin/users', `${API}/admin/users?limit=200`);
+        const user = users.items.find((u: { id: string }) => u.id === subject.user!.id);
+        expect(user).toEqual(reply.body);
+        if (body.role !== undefined) expect(user.role).toBe(body.role);
+        if (body.disabled !== undefined) expect(user.disabledAt !== null).toBe(body.disabled);
+      },
+    },
+    'POST /api/v1/admin/invites': {
+      url: () => `${API}/admin/invites`,
+      overrides: () => ({ 'project.id': fc.constant(projectId) }),
+      async check(body, reply) {
+        const invites = await read(
+          owner,
+          '/api/v1/admin/invites',
+          `${API}/admin/invites?limit=200`,
+        );
+        const invite = invites.items.find((i: { id: string }) => i.id === reply.body.id);
+        expect({ ...invite, token: reply.body.token, path: reply.body.path }).toEqual(reply.body);
+        expect(invite.note).toBe(body.note === undefined ? null : trimmed(body.note));
+        expect(invite.project?.role ?? null).toBe(
+          body.project ? (body.project.role ?? 'editor') : null,
+        );
+        expect(daysBetween(invite.createdAt, invite.expiresAt)).toBe(body.expiresInDays ?? 7);
+      },
+    },
+    'POST /api/v1/invites/accept': {
+      url: () => `${API}/invites/accept`,
+      overrides: () => ({ password: strongPassword }),
+      runs: 5,
+      async check(body, reply) {
+        const me = await read(signedInBy(reply), '/api/v1/auth/me', `${API}/auth/me`);
+        expect(me.user.name).toBe(trimmed(body.name));
+        expect(me.user.email).toBe(asEmail(body.email));
+      },
+    },
+    'POST /api/v1/password-reset': {
+      url: () => `${API}/password-reset`,
+      overrides: () => ({ newPassword: strongPassword }),
+      runs: 3,
+      async check(body, reply) {
+        const me = await read(signedInBy(reply), '/api/v1/auth/me', `${API}/auth/me`);
+        expect(me.user.id).toBe(resetting.user!.id);
+        const again = await new Client(t.app).request('POST', `${API}/auth/login`, {
+          email: resetting.user!.email,
+          password: body.newPassword,
+        });
+        expect(again.status).toBe(200);
       },
     },
     'POST /api/v1/auth/register': {
@@ -234,10 +526,7 @@ describe.each(testDatabases)('round trip on $name', (target) => {
       overrides: () => ({ password: strongPassword }),
       runs: 5,
       async check(body, reply) {
-        const client = new Client(t.app);
-        client.cookie =
-          reply.raw.cookies[0] && `${reply.raw.cookies[0].name}=${reply.raw.cookies[0].value}`;
-        const me = await read(client, '/api/v1/auth/me', `${API}/auth/me`);
+        const me = await read(signedInBy(reply), '/api/v1/auth/me', `${API}/auth/me`);
         expect(me.user.name).toBe(trimmed(body.name));
         expect(me.user.email).toBe(asEmail(body.email));
       },
@@ -270,7 +559,48 @@ describe.each(testDatabases)('round trip on $name', (target) => {
     },
   };
 
+  /** Labels each merge run merges away, all on one task. */
+  let mergedLabelIds: string[];
+  let mergeRun = 0;
+  let mergeTaskId: string;
+  /** A task whose checklist the checklist routes write, and the item the PATCH runs change. */
+  let checklistTaskId: string;
+  let checklistItemId: string;
+  async function checklistItem(id: string) {
+    const list = await read(
+      owner,
+      '/api/v1/tasks/{taskId}/checklist',
+      `${API}/tasks/${checklistTaskId}/checklist`,
+    );
+    const index = list.items.findIndex((i: { id: string }) => i.id === id);
+    return { ...list.items[index], last: index === list.items.length - 1 };
+  }
+  const webhookUrl = fc.constantFrom(
+    'https://hooks.example.com/taskmanager',
+    'http://ci.example.org:8080/hook?project=1',
+  );
+  let webhookId: string;
+  async function readWebhook(id: string) {
+    const list = await read(
+      owner,
+      '/api/v1/projects/{projectId}/webhooks',
+      `${API}/projects/${projectId}/webhooks`,
+    );
+    return list.items.find((h: { id: string }) => h.id === id);
+  }
+
   let passwordUser: { client: Client; password: string };
+  /** The account the admin routes act on, and the one whose password is reset. */
+  let subject: Client;
+  let resetting: Client;
+
+  /** A client holding the session cookie a reply set. */
+  function signedInBy(reply: Reply<any>) {
+    const client = new Client(t.app);
+    const cookie = reply.raw.cookies[0];
+    client.cookie = cookie && `${cookie.name}=${cookie.value}`;
+    return client;
+  }
 
   beforeAll(async () => {
     if (target.skipReason) return;
@@ -280,6 +610,8 @@ describe.each(testDatabases)('round trip on $name', (target) => {
     editor = await signUp(t, 'Editor');
     others = [await signUp(t, 'Other 1'), await signUp(t, 'Other 2')];
     passwordUser = { client: await signUp(t, 'Changer'), password: PASSWORD };
+    subject = await signUp(t, 'Subject');
+    resetting = await signUp(t, 'Resetting');
     projectId = (await owner.request('POST', `${API}/projects`, { name: 'Round trip' })).body.id;
     await owner.request('POST', `${API}/projects/${projectId}/members`, {
       email: editor.user!.email,
@@ -292,6 +624,30 @@ describe.each(testDatabases)('round trip on $name', (target) => {
       );
     taskId = (
       await owner.request('POST', `${API}/projects/${projectId}/tasks`, { title: 'Moved about' })
+    ).body.id;
+    mergedLabelIds = [];
+    for (let i = 0; i < MERGE_RUNS; i++)
+      mergedLabelIds.push(
+        (await owner.request('POST', `${API}/projects/${projectId}/labels`, { name: `merge ${i}` }))
+          .body.id,
+      );
+    mergeTaskId = (
+      await owner.request('POST', `${API}/projects/${projectId}/tasks`, {
+        title: 'Merged labels',
+        labels: mergedLabelIds,
+      })
+    ).body.id;
+    checklistTaskId = (
+      await owner.request('POST', `${API}/projects/${projectId}/tasks`, { title: 'Checklist' })
+    ).body.id;
+    checklistItemId = (
+      await owner.request('POST', `${API}/tasks/${checklistTaskId}/checklist`, { text: 'First' })
+    ).body.id;
+    webhookId = (
+      await owner.request('POST', `${API}/projects/${projectId}/webhooks`, {
+        url: 'https://hooks.example.com/patched',
+        events: ['task.created'],
+      })
     ).body.id;
   });
 
@@ -308,7 +664,7 @@ describe.each(testDatabases)('round trip on $name', (target) => {
     '%s: what it accepts it gives back',
     async (name) => {
       const spec = specs[name]!;
-      const [method, path] = name.split(' ') as ['POST' | 'PATCH', string];
+      const [method, path] = name.split(' ') as ['POST' | 'PUT' | 'PATCH', string];
       const schema =
         doc.paths[path]![method.toLowerCase()]!.requestBody!.content['application/json'].schema;
       const arbitrary = arbitraryOf(schema, spec.overrides?.() ?? {}) as fc.Arbitrary<Body>;
@@ -320,6 +676,17 @@ describe.each(testDatabases)('round trip on $name', (target) => {
           if (name === 'POST /api/v1/auth/password') {
             client = passwordUser.client;
             body.currentPassword = passwordUser.password;
+          }
+          // Each link is made for the run by the admin (the owner signed up first).
+          if (name === 'POST /api/v1/invites/accept') {
+            client = new Client(t.app);
+            body.token = (await owner.request('POST', `${API}/admin/invites`, {})).body.token;
+          }
+          if (name === 'POST /api/v1/password-reset') {
+            client = new Client(t.app);
+            body.token = (
+              await owner.request('POST', `${API}/admin/users/${resetting.user!.id}/password-reset`)
+            ).body.token;
           }
           const reply = await client.request(method, spec.url(), body);
           // A label or membership that already exists is a documented conflict, not a failure.

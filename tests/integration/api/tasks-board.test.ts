@@ -81,6 +81,39 @@ describe.each(testDatabases)('tasks on $name', (target) => {
       },
     );
 
+    it_(
+      'creates a task before another one in one write (quick-add at the top: one activity entry)',
+      async () => {
+        const t = app();
+        const { owner, projectId } = await team(t);
+        const a = await createTask(owner, projectId, { title: 'A' });
+        const b = await createTask(owner, projectId, { title: 'B', beforeId: a.id });
+        const c = await createTask(owner, projectId, { title: 'C', beforeId: a.id });
+        expect(b.version).toBe(1);
+        expect(await column(owner, projectId, 'todo')).toEqual(['B', 'C', 'A']);
+        const activity = await owner.request('GET', `${API}/tasks/${c.id}/activity`);
+        expect((activity.body.items as { action: string }[]).map((e) => e.action)).toEqual([
+          'task.created',
+        ]);
+
+        // A beforeId outside the new task's column or project is refused and writes nothing.
+        const { body: other } = await owner.request('POST', `${API}/projects`, { name: 'Other' });
+        const foreign = await createTask(owner, other.id, { title: 'Foreign' });
+        const before = await rowCounts(t);
+        for (const body of [
+          { title: 'X', status: 'done', beforeId: a.id },
+          { title: 'X', beforeId: foreign.id },
+          { title: 'X', beforeId: '01900000-0000-7000-8000-000000000000' },
+        ]) {
+          expectError(
+            await owner.request('POST', `${API}/projects/${projectId}/tasks`, body),
+            'VALIDATION_FAILED',
+          );
+        }
+        expect(await rowCounts(t)).toEqual(before);
+      },
+    );
+
     it_('keeps the order when repeated moves use up the gap between two tasks', async () => {
       const t = app();
       const owner = await signUp(t, 'Mover');

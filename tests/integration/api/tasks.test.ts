@@ -29,6 +29,7 @@ describe.each(testDatabases)('tasks on $name', (target) => {
         assigneeId: null,
         assignee: null,
         labels: [],
+        checklist: { done: 0, total: 0 },
         version: 1,
         createdBy: editor.user!.id,
         createdAt: expect.any(String),
@@ -60,7 +61,8 @@ describe.each(testDatabases)('tasks on $name', (target) => {
       const read = await editor.request('GET', `${API}/tasks/${full.body.id}`);
       expect(read.status).toBe(200);
       expect(read.headers.etag).toBe('"1"');
-      expect(read.body).toEqual(full.body);
+      // The one-task read adds the caller's watch state: the editor created it, so watches it.
+      expect(read.body).toEqual({ ...full.body, watching: true });
     });
 
     it_(

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { TABLES } from '../../../src/backup/tables.js';
 import type { Db } from '../../../src/db/database.js';
 import { seed } from '../../../src/cli/commands/seed-data.js';
-import { Client } from '../../support/app.js';
+import { Client, PASSWORD, uniqueEmail } from '../../support/app.js';
 import type { TestApp } from '../../support/app.js';
 
 const API = '/api/v1';
@@ -46,7 +46,11 @@ export async function ok<T = any>(
 export async function populate(t: TestApp, bulk = 300): Promise<{ owner: Client }> {
   const owner = await new Client(t.app).register('Zoë Ørsted 🦊');
   const editor = await new Client(t.app).register('Editor');
-  await ok(owner, 'POST', '/tokens', { name: 'ci token' });
+  await ok(owner, 'POST', '/tokens', {
+    name: 'ci token',
+    currentPassword: PASSWORD,
+    expiresInDays: 90,
+  });
   const project = await ok(owner, 'POST', '/projects', {
     name: 'Backups ✓ 日本語',
     description: 'Line one\nLine "two"\t\\ and \u2028 separators',
@@ -55,6 +59,19 @@ export async function populate(t: TestApp, bulk = 300): Promise<{ owner: Client 
     email: editor.user!.email,
     role: 'editor',
   });
+  // A single sign-on identity (oidc.test.ts makes them through a real provider); subjects are
+  // case-sensitive, so two differing only in case are two rows.
+  for (const subject of ['Sub-Ωmega', 'sub-ωmega'])
+    await t.database.db
+      .insertInto('oidc_identities')
+      .values({
+        issuer: 'https://sso.example.com/realms/staff',
+        subject,
+        user_id: subject === 'Sub-Ωmega' ? owner.user!.id : editor.user!.id,
+        created_at: 1_700_000_000_000,
+        last_login_at: 1_700_000_000_123,
+      })
+      .execute();
   const bug = await ok(owner, 'POST', `/projects/${project.id}/labels`, { name: 'bug' });
   const ux = await ok(owner, 'POST', `/projects/${project.id}/labels`, { name: 'ux ✨' });
   const long = await ok(owner, 'POST', `/projects/${project.id}/tasks`, {
@@ -73,6 +90,23 @@ export async function populate(t: TestApp, bulk = 300): Promise<{ owner: Client 
   await ok(owner, 'POST', `/tasks/${long.id}/move`, { status: 'in_progress', beforeId: plain.id });
   await ok(editor, 'POST', `/tasks/${long.id}/comments`, { body: 'First 🎉 comment' });
   await ok(owner, 'POST', `/tasks/${plain.id}/comments`, { body: 'x'.repeat(5000) });
+  await ok(editor, 'POST', `/tasks/${long.id}/checklist`, { text: 'Prüfen 🎉', done: true });
+  await ok(editor, 'POST', `/tasks/${long.id}/checklist`, { text: 'then ship' });
+  // The owner signed up first, so administers: a used and a pending invite, a disabled account
+  // and a forced password reset (the reset link's hash and expiry are archived with the user).
+  const invite = await ok(owner, 'POST', '/admin/invites', {
+    note: 'für Zoë 🦊',
+    project: { id: project.id, role: 'viewer' },
+  });
+  const invited = await ok(new Client(t.app), 'POST', '/invites/accept', {
+    token: invite.token,
+    email: uniqueEmail('invited'),
+    name: 'Invitée',
+    password: PASSWORD,
+  });
+  await ok(owner, 'POST', '/admin/invites', { expiresInDays: 1 });
+  await ok(owner, 'PATCH', `/admin/users/${invited.user.id}`, { disabled: true });
+  await ok(owner, 'POST', `/admin/users/${editor.user!.id}/password-reset`);
   if (bulk > 0)
     await seed(t.database.db, { users: 3, projects: 2, tasks: bulk, password: 'bulk password 1' });
   return { owner };

@@ -13,6 +13,9 @@ import type { Service } from '../../support/service.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 
 const PASSWORD = 'correct horse battery staple';
+// How long a fresh process may take to turn ready: seconds when idle, far more on a loaded CI
+// machine (a cold start compiles the whole service). A wait, not a speed check (bench/ has those).
+const READY_WITHIN_MS = 60_000;
 let running: Service | undefined;
 let proxy: TcpProxy | undefined;
 
@@ -47,10 +50,13 @@ async function signUp(url: string) {
   };
 }
 
-describe('service process', () => {
+describe('service process', { timeout: 120_000 }, () => {
   it('starts on SQLite, migrates, prints its URL and answers livez and readyz', async () => {
     running = await startService({ env: { DATABASE_URL: sqliteUrl() }, waitUntilReady: false });
-    await eventually(async () => expect(await status(`${running!.url}/readyz`)).toBe(200));
+    await eventually(
+      async () => expect(await status(`${running!.url}/readyz`)).toBe(200),
+      READY_WITHIN_MS,
+    );
     expect(await status(`${running.url}/livez`)).toBe(200);
     expect(running.output()).toContain(`listening on ${running.url}`);
   });
@@ -61,7 +67,10 @@ describe('service process', () => {
       env: { DATABASE_URL: url, SHUTDOWN_GRACE_SECONDS: '10' },
       waitUntilReady: false,
     });
-    await eventually(async () => expect(await status(`${running!.url}/readyz`)).toBe(200));
+    await eventually(
+      async () => expect(await status(`${running!.url}/readyz`)).toBe(200),
+      READY_WITHIN_MS,
+    );
     const session = await signUp(running.url);
     const project = (await (
       await fetch(`${running.url}/api/v1/projects`, {

@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/database.js';
-import { appliedMigrations, migrateToLatest, migrations } from '../../../src/db/migrate.js';
+import {
+  appliedMigrations,
+  migrateTo,
+  migrateToLatest,
+  migrations,
+} from '../../../src/db/migrate.js';
 import { seed } from '../../../src/cli/commands/seed-data.js';
 import { testDatabases } from '../../support/databases.js';
 
@@ -20,6 +25,30 @@ describe.each(testDatabases)('migrations and seed on $name', (target) => {
         expect(again).toEqual([]);
       } finally {
         await Promise.all(handles.map((h) => h.close()));
+        await created.drop();
+      }
+    },
+  );
+
+  it.skipIf(target.skipReason)(
+    'the newest migration goes down and up again, and the rows of older tables stay',
+    async () => {
+      const created = await target.create();
+      const { db, close } = openDatabase(created.config);
+      try {
+        await migrateToLatest(db);
+        await seed(db, { users: 3, projects: 1, tasks: 20, password: 'seeded password 1' });
+        const names = Object.keys(migrations);
+        const users = () => db.selectFrom('users').select(['id', 'email']).orderBy('id').execute();
+        const before = await users();
+        // A restore loads an archive into the schema version it was read from (src/backup).
+        await migrateTo(db, names.at(-2));
+        expect(await appliedMigrations(db)).toEqual(names.slice(0, -1));
+        expect(await users()).toEqual(before);
+        expect(await migrateToLatest(db)).toEqual([names.at(-1)]);
+        expect(await users()).toEqual(before);
+      } finally {
+        await close();
         await created.drop();
       }
     },
@@ -59,3 +88,75 @@ describe.each(testDatabases)('migrations and seed on $name', (target) => {
     },
   );
 });
+
+// Issue 11 finding 12 and a failure the live cluster showed (issue 16): databases are created by
+// operators and the chart's bootstrap with the server's defaults (MariaDB: utf8mb4_general_ci) or
+// even latin1; the migrations bring every table to utf8mb4 with data in it, keep every foreign key,
+// and emoji round-trip afterwards.
+const mysqlTarget = testDatabases.find((t) => t.name === 'mysql')!;
+describe.each([{ charset: undefined }, { charset: 'latin1' }])(
+  'migrations on a MySQL database created with charset $charset (undefined: the server default)',
+  ({ charset }) => {
+    it.skipIf(mysqlTarget.skipReason)(
+      'converts every table with data in it and keeps its foreign keys',
+      async () => {
+        const created = await mysqlTarget.create({ charset });
+        const { db, close } = openDatabase(created.config);
+        const foreignKeys = async () =>
+          (
+            await sql<{ name: string }>`select constraint_name as name
+              from information_schema.referential_constraints
+              where constraint_schema = database() order by constraint_name`.execute(db)
+          ).rows.map((r) => r.name);
+        try {
+          await migrateTo(db, '20261125T1200_initial_schema');
+          const keys = await foreignKeys();
+          expect(keys.length).toBeGreaterThan(10);
+          const now = Date.now();
+          await sql`insert into users (id, email, name, password_hash, role, created_at, updated_at)
+            values ('u1', ' Ada@Example.COM', 'Ada', 'x', 'admin', ${now}, ${now})`.execute(db);
+          await sql`insert into projects (id, name, description, created_by, created_at, updated_at)
+            values ('p1', 'Plain', null, 'u1', ${now}, ${now})`.execute(db);
+
+          await migrateToLatest(db);
+
+          // Every key of the first schema is still there (later migrations add their own).
+          expect(await foreignKeys()).toEqual(expect.arrayContaining(keys));
+          const { rows: tables } = await sql<{ name: string; collation: string }>`
+            select table_name as name, table_collation as collation from information_schema.tables
+            where table_schema = database() and table_name not like 'kysely%'
+              and table_name in ('users', 'projects', 'tasks', 'labels', 'comments', 'activity', 'invites')`.execute(
+            db,
+          );
+          expect(tables).toHaveLength(7);
+          for (const table of tables) expect(table.collation, table.name).toMatch(/^utf8mb4_/);
+          const { rows: email } = await sql<{ email: string; collation: string }>`
+            select u.email, c.collation_name as collation from users u, information_schema.columns c
+            where c.table_schema = database() and c.table_name = 'users' and c.column_name = 'email'`.execute(
+            db,
+          );
+          expect(email[0]).toEqual({ email: 'ada@example.com', collation: 'utf8mb4_bin' });
+          // Astral characters (4-byte UTF-8) are stored and read back unchanged.
+          const title = 'Ship it \u{1F680} \u{20BB7}';
+          await sql`insert into tasks (id, project_id, title, description, status, priority, position,
+              due_at, assignee_id, created_by, version, created_at, updated_at)
+            values ('t1', 'p1', ${title}, null, 'todo', 2, 1, null, null, 'u1', 1, ${now}, ${now})`.execute(
+            db,
+          );
+          const { rows: task } = await sql<{
+            title: string;
+          }>`select title from tasks where id = 't1'`.execute(db);
+          expect(task[0]!.title).toBe(title);
+          // The foreign keys still hold.
+          await expect(
+            sql`insert into projects (id, name, description, created_by, created_at, updated_at)
+              values ('p2', 'Orphan', null, 'nobody', ${now}, ${now})`.execute(db),
+          ).rejects.toThrow(/foreign key/i);
+        } finally {
+          await close();
+          await created.drop();
+        }
+      },
+    );
+  },
+);

@@ -1,6 +1,8 @@
 // Credentials are cached in each process (auth.service.ts); a revocation on one replica must
 // stop the credential on every other within REVOCATION_MS, through the database's change feed.
-// Two real service processes share one database: A revokes, B had the credential cached.
+// Two real service processes share one database: A revokes, B had the credential cached. The
+// revocations: a deleted token, sign-out, an ended session, a password change (sessions and
+// tokens), and an admin's disable, forced reset or demotion (issue 11, findings 4 and 5).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REVOCATION_MS } from '../../../src/features/auth/auth.service.js';
@@ -17,6 +19,8 @@ describe.each(testDatabases)('revocation across replicas on $name', (target) => 
   let a: Service | undefined;
   let b: Service | undefined;
   let drop: (() => Promise<void>) | undefined;
+  /** The first account of the database, so its admin, signed in on A. */
+  let admin: ApiClient | undefined;
 
   beforeAll(async () => {
     if (target.skipReason) return;
@@ -25,6 +29,8 @@ describe.each(testDatabases)('revocation across replicas on $name', (target) => 
     const env = { DATABASE_URL: created.url, MIGRATE_ON_START: 'true', LOG_LEVEL: 'warn' };
     a = await startService({ env });
     b = await startService({ env });
+    admin = new ApiClient(a.url);
+    await admin.register(`admin.${Date.now().toString(36)}@example.com`, PASSWORD);
   }, 120_000);
 
   afterAll(async () => {
@@ -41,7 +47,10 @@ describe.each(testDatabases)('revocation across replicas on $name', (target) => 
     onB.cookie = onA.cookie;
     onB.csrfToken = onA.csrfToken;
     const project = await onA.ok('POST', `${API}/projects`, { name: 'Revocation' });
-    const token = await onA.ok('POST', `${API}/tokens`, { name: 'script' });
+    const token = await onA.ok('POST', `${API}/tokens`, {
+      name: 'script',
+      currentPassword: PASSWORD,
+    });
     return {
       onA,
       onB,
@@ -118,6 +127,70 @@ describe.each(testDatabases)('revocation across replicas on $name', (target) => 
       expect((await onA.request('GET', `${API}/auth/me`)).status).toBe(200);
     },
   );
+
+  it.skipIf(target.skipReason)(
+    "a password change revokes the account's API tokens on the other replica",
+    async () => {
+      const { onA, projectId, token } = await person();
+      const list = listOnB(projectId, token.token);
+      await warm(list);
+      await onA.ok('POST', `${API}/auth/password`, {
+        currentPassword: PASSWORD,
+        newPassword: 'another horse battery staple',
+      });
+      await sleep(REVOCATION_MS);
+      expect((await list()).status).toBe(401);
+    },
+  );
+
+  /** An admin's change to a user on A; the user's session and token had been used on B. */
+  async function adminActsOn(change: (userId: string) => Promise<unknown>) {
+    const { onA, onB, projectId, token } = await person();
+    const me = await onA.ok('GET', `${API}/auth/me`);
+    const session = () => onB.request('GET', `${API}/auth/me`);
+    const list = listOnB(projectId, token.token);
+    await warm(session);
+    await warm(list);
+    await change(me.body.user.id as string);
+    await sleep(REVOCATION_MS);
+    return { session, list, email: me.body.user.email as string };
+  }
+
+  it.skipIf(target.skipReason)(
+    "a disabled account's sessions and tokens stop on the other replica, and it cannot sign in there",
+    async () => {
+      const { session, list, email } = await adminActsOn((id) =>
+        admin!.ok('PATCH', `${API}/admin/users/${id}`, { disabled: true }),
+      );
+      expect((await session()).status).toBe(401);
+      expect((await list()).status).toBe(401);
+      expect((await new ApiClient(b!.url).login(email, PASSWORD)).status).toBe(403);
+    },
+  );
+
+  it.skipIf(target.skipReason)(
+    'a forced password reset ends sessions and tokens on the other replica',
+    async () => {
+      const { session, list, email } = await adminActsOn((id) =>
+        admin!.ok('POST', `${API}/admin/users/${id}/password-reset`),
+      );
+      expect((await session()).status).toBe(401);
+      expect((await list()).status).toBe(401);
+      expect((await new ApiClient(b!.url).login(email, PASSWORD)).status).toBe(401);
+    },
+  );
+
+  it.skipIf(target.skipReason)('a demoted admin is no admin on the other replica', async () => {
+    let userId = '';
+    const { session } = await adminActsOn(async (id) => {
+      userId = id;
+      await admin!.ok('PATCH', `${API}/admin/users/${id}`, { role: 'admin' });
+    });
+    expect((await session()).body.user.role).toBe('admin');
+    await admin!.ok('PATCH', `${API}/admin/users/${userId}`, { role: 'user' });
+    await sleep(REVOCATION_MS);
+    expect((await session()).body.user.role).toBe('user');
+  });
 
   it.skipIf(target.skipReason)(
     'a member removed on one replica reads nothing more on the other (membership is not cached)',

@@ -1,0 +1,111 @@
+// Export and import in a real browser against the real built service (issue 15): an owner
+// downloads a project as JSON (and its tasks as CSV) from the project's Export buttons, imports
+// the JSON file on the projects page, reads the summary and opens the imported board; then a
+// Trello board export (tests/fixtures/trello) through the same button.
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../support/tools.js';
+import { ApiClient } from '../support/http.js';
+import { startService, type Service } from '../support/service.js';
+import { CHROMIUM, launchChromium, newContext, watchPage } from './support/browser.js';
+import { OWNER, checkScreen, signIn } from './support/ui.js';
+
+const chromium = requireTool(CHROMIUM, 'apt-get install chromium');
+
+describe.skipIf(chromium.skipReason)('web UI in Chromium: export and import', () => {
+  let service: Service;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let projectUrl = '';
+
+  beforeAll(async () => {
+    service = await startService({ from: 'built' });
+    const api = new ApiClient(service.url);
+    await api.register(OWNER.email, OWNER.password, OWNER.name);
+    const { body: project } = await api.ok<{ id: string }>('POST', '/api/v1/projects', {
+      name: 'Roadmap 2027',
+    });
+    const { body: label } = await api.ok<{ id: string }>(
+      'POST',
+      `/api/v1/projects/${project.id}/labels`,
+      { name: 'launch', color: '#16a34a' },
+    );
+    await api.ok('POST', `/api/v1/projects/${project.id}/tasks`, {
+      title: 'Ship the exporter',
+      status: 'in_progress',
+      labels: [label.id],
+    });
+    await api.ok('POST', `/api/v1/projects/${project.id}/tasks`, { title: '=1+1 stays text' });
+    projectUrl = `/projects/${project.id}`;
+    browser = await launchChromium(chromium.path ?? CHROMIUM);
+    const context = await newContext(browser, service.url);
+    page = await context.newPage();
+    problems = watchPage(page).problems;
+    await signIn(page, OWNER);
+    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  const download = async (name: string) => {
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('group', { name: 'Export' }).getByRole('link', { name }).click(),
+    ]);
+    return { name: file.suggestedFilename(), path: await file.path() };
+  };
+
+  it('exports a project, imports the file and shows the imported board', async () => {
+    await page.goto(projectUrl);
+    await page.getByRole('heading', { name: 'Roadmap 2027', level: 1 }).waitFor();
+    const csv = await download('Export CSV');
+    expect(csv.name).toBe('roadmap-2027.tasks.csv');
+    const csvText = await readFile(csv.path, 'utf8');
+    expect(csvText.startsWith('\uFEFFid,title,status')).toBe(true);
+    expect(csvText).toContain(`'=1+1 stays text`);
+    const json = await download('Export JSON');
+    expect(json.name).toBe('roadmap-2027.json');
+    expect(JSON.parse(await readFile(json.path, 'utf8'))).toMatchObject({
+      format: 'taskmanager-project',
+      formatVersion: 1,
+    });
+
+    await page.goto('/');
+    await page.getByLabel('Import project').setInputFiles(json.path);
+    const summary = page.getByRole('status').filter({ hasText: 'Imported “Roadmap 2027”' });
+    await summary.waitFor();
+    await summary.getByText('Tasks: 2 · Labels: 1 ·', { exact: false }).waitFor();
+    await checkScreen(page, 'project-import');
+    // The list shows both projects now: the original and the imported copy.
+    await expect
+      .poll(() => page.getByRole('link', { name: 'Roadmap 2027', exact: true }).count())
+      .toBe(2);
+
+    await summary.getByRole('link', { name: 'Open the board' }).click();
+    await page.getByRole('heading', { name: 'Roadmap 2027', level: 1 }).waitFor();
+    expect(page.url()).not.toContain(projectUrl);
+    await page.getByText('Ship the exporter').waitFor();
+    await page.getByText('=1+1 stays text').waitFor();
+    await checkScreen(page, 'project-imported-board');
+    expect(problems).toEqual([]);
+  });
+
+  it('imports a Trello board export and shows its cards on the board', async () => {
+    await page.goto('/');
+    await page.getByLabel('Import project').setInputFiles('tests/fixtures/trello/board.json');
+    const summary = page.getByRole('status').filter({ hasText: 'Imported “Website relaunch”' });
+    await summary.getByText('Archived Trello cards left out: 2').waitFor();
+    await summary.getByRole('link', { name: 'Open the board' }).click();
+    await page.getByRole('heading', { name: 'Website relaunch', level: 1 }).waitFor();
+    for (const title of ['Write the style guide', 'Migrate the blog', 'Pick a hosting provider'])
+      await page.getByText(title).waitFor();
+    expect(await page.getByText('Old logo variants').count()).toBe(0);
+    await checkScreen(page, 'project-imported-trello');
+    expect(problems).toEqual([]);
+  });
+});
