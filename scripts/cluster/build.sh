@@ -117,7 +117,7 @@ import (
 var commands = map[string]func() *cobra.Command{
 	"kube-apiserver":          apiserver.NewAPIServerCommand,
 	"kube-controller-manager": controllermanager.NewControllerManagerCommand,
-	"kube-scheduler":          scheduler.NewSchedulerCommand,
+	"kube-scheduler":          func() *cobra.Command { return scheduler.NewSchedulerCommand() },
 	"kube-proxy":              proxy.NewProxyCommand,
 	"kubelet":                 func() *cobra.Command { return kubelet.NewKubeletCommand(context.Background()) },
 }
@@ -149,6 +149,7 @@ EOF
     go build -trimpath -ldflags "$(ldflags_kube)" -o "$dir/bin/kube.new" .
   )
   mv "$dir/bin/kube.new" "$dir/bin/kube"
+  local name
   for name in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
     ln -sfn kube "$dir/bin/$name"
   done

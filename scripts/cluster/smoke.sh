@@ -55,6 +55,7 @@ eventually() {
 }
 
 image=$LOCAL_PATH_HELPER_IMAGE # busybox: sh, httpd, wget, nslookup
+# Debian busybox 1.35 wget crashes (SIGSEGV) on its own -T timeout; `timeout` bounds it instead.
 restricted_context='{"runAsNonRoot": true, "runAsUser": 65534, "seccompProfile": {"type": "RuntimeDefault"}}'
 container_context='{"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}'
 kubectl apply -f - >/dev/null <<EOF
@@ -131,7 +132,7 @@ ok 'privileged pod rejected by Pod Security admission (restricted)'
 
 kubectl -n "$client_ns" wait --for=condition=Ready pod/client --timeout=60s >/dev/null || not_ok 'client pod Ready'
 in_client() { kubectl -n "$client_ns" exec client -- "$@"; }
-fetch() { [[ $(in_client wget -q -T 2 -O - "$1") == cloudedu-smoke ]]; }
+fetch() { [[ $(in_client timeout 3 wget -q -O - "$1") == cloudedu-smoke ]]; }
 eventually 30 fetch "http://web.$ns.svc.cluster.local/index.html" || not_ok 'ClusterIP by DNS name from another pod'
 ok 'ClusterIP Service reached by its DNS name from a pod of another namespace'
 cluster_ip=$(kubectl -n "$ns" get service web -o jsonpath='{.spec.clusterIP}')
@@ -155,7 +156,7 @@ spec:
   podSelector: {}
   policyTypes: [Ingress]
 EOF
-denied() { ! in_client wget -q -T 2 -O - "http://web.$ns.svc.cluster.local/index.html"; }
+denied() { ! in_client timeout 3 wget -q -O - "http://web.$ns.svc.cluster.local/index.html"; }
 eventually 30 denied || not_ok 'NetworkPolicy deny enforced'
 denied || not_ok 'NetworkPolicy deny still enforced on a second request'
 ok 'NetworkPolicy denying ingress enforced (the same request passed before it)'

@@ -183,6 +183,19 @@ seccompProfile:
 {{- if and .Values.ingress.enabled (eq .Values.service.type "NodePort") }}
 {{- fail "use either ingress.enabled or service.type NodePort, not both" }}
 {{- end }}
+{{- if and .Values.ingress.enabled (not .Values.networkPolicy.enabled) (eq (toString .Values.config.trustProxy) "") }}
+{{- fail "config.trustProxy: without networkPolicy.enabled any pod can reach the app and pose as the ingress controller; set the controller's pod IPs/CIDRs (or 0 to trust no proxy)" }}
+{{- end }}
+{{- end }}
+
+{{/*
+TRUST_PROXY: as set, else one hop behind the Ingress: the controller writes the address it saw last
+in X-Forwarded-For and the app takes that entry, never one the client sent. A hop count trusts
+whoever connects, so it relies on the NetworkPolicy that admits only the controller.
+*/}}
+{{- define "taskmanager.trustProxy" -}}
+{{- $set := toString .Values.config.trustProxy }}
+{{- if ne $set "" }}{{ $set }}{{ else if .Values.ingress.enabled }}1{{ else }}false{{ end }}
 {{- end }}
 
 {{/* Secret holding the generated (or supplied) database credentials, in standalone and operator modes. */}}
@@ -245,11 +258,12 @@ PORT: {{ .Values.ports.http | quote }}
 HOST: "0.0.0.0"
 METRICS_PORT: {{ .Values.ports.metrics | quote }}
 LOG_LEVEL: {{ .Values.config.logLevel | quote }}
-TRUST_PROXY: {{ .Values.config.trustProxy | toString | quote }}
+TRUST_PROXY: {{ include "taskmanager.trustProxy" . | quote }}
 REGISTRATION: {{ .Values.config.registration | quote }}
 COOKIE_SECURE: {{ .Values.config.cookieSecure | toString | quote }}
 SHUTDOWN_GRACE_SECONDS: {{ .Values.config.shutdownGraceSeconds | quote }}
 DB_CONNECT_TIMEOUT_SECONDS: {{ .Values.config.dbConnectTimeoutSeconds | quote }}
+WEB_CONCURRENCY: {{ .Values.config.webConcurrency | quote }}
 SESSION_IDLE_MINUTES: {{ .Values.config.sessionIdleMinutes | quote }}
 SESSION_ABSOLUTE_HOURS: {{ .Values.config.sessionAbsoluteHours | quote }}
 MIGRATE_ON_START: "false"
@@ -267,8 +281,46 @@ OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf"
 OTEL_TRACES_SAMPLER: "parentbased_traceidratio"
 OTEL_TRACES_SAMPLER_ARG: {{ .Values.tracing.samplingRatio | toString | quote }}
 {{- end }}
+AUTH_MODE: {{ .Values.config.authMode | quote }}
+{{- with .Values.config.oidc }}
+{{- if .issuer }}
+OIDC_ISSUER: {{ .issuer | quote }}
+OIDC_CLIENT_ID: {{ required "config.oidc.clientId is required with config.oidc.issuer" .clientId | quote }}
+OIDC_SCOPES: {{ .scopes | quote }}
+OIDC_REDIRECT_URL: {{ .redirectUrl | default (printf "https://%s/api/v1/auth/oidc/callback" $.Values.ingress.host) | quote }}
+{{- if .existingSecret }}
+OIDC_CLIENT_SECRET_FILE: {{ printf "%s/client-secret" (include "taskmanager.oidcSecretMountPath" $) | quote }}
+{{- end }}
+{{- with .adminGroup }}
+OIDC_ADMIN_GROUP: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- range $name, $value := .Values.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.oidcSecretMountPath" -}}/var/run/secrets/cloudedu-oidc{{- end }}
+
+{{/* The single sign-on client secret as a file, for every container that reads the config. */}}
+{{- define "taskmanager.oidcSecretMount" -}}
+{{- if and .Values.config.oidc.issuer .Values.config.oidc.existingSecret }}
+- name: oidc-client-secret
+  mountPath: {{ include "taskmanager.oidcSecretMountPath" . }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.oidcSecretVolume" -}}
+{{- if and .Values.config.oidc.issuer .Values.config.oidc.existingSecret }}
+- name: oidc-client-secret
+  secret:
+    secretName: {{ .Values.config.oidc.existingSecret }}
+    defaultMode: 0440
+    items:
+      - key: {{ .Values.config.oidc.secretKey }}
+        path: client-secret
 {{- end }}
 {{- end }}
 
@@ -402,4 +454,20 @@ volumes:
     - port: {{ .Values.mysql.external.port }}
       protocol: TCP
 {{- end }}
+{{- end }}
+
+{{/* Egress rule to the cluster DNS (networkPolicy.dns), port 53 over UDP and TCP. */}}
+{{- define "taskmanager.dnsEgress" -}}
+- to:
+    - namespaceSelector:
+        matchLabels:
+          {{- toYaml .Values.networkPolicy.dns.namespaceSelector | nindent 10 }}
+      podSelector:
+        matchLabels:
+          {{- toYaml .Values.networkPolicy.dns.podSelector | nindent 10 }}
+  ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
 {{- end }}
