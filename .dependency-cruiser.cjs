@@ -11,6 +11,11 @@ const featureMayUse = {
   tasks: ['labels'], // a task carries its labels
   comments: [],
   activity: [],
+  // Admins manage the accounts auth owns (revocation, sign-in); an invite may join a project.
+  accounts: ['auth', 'projects'],
+  webhooks: [],
+  // Export and import read and write a project's whole content in the vocabulary of its features.
+  transfer: ['projects', 'tasks', 'checklists'],
 };
 const features = Object.keys(featureMayUse);
 
@@ -49,7 +54,7 @@ module.exports = {
       comment:
         'platform/, db/, access/ and activity-log/ serve every feature and never import one (nor the app, server or CLI).',
       from: { path: '^src/(platform|db|access|activity-log)/' },
-      to: { path: '^src/(features|cli)/|^src/(app|server|main)\\.ts$' },
+      to: { path: '^src/(features|cli)/|^src/(app|server|main|cluster)\\.ts$' },
     },
     {
       name: 'platform-and-db-below-access',
@@ -63,7 +68,7 @@ module.exports = {
       severity: 'error',
       comment: 'Features are wired by app.ts; they never import it, the server or the CLI.',
       from: { path: '^src/features/' },
-      to: { path: '^src/cli/|^src/(app|server|main)\\.ts$' },
+      to: { path: '^src/cli/|^src/(app|server|main|cluster)\\.ts$' },
     },
     {
       name: 'migrations-frozen',

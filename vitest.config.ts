@@ -36,7 +36,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'web/src/**/*.test.ts', 'tests/**/*.test.ts'],
           exclude: ['**/node_modules/**', ...integration, ...e2e, ...deploy, ...cluster],
           sequence: { groupOrder: 0 },
         },

@@ -97,6 +97,7 @@ async function startService(set: DataSet, context: RunContext, profileDir?: stri
       LOG_LEVEL: 'warn',
       METRICS_PORT: String(metricsPort),
       MIGRATE_ON_START: 'true',
+      WEB_CONCURRENCY: String(context.options.workers),
     },
     port,
     readyPath: '/readyz',

@@ -2,7 +2,8 @@
 // for the list scenario before issue 12 (first page, a page after a cursor, the labels of a page),
 // and for the four-query floor also the API token with its user and the caller's membership (the
 // rest of what a list request cost the service then). Frozen so that floor figures stay
-// comparable between runs; the bench checks that the floor answers the service's JSON.
+// comparable between runs; the bench checks that the floor answers the service's JSON. Changed
+// only when that JSON grows: issue 14's checklist progress added its two counts to the page query.
 export type FloorDialect = 'sqlite' | 'mysql';
 
 export interface FloorSql {
@@ -18,8 +19,13 @@ export interface FloorSql {
 export function floorSql(dialect: FloorDialect): FloorSql {
   const q = (name: string) => (dialect === 'mysql' ? `\`${name}\`` : `"${name}"`);
   const col = (table: string, name: string) => `${q(table)}.${q(name)}`;
+  const checklist = (aggregate: string, alias: string) =>
+    `(select ${aggregate} from ${q('checklist_items')} as ${q('ci')} ` +
+    `where ${col('ci', 'task_id')} = ${col('t', 'id')}) as ${q(alias)}`;
   const select =
-    `select ${q('t')}.*, ${col('a', 'name')} as ${q('assignee_name')} ` +
+    `select ${q('t')}.*, ${col('a', 'name')} as ${q('assignee_name')}, ` +
+    `${checklist('count(*)', 'checklist_total')}, ` +
+    `${checklist(`coalesce(sum(${col('ci', 'done')}), 0)`, 'checklist_done')} ` +
     `from ${q('tasks')} as ${q('t')} left join ${q('users')} as ${q('a')} ` +
     `on ${col('a', 'id')} = ${col('t', 'assignee_id')} where ${col('t', 'project_id')} = ?`;
   const order = ` order by ${col('t', 'position')} asc, ${col('t', 'id')} asc limit ?`;

@@ -122,6 +122,7 @@ async function listTasks(projectId: string, limit: number, cursor: string | null
         color: label.color,
         createdAt: iso(label.created_at),
       })),
+      checklist: { done: Number(row.checklist_done), total: Number(row.checklist_total) },
       version: row.version,
       createdBy: row.created_by,
       createdAt: iso(row.created_at),

@@ -27,6 +27,8 @@ export interface Options {
   cpuProf: boolean;
   /** Extra node flags for the service (experiments, e.g. --max-semi-space-size=4). */
   nodeOptions: string[];
+  /** WEB_CONCURRENCY of the service: worker processes behind its port. */
+  workers: number;
   out: string | undefined;
   label: string | undefined;
 }
@@ -47,6 +49,8 @@ const HELP = `Usage: npm run bench -- [options]
   --cpu-prof              write a V8 CPU profile of the service per data set
   --node-flags=F,...      extra node flags for the service (comma-separated), e.g.
                           --node-flags=--max-semi-space-size=4
+  --workers N             WEB_CONCURRENCY of the service (default: $WEB_CONCURRENCY, else 1);
+                          CPU is then summed over its workers, RSS is the largest worker's
   --out FILE              results file (default bench/results/<date>-<label>.json)
   --label NAME            label in the results file name (default quick or full)`;
 
@@ -82,6 +86,7 @@ export function parseOptions(argv: string[]): Options | undefined {
       'reuse-data': { type: 'boolean' },
       'cpu-prof': { type: 'boolean' },
       'node-flags': { type: 'string' },
+      workers: { type: 'string' },
       out: { type: 'string' },
       label: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -116,6 +121,7 @@ export function parseOptions(argv: string[]): Options | undefined {
     reuseData: values['reuse-data'] ?? false,
     cpuProf: values['cpu-prof'] ?? false,
     nodeOptions: list(values['node-flags']) ?? [],
+    workers: positive('workers', values.workers ?? process.env.WEB_CONCURRENCY, 1, 1),
     out: values.out,
     label: values.label ?? (quick ? 'quick' : 'full'),
   };

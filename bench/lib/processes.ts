@@ -30,12 +30,19 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   }
 }
 
-/**
- * CPU seconds (user + system) a process has used, from /proc/<pid>/stat; undefined when the
- * process is gone or not visible. Less disturbed than wall-clock figures by other load on the
- * machine, so each run records it too.
- */
-export function cpuSeconds(pid: number): number | undefined {
+/** The live child processes of a process (the workers of a WEB_CONCURRENCY service). */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter((s) => s.trim())
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function ownCpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may hold spaces.
@@ -44,6 +51,17 @@ export function cpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds (user + system) a process and its live children have used, from /proc/<pid>/stat;
+ * undefined when the process is gone or not visible. Less disturbed than wall-clock figures by
+ * other load on the machine, so each run records it too.
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  const own = ownCpuSeconds(pid);
+  if (own === undefined) return undefined;
+  return childPids(pid).reduce((sum, child) => sum + (ownCpuSeconds(child) ?? 0), own);
 }
 
 /** The pid of the local MariaDB/MySQL server, if one runs here. */
@@ -67,7 +85,7 @@ export interface Server {
   startToReadyMs: number;
   /** Starts a peak-RSS window: resets the kernel's high-water mark and samples as a fallback. */
   startRssWindow(): void;
-  /** Peak RSS in MB since startRssWindow(). */
+  /** Peak RSS in MB since startRssWindow(), of the largest process (one worker with several). */
   endRssWindow(): number | undefined;
   /** Last lines the process wrote to stderr (for failure messages). */
   stderrTail(): string;
@@ -125,29 +143,33 @@ export async function startServer(options: StartOptions): Promise<Server> {
   let sampler: NodeJS.Timeout | undefined;
   let sampledPeak = 0;
   let hwmReset = false;
+  const largest = (field: 'VmRSS' | 'VmHWM') =>
+    Math.max(0, ...[pid, ...childPids(pid)].map((one) => statusKb(one, field) ?? 0));
   return {
     name: options.name,
     baseUrl,
     pid,
     startToReadyMs,
     startRssWindow() {
-      try {
-        writeFileSync(`/proc/${pid}/clear_refs`, '5');
-        hwmReset = true;
-      } catch {
-        hwmReset = false;
+      hwmReset = true;
+      for (const one of [pid, ...childPids(pid)]) {
+        try {
+          writeFileSync(`/proc/${one}/clear_refs`, '5');
+        } catch {
+          hwmReset = false;
+        }
       }
-      sampledPeak = statusKb(pid, 'VmRSS') ?? 0;
+      sampledPeak = largest('VmRSS');
       clearInterval(sampler);
       sampler = setInterval(() => {
-        sampledPeak = Math.max(sampledPeak, statusKb(pid, 'VmRSS') ?? 0);
+        sampledPeak = Math.max(sampledPeak, largest('VmRSS'));
       }, 100);
       sampler.unref();
     },
     endRssWindow() {
       clearInterval(sampler);
-      const hwm = hwmReset ? (statusKb(pid, 'VmHWM') ?? 0) : 0;
-      const peak = Math.max(hwm, sampledPeak, statusKb(pid, 'VmRSS') ?? 0);
+      const hwm = hwmReset ? largest('VmHWM') : 0;
+      const peak = Math.max(hwm, sampledPeak, largest('VmRSS'));
       return peak > 0 ? Math.round(peak / 102.4) / 10 : undefined;
     },
     stderrTail: () => stderr,
