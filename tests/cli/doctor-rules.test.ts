@@ -118,6 +118,31 @@ describe('diagnosis rules', () => {
     expect(diagnose(s, kind)).toEqual([]);
   });
 
+  it('leaves pods on their way out alone, and warns about one that hangs past its grace period', () => {
+    const s = snapshotOf('healthy');
+    const staying = s.pods[0]!;
+    // An uninstalled release's pod: running, not ready any more (SIGTERM), deletion asked.
+    const leaving: Pod = structuredClone(staying);
+    leaving.metadata.name = 'cloudedu-taskmanager-restored-5d9c7-abcde';
+    leaving.metadata.deletionTimestamp = '2026-12-02T10:00:30Z';
+    for (const c of leaving.status.containerStatuses ?? []) c.ready = false;
+    leaving.status.conditions = [{ type: 'Ready', status: 'False' }];
+    s.pods.push(leaving);
+    const at = (iso: string) => diagnose(s, { ...kind, now: new Date(iso) });
+    expect(at('2026-12-02T10:00:10Z')).toEqual([]);
+    expect(at('2026-12-02T10:01:29Z')).toEqual([]);
+    leaving.metadata.finalizers = ['example.com/hold'];
+    const hung = at('2026-12-02T10:04:00Z');
+    expect(hung.map((f) => [f.id, f.severity, f.subject])).toEqual([
+      ['pod-stuck-terminating', 'warning', `pod/${leaving.metadata.name}`],
+    ]);
+    expect(hung[0]!.title).toContain('3 min after its grace period');
+    expect(hung[0]!.evidence).toContain('finalizers: example.com/hold');
+    // Without a deletion time the same pod is an unexplained not-ready pod, as before.
+    delete leaving.metadata.deletionTimestamp;
+    expect(at('2026-12-02T10:04:00Z').map((f) => f.id)).toEqual(['pod-not-ready']);
+  });
+
   it('says external mode only when the release runs no MySQL, and names operator mode', () => {
     const s = snapshotOf('mysql-scaled-to-zero');
     const sts = s.statefulSets;

@@ -36,7 +36,7 @@ describe.skipIf(ctx.skipReason)('taskmanager doctor on real failures', () => {
 
   it('finds nothing on the healthy release', async () => {
     const r = await doctor('healthy');
-    expect(r.status).toBe(0);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
   });
 
   it('names ErrImageNeverPull when the image is not loaded into the node', async () => {

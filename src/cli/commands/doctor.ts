@@ -21,6 +21,8 @@ containers) and names each known problem with its fix:
   - pods refused by Pod Security admission
   - an HPA without a metrics server
   - a missing Secret
+  - a deleted pod that hangs past its grace period (a warning; pods on their way out
+    within it are not judged)
 Exits 1 when it finds a problem, 0 and "no problems found" otherwise.
 
 Options:

@@ -8,6 +8,9 @@ export interface ObjectMeta {
   name: string;
   namespace?: string;
   creationTimestamp?: string;
+  /** Set when a deletion was asked: the object goes away at this time (plus finalizers). */
+  deletionTimestamp?: string;
+  finalizers?: string[];
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   ownerReferences?: { kind: string; name: string; uid?: string }[];

@@ -8,7 +8,16 @@ export type { DiagnoseOptions, Finding, Severity } from './finding.js';
 
 /** Every known problem in the snapshot, most fundamental first. */
 export function diagnose(snapshot: Snapshot, options: DiagnoseOptions): Finding[] {
-  const context = { snapshot, options, findings: [] as Finding[], explained: new Set<string>() };
+  // A pod being deleted (an uninstall, a finished rollout, a scale-down) is not ready on its way
+  // out, as asked: the rules judge the pods that stay; terminating.ts only the ones that hang.
+  const context = {
+    snapshot: { ...snapshot, pods: snapshot.pods.filter((p) => !p.metadata.deletionTimestamp) },
+    options,
+    findings: [] as Finding[],
+    explained: new Set<string>(),
+    terminating: snapshot.pods.filter((p) => p.metadata.deletionTimestamp),
+    now: options.now ?? new Date(),
+  };
   for (const rule of RULES) {
     if (rule.run(context) === false) break;
   }

@@ -1,7 +1,7 @@
 // What a doctor rule produces and what it is given. Rules are pure functions of a Snapshot, so
 // each one is tested against kubectl output kept under tests/fixtures/doctor/.
 import type { ClusterInfo } from '../deploy/cluster.js';
-import type { Snapshot } from '../deploy/kube.js';
+import type { Pod, Snapshot } from '../deploy/kube.js';
 
 export type Severity = 'problem' | 'warning';
 
@@ -23,6 +23,8 @@ export interface DiagnoseOptions {
   cluster: ClusterInfo;
   /** The `taskmanager deploy --env` value, for the commands suggested. */
   env: string;
+  /** The time findings are judged at (tests fix it); now by default. */
+  now?: Date;
 }
 
 export interface RuleContext {
@@ -32,6 +34,9 @@ export interface RuleContext {
   findings: Finding[];
   /** Pods a finding already accounts for, so later, vaguer rules leave them alone. */
   explained: Set<string>;
+  /** Pods being deleted: left out of `snapshot.pods`, which holds the pods that stay. */
+  terminating: Pod[];
+  now: Date;
 }
 
 export interface Rule {

@@ -11,6 +11,7 @@ import { notReadyRule } from './not-ready.js';
 import { podSecurityRule } from './pod-security.js';
 import { pvcPendingRule } from './pvc-pending.js';
 import { readinessRule } from './readiness.js';
+import { terminatingRule } from './terminating.js';
 
 export const RULES: readonly Rule[] = [
   namespaceRule,
@@ -23,4 +24,5 @@ export const RULES: readonly Rule[] = [
   readinessRule,
   hpaRule,
   notReadyRule,
+  terminatingRule,
 ];
