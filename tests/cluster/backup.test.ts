@@ -62,6 +62,20 @@ describe.skipIf(ctx.skipReason)(
         '--wait=false',
       ]);
       await cluster.kubectl(['delete', 'job', RUN, '-n', NAMESPACE, '--ignore-not-found']);
+      // The next file finds the namespace as it was: the fresh release's pods gone, not leaving.
+      await cluster.kubectl(
+        [
+          'wait',
+          '--for=delete',
+          'pod',
+          '-n',
+          NAMESPACE,
+          '-l',
+          `app.kubernetes.io/instance=${FRESH}`,
+          '--timeout=180s',
+        ],
+        { timeoutMs: 190_000 },
+      );
       // The suite's release goes back to its values without backups; the kept backup volume too.
       await cluster.upgrade(['--set', 'backup.enabled=false']);
       await cluster.kubectl([
