@@ -45,6 +45,7 @@ import { ProjectsService } from './features/projects/projects.service.js';
 import { notificationsRoutes } from './features/notifications/notifications.routes.js';
 import { Notification } from './features/notifications/notifications.schemas.js';
 import { NotificationsService } from './features/notifications/notifications.service.js';
+import { DueReminders } from './features/notifications/due-reminders.js';
 import { NotificationMailer } from './features/notifications/notifications.mailer.js';
 import { Task } from './features/tasks/tasks.schemas.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
@@ -104,6 +105,7 @@ export type App = FastifyInstance & {
   webhookWorker: WebhookWorker;
   /** Sends notification emails when SMTP_URL is set; the server starts it likewise. */
   notificationMailer: NotificationMailer | undefined;
+  dueReminders: DueReminders;
 };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -298,6 +300,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => webhookWorker.stop());
   const notificationMailer = config.smtp && new NotificationMailer(db, config.smtp, app.log);
   app.addHook('onClose', async () => notificationMailer?.stop());
+  const dueReminders = new DueReminders(db, config.reminders, app.log);
+  app.addHook('onClose', async () => dueReminders.stop());
 
-  return Object.assign(app, { services, lifecycle, changes, webhookWorker, notificationMailer });
+  return Object.assign(app, {
+    services,
+    lifecycle,
+    changes,
+    webhookWorker,
+    notificationMailer,
+    dueReminders,
+  });
 }

@@ -55,6 +55,15 @@ export interface Config {
   oidc: OidcConfig | undefined;
   /** Notification emails (docs/notifications.md); undefined without SMTP_URL. */
   smtp: SmtpConfig | undefined;
+  /** Due reminders (docs/notifications.md). */
+  reminders: ReminderConfig;
+}
+
+export interface ReminderConfig {
+  /** REMINDER_LEAD_HOURS: "due soon" is told this long before the due date. */
+  leadMs: number;
+  /** REMINDER_POLL_MS: how often each replica looks for reminders to send. */
+  pollIntervalMs: number;
 }
 
 /** Single sign-on settings (docs/integrations.md, "Single sign-on"). */
@@ -366,6 +375,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     authMode,
     oidc: oidc && Object.freeze(oidc),
     smtp: smtpConfig(env),
+    reminders: Object.freeze({
+      leadMs: integer(env, 'REMINDER_LEAD_HOURS', 24, 1, 168) * 3_600_000,
+      pollIntervalMs: integer(env, 'REMINDER_POLL_MS', 60_000, 50, 3_600_000),
+    }),
   };
   return Object.freeze(config);
 }

@@ -79,6 +79,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     app.changes.start();
     app.webhookWorker.start();
     app.notificationMailer?.start();
+    app.dueReminders.start();
     reads.start();
     lifecycle.databaseReady = true;
   })();

@@ -16,6 +16,8 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
   'mentioned',
   'taskChanged',
   'commented',
+  'dueSoon',
+  'overdue',
 ];
 
 /** Kinds not emailed to someone who never chose (the inbox gets every kind by default). */
@@ -150,7 +152,34 @@ export async function recordNotifications(db: Db, entry: ActivityEntry): Promise
   }
 
   recipients.delete(entry.actorId);
-  if (recipients.size === 0) return;
+  await queueNotifications(
+    db,
+    { projectId: entry.projectId, taskId, actorId: entry.actorId, commentId, at: entry.at },
+    recipients,
+  );
+}
+
+/** What a notification is about, besides its recipient and kind. */
+export interface NotificationFacts {
+  projectId: string;
+  taskId: string;
+  /** null: nobody did it (a due reminder). */
+  actorId: string | null;
+  commentId: string | null;
+  at: number;
+}
+
+/**
+ * Writes one notification per recipient, less the kinds each has turned off in the inbox, with
+ * the email queued when the kind is on for email (features/notifications/notifications.mailer.ts).
+ */
+export async function queueNotifications(
+  db: Db,
+  facts: NotificationFacts,
+  wanted: ReadonlyMap<string, NotificationKind>,
+): Promise<number> {
+  const recipients = new Map(wanted);
+  if (recipients.size === 0) return 0;
   const settings = await db
     .selectFrom('notification_settings')
     .select(['user_id', 'in_app_off', 'email_off'])
@@ -162,7 +191,7 @@ export async function recordNotifications(db: Db, entry: ActivityEntry): Promise
     if (off.includes(recipients.get(user_id)!)) recipients.delete(user_id);
     emailOff.set(user_id, JSON.parse(email_off) as string[]);
   }
-  if (recipients.size === 0) return;
+  if (recipients.size === 0) return 0;
   // Queued for the mailer (features/notifications/notifications.mailer.ts) when the kind is on
   // for email; an email is only ever about a notification in the inbox.
   const email = (userId: string, kind: NotificationKind) =>
@@ -173,16 +202,17 @@ export async function recordNotifications(db: Db, entry: ActivityEntry): Promise
       [...recipients].map(([userId, kind]) => ({
         id: newId(),
         user_id: userId,
-        project_id: entry.projectId,
-        task_id: taskId,
-        actor_id: entry.actorId,
+        project_id: facts.projectId,
+        task_id: facts.taskId,
+        actor_id: facts.actorId,
         kind,
-        comment_id: kind === 'commented' || kind === 'mentioned' ? commentId : null,
+        comment_id: kind === 'commented' || kind === 'mentioned' ? facts.commentId : null,
         read_at: null,
-        created_at: entry.at,
+        created_at: facts.at,
         email_state: email(userId, kind),
         email_claimed_by: null,
       })),
     )
     .execute();
+  return recipients.size;
 }

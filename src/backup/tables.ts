@@ -36,6 +36,7 @@ const keys: { [T in TableName]: readonly string[] } = {
   task_watchers: ['task_id', 'user_id'],
   notifications: ['id'],
   notification_settings: ['user_id'],
+  due_reminders: ['task_id', 'kind', 'due_at'],
 };
 
 /**

@@ -11,6 +11,7 @@ import * as liveEvents from './migrations/20261202T0300_live_events.js';
 import * as loginLimits from './migrations/20261202T0100_login_limits.js';
 import * as oidcIdentities from './migrations/20261202T0410_oidc_identities.js';
 import * as userPreferences from './migrations/20261202T0430_user_preferences.js';
+import * as dueReminders from './migrations/20261202T1400_due_reminders.js';
 import * as notifications from './migrations/20261202T0400_notifications.js';
 import * as utf8mb4ExactText from './migrations/20261201T2100_utf8mb4_exact_text.js';
 import * as webhooks from './migrations/20261202T0320_webhooks.js';
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '20261202T0400_notifications': notifications,
   '20261202T0410_oidc_identities': oidcIdentities,
   '20261202T0430_user_preferences': userPreferences,
+  '20261202T1400_due_reminders': dueReminders,
 };
 
 export async function migrateToLatest(

@@ -239,13 +239,21 @@ export interface NotificationsTable {
   project_id: string;
   task_id: string | null;
   actor_id: string | null;
-  kind: 'assigned' | 'mentioned' | 'taskChanged' | 'commented';
+  kind: 'assigned' | 'mentioned' | 'taskChanged' | 'commented' | 'dueSoon' | 'overdue';
   comment_id: string | null;
   read_at: number | null;
   created_at: number;
   email_state: 'pending' | 'sent' | 'failed' | null;
   email_claimed_until: Generated<number>;
   email_claimed_by: string | null;
+}
+
+/** The claim of one due reminder (features/notifications/due-reminders.ts). */
+export interface DueRemindersTable {
+  task_id: string;
+  kind: 'dueSoon' | 'overdue';
+  due_at: number;
+  created_at: number;
 }
 
 export interface NotificationSettingsTable {
@@ -281,6 +289,7 @@ export interface Database {
   task_watchers: TaskWatchersTable;
   notifications: NotificationsTable;
   notification_settings: NotificationSettingsTable;
+  due_reminders: DueRemindersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -9,6 +9,8 @@ export interface EmailFacts {
   task: string;
   project: string;
   link: string;
+  /** The task's due date (ms), told in due reminders. */
+  dueAt?: number | null;
 }
 
 const TEXT = {
@@ -17,7 +19,10 @@ const TEXT = {
     mentioned: (a: string) => `${a} mentioned you`,
     taskChanged: (a: string) => `${a} changed a task you watch`,
     commented: (a: string) => `${a} commented on a task you watch`,
+    dueSoon: () => 'A task is due soon',
+    overdue: () => 'A task is overdue',
     inProject: 'in the project',
+    due: 'due',
     open: 'Open the task',
     why: 'You get this email because of your notification settings in TaskManager (Account page).',
   },
@@ -26,7 +31,10 @@ const TEXT = {
     mentioned: (a: string) => `${a} te ha mencionado`,
     taskChanged: (a: string) => `${a} ha cambiado una tarea que sigues`,
     commented: (a: string) => `${a} ha comentado en una tarea que sigues`,
+    dueSoon: () => 'Una tarea vence pronto',
+    overdue: () => 'Una tarea está vencida',
     inProject: 'en el proyecto',
+    due: 'vence el',
     open: 'Abrir la tarea',
     why: 'Recibes este correo por tus preferencias de notificación en TaskManager (página Cuenta).',
   },
@@ -38,15 +46,22 @@ const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
+/** A due date as UTC, the one zone every reader can place: 2026-12-03 14:00 UTC. */
+const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 export function renderEmail(facts: EmailFacts) {
   const t = facts.language === 'es' ? TEXT.es : TEXT.en;
   const headline = t[facts.kind](facts.actor);
   const subject = `${headline}: ${facts.task}`;
+  const due =
+    (facts.kind === 'dueSoon' || facts.kind === 'overdue') && facts.dueAt != null
+      ? `${t.due} ${utc(facts.dueAt)}`
+      : undefined;
   const text = [
     `${headline}:`,
     '',
     `  ${facts.task}`,
-    `  (${t.inProject} ${facts.project})`,
+    `  (${t.inProject} ${facts.project}${due ? `; ${due}` : ''})`,
     '',
     `${t.open}: ${facts.link}`,
     '',
@@ -56,7 +71,7 @@ export function renderEmail(facts: EmailFacts) {
   ].join('\n');
   const html = `<!doctype html><html lang="${facts.language === 'es' ? 'es' : 'en'}"><body>
 <p>${escapeHtml(headline)}:</p>
-<p><strong>${escapeHtml(facts.task)}</strong><br>${escapeHtml(t.inProject)} ${escapeHtml(facts.project)}</p>
+<p><strong>${escapeHtml(facts.task)}</strong><br>${escapeHtml(t.inProject)} ${escapeHtml(facts.project)}${due ? `<br>${escapeHtml(due)}` : ''}</p>
 <p><a href="${escapeHtml(facts.link)}">${escapeHtml(t.open)}</a></p>
 <hr><p style="color:#666;font-size:12px">${escapeHtml(t.why)}</p>
 </body></html>`;

@@ -97,6 +97,7 @@ export class NotificationMailer {
         'u.email',
         'p.name as project',
         't.title as task',
+        't.due_at',
         'a.name as actor',
         's.language',
       ])
@@ -114,6 +115,7 @@ export class NotificationMailer {
       task: row.task,
       project: row.project,
       link,
+      dueAt: row.due_at,
     });
     try {
       await this.transport.sendMail({ to: row.email, ...email });

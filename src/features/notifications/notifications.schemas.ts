@@ -5,7 +5,7 @@ import { Id, Nullable, StringEnum, Timestamp } from '../../platform/schemas.js';
 
 export const NotificationKind = StringEnum(NOTIFICATION_KINDS, {
   description:
-    'assigned: the task was assigned to you; mentioned: you were @mentioned in its description or a comment; taskChanged: a task you watch changed; commented: a task you watch got a comment',
+    'assigned: the task was assigned to you; mentioned: you were @mentioned in its description or a comment; taskChanged: a task you watch changed; commented: a task you watch got a comment; dueSoon: a task assigned to you (or, unassigned, one you watch) is due within REMINDER_LEAD_HOURS (a day by default); overdue: its due date has passed and it is not done',
 });
 
 export const Notification = Type.Object(
@@ -45,8 +45,26 @@ const KindSwitches = Type.Object(
     mentioned: Type.Boolean(),
     taskChanged: Type.Boolean(),
     commented: Type.Boolean(),
+    dueSoon: Type.Boolean(),
+    overdue: Type.Boolean(),
   },
   { additionalProperties: false, description: 'Which kinds are notified (true: on)' },
+);
+
+/** The kinds added after the first release may be left out: they keep their current values. */
+const KindSwitchesInput = Type.Object(
+  {
+    assigned: Type.Boolean(),
+    mentioned: Type.Boolean(),
+    taskChanged: Type.Boolean(),
+    commented: Type.Boolean(),
+    dueSoon: Type.Optional(Type.Boolean()),
+    overdue: Type.Optional(Type.Boolean()),
+  },
+  {
+    additionalProperties: false,
+    description: 'Which kinds are notified (true: on); a kind left out keeps its current value',
+  },
 );
 
 export const EMAIL_LANGUAGES = ['en', 'es'] as const;
@@ -63,8 +81,8 @@ export const NotificationSettings = Type.Object(
 /** Email switches and language may be left out: they keep their current values. */
 export const NotificationSettingsInput = Type.Object(
   {
-    inApp: KindSwitches,
-    email: Type.Optional(KindSwitches),
+    inApp: KindSwitchesInput,
+    email: Type.Optional(KindSwitchesInput),
     language: Type.Optional(StringEnum(EMAIL_LANGUAGES, { description: 'The language of emails' })),
   },
   { additionalProperties: false },

@@ -99,8 +99,8 @@ export class NotificationsService {
       this.db,
       auth.user.id,
       {
-        in_app_off: off(input.inApp),
-        email_off: off(input.email ?? current.email),
+        in_app_off: off({ ...current.inApp, ...input.inApp }),
+        email_off: off({ ...current.email, ...input.email }),
         language: input.language ?? current.language,
       },
       this.now(),

@@ -2,15 +2,12 @@
 // loopback, recording what it accepts): assigned and mentioned are emailed by default, watched
 // changes only when chosen; the language chosen; plain text and HTML with the link to the task;
 // each email sent once, also with two mailers (replicas) on one database.
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import type { ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import { NotificationMailer } from '../../../src/features/notifications/notifications.mailer.js';
 import { testDatabases } from '../../support/databases.js';
 import { eventually } from '../../support/process.js';
+import { SmtpListener } from '../../support/smtp-listener.js';
 import { API, createTask, team, useApp } from './helpers.js';
 
 const PUBLIC_URL = 'https://tasks.example.test';
@@ -29,36 +26,23 @@ describe('SMTP settings', () => {
 });
 
 describe.each(testDatabases)('notification emails on $name', (target) => {
-  const messages: ParsedMail[] = [];
-  const parsing: Promise<unknown>[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      const parsed = simpleParser(stream).then((mail) => messages.push(mail));
-      parsing.push(parsed);
-      parsed.then(() => callback(), callback);
-    },
-  });
+  const smtp = new SmtpListener();
   const env: Record<string, string> = {};
   beforeAll(async () => {
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const { port } = smtp.server.address() as AddressInfo;
+    await smtp.start();
     Object.assign(env, {
-      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      SMTP_URL: smtp.url,
       SMTP_FROM: 'TaskManager <tasks@example.test>',
       PUBLIC_URL: `${PUBLIC_URL}/`,
       SMTP_POLL_MS: '60000',
     });
   });
-  afterAll(() => new Promise<void>((resolve) => smtp.close(resolve)));
+  afterAll(() => smtp.stop());
   const app = useApp(target, env);
   const it_ = it.skipIf(target.skipReason);
 
   const mailer = () => app().app.notificationMailer!;
-  const to = (email: string) =>
-    messages.filter((m) => m.to && 'text' in m.to && m.to.text === email);
+  const to = (email: string) => smtp.to(email);
 
   it_(
     'assignment and mention emailed once, localized, with the link; watched kinds by choice',
@@ -123,7 +107,7 @@ describe.each(testDatabases)('notification emails on $name', (target) => {
       const sent = await Promise.all([mailer().runOnce(), second.runOnce()]);
       expect(sent[0] + sent[1]).toBe(1);
       expect(await second.runOnce()).toBe(0);
-      await Promise.all(parsing);
+      await smtp.settled();
       expect(to(editor.user!.email).map((m) => m.subject)).toEqual([
         'Owner assigned you a task: Once only',
       ]);

@@ -211,15 +211,30 @@ describe.each(testDatabases)('notifications on $name', (target) => {
     const t = app();
     const { owner, editor, projectId } = await team(t);
     const all = {
-      inApp: { assigned: true, mentioned: true, taskChanged: true, commented: true },
-      email: { assigned: true, mentioned: true, taskChanged: false, commented: false },
+      inApp: {
+        assigned: true,
+        mentioned: true,
+        taskChanged: true,
+        commented: true,
+        dueSoon: true,
+        overdue: true,
+      },
+      email: {
+        assigned: true,
+        mentioned: true,
+        taskChanged: false,
+        commented: false,
+        dueSoon: true,
+        overdue: true,
+      },
       language: 'en',
     };
     expect((await editor.request('GET', `${API}/notifications/settings`)).body).toEqual(all);
     const quiet = { ...all, inApp: { ...all.inApp, taskChanged: false } };
-    // Email switches and language left out keep their values.
+    // Email switches and language left out keep their values; so do the due kinds, added after
+    // the first release (a client that knows only the first four kinds keeps working).
     const saved = await editor.request('PUT', `${API}/notifications/settings`, {
-      inApp: quiet.inApp,
+      inApp: { assigned: true, mentioned: true, taskChanged: false, commented: true },
     });
     expect(saved.status).toBe(200);
     expect(saved.body).toEqual(quiet);
@@ -237,7 +252,7 @@ describe.each(testDatabases)('notifications on $name', (target) => {
     );
     expectError(
       await editor.request('PUT', `${API}/notifications/settings`, {
-        inApp: { ...all.inApp, dueSoon: true },
+        inApp: { ...all.inApp, dueTomorrow: true },
       }),
       'VALIDATION_FAILED',
     );

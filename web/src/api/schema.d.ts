@@ -6274,6 +6274,8 @@ export interface paths {
                 mentioned: boolean;
                 taskChanged: boolean;
                 commented: boolean;
+                dueSoon: boolean;
+                overdue: boolean;
               };
               /** @description Which kinds are notified (true: on) */
               email: {
@@ -6281,6 +6283,8 @@ export interface paths {
                 mentioned: boolean;
                 taskChanged: boolean;
                 commented: boolean;
+                dueSoon: boolean;
+                overdue: boolean;
               };
               /**
                * @description The language of emails
@@ -6321,19 +6325,23 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** @description Which kinds are notified (true: on) */
+            /** @description Which kinds are notified (true: on); a kind left out keeps its current value */
             inApp: {
               assigned: boolean;
               mentioned: boolean;
               taskChanged: boolean;
               commented: boolean;
+              dueSoon?: boolean;
+              overdue?: boolean;
             };
-            /** @description Which kinds are notified (true: on) */
+            /** @description Which kinds are notified (true: on); a kind left out keeps its current value */
             email?: {
               assigned: boolean;
               mentioned: boolean;
               taskChanged: boolean;
               commented: boolean;
+              dueSoon?: boolean;
+              overdue?: boolean;
             };
             /**
              * @description The language of emails
@@ -6357,6 +6365,8 @@ export interface paths {
                 mentioned: boolean;
                 taskChanged: boolean;
                 commented: boolean;
+                dueSoon: boolean;
+                overdue: boolean;
               };
               /** @description Which kinds are notified (true: on) */
               email: {
@@ -6364,6 +6374,8 @@ export interface paths {
                 mentioned: boolean;
                 taskChanged: boolean;
                 commented: boolean;
+                dueSoon: boolean;
+                overdue: boolean;
               };
               /**
                * @description The language of emails
@@ -7376,10 +7388,10 @@ export interface components {
       /** @description Opaque identifier */
       id: string;
       /**
-       * @description assigned: the task was assigned to you; mentioned: you were @mentioned in its description or a comment; taskChanged: a task you watch changed; commented: a task you watch got a comment
+       * @description assigned: the task was assigned to you; mentioned: you were @mentioned in its description or a comment; taskChanged: a task you watch changed; commented: a task you watch got a comment; dueSoon: a task assigned to you (or, unassigned, one you watch) is due within REMINDER_LEAD_HOURS (a day by default); overdue: its due date has passed and it is not done
        * @enum {string}
        */
-      kind: 'assigned' | 'mentioned' | 'taskChanged' | 'commented';
+      kind: 'assigned' | 'mentioned' | 'taskChanged' | 'commented' | 'dueSoon' | 'overdue';
       read: boolean;
       /**
        * Format: date-time

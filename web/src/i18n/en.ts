@@ -534,7 +534,7 @@ export const en = {
     markReadOf: 'Mark read: {{title}}',
     unread: 'Unread:',
     empty:
-      'Nothing here yet. You are told when a task is assigned to you, when someone mentions you, and when a task you watch changes.',
+      'Nothing here yet. You are told when a task is assigned to you, when someone mentions you, when a task you watch changes, and when a task of yours is due.',
     noneUnread: 'No unread notifications.',
     more: 'Show more',
     someone: 'Someone',
@@ -544,6 +544,8 @@ export const en = {
       mentioned: '{{name}} mentioned you in',
       taskChanged: '{{name}} changed',
       commented: '{{name}} commented on',
+      dueSoon: 'Due soon:',
+      overdue: 'Overdue:',
     },
     settings: 'Notifications',
     settingsHint: 'Which notifications reach your inbox.',
@@ -556,6 +558,8 @@ export const en = {
       mentioned: 'Someone @mentions me',
       taskChanged: 'A task I watch changes',
       commented: 'A task I watch gets a comment',
+      dueSoon: 'A task of mine is due within a day',
+      overdue: 'A task of mine is overdue',
     },
   },
   watch: {

@@ -541,7 +541,7 @@ export const es: Resources = {
     markReadOf: 'Marcar como leída: {{title}}',
     unread: 'Sin leer:',
     empty:
-      'Aún no hay nada. Se te avisa cuando te asignan una tarea, cuando alguien te menciona y cuando cambia una tarea que sigues.',
+      'Aún no hay nada. Se te avisa cuando te asignan una tarea, cuando alguien te menciona, cuando cambia una tarea que sigues y cuando vence una tarea tuya.',
     noneUnread: 'No hay notificaciones sin leer.',
     more: 'Ver más',
     someone: 'Alguien',
@@ -551,6 +551,8 @@ export const es: Resources = {
       mentioned: '{{name}} te ha mencionado en',
       taskChanged: '{{name}} ha cambiado',
       commented: '{{name}} ha comentado en',
+      dueSoon: 'Vence pronto:',
+      overdue: 'Vencida:',
     },
     settings: 'Notificaciones',
     settingsHint: 'Qué notificaciones llegan a tu bandeja de entrada.',
@@ -563,6 +565,8 @@ export const es: Resources = {
       mentioned: 'Alguien me @menciona',
       taskChanged: 'Cambia una tarea que sigo',
       commented: 'Comentan en una tarea que sigo',
+      dueSoon: 'Una tarea mía vence en menos de un día',
+      overdue: 'Una tarea mía está vencida',
     },
   },
   watch: {

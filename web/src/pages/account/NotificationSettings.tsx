@@ -10,7 +10,7 @@ import { describeError } from '../../lib/errors';
 import { useToast } from '../../lib/toast';
 import { useAsync } from '../../lib/useAsync';
 
-const KINDS = ['assigned', 'mentioned', 'taskChanged', 'commented'] as const;
+const KINDS = ['assigned', 'mentioned', 'taskChanged', 'commented', 'dueSoon', 'overdue'] as const;
 
 export function NotificationSettings() {
   const { t } = useTranslation();
