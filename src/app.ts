@@ -51,6 +51,9 @@ import { Task } from './features/tasks/tasks.schemas.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { TasksService } from './features/tasks/tasks.service.js';
 import { transferRoutes } from './features/transfer/transfer.routes.js';
+import { calendarRoutes } from './features/calendar/calendar.routes.js';
+import { CalendarFeed } from './features/calendar/calendar.schemas.js';
+import { CalendarService } from './features/calendar/calendar.service.js';
 import { ProjectDocument } from './features/transfer/transfer.schemas.js';
 import { TransferService } from './features/transfer/transfer.service.js';
 import { EgressPolicy } from './features/webhooks/webhooks.egress.js';
@@ -94,6 +97,7 @@ export interface Services {
   preferences: PreferencesService;
   notifications: NotificationsService;
   transfer: TransferService;
+  calendar: CalendarService;
 }
 
 export type App = FastifyInstance & {
@@ -179,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     Preferences,
     Notification,
     ProjectDocument,
+    CalendarFeed,
   ])
     app.addSchema(schema);
 
@@ -203,6 +208,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     preferences: new PreferencesService(db),
     notifications: new NotificationsService(db, Date.now, reader),
     transfer: new TransferService(database, projects),
+    calendar: new CalendarService(db, Date.now, config.publicUrl),
   };
   // Open streams would hold the server's close forever: they end first, and clients resume.
   app.addHook('preClose', async () => services.live.close());
@@ -285,6 +291,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(preferencesRoutes, { preferences: services.preferences });
       await api.register(notificationsRoutes, { notifications: services.notifications });
       await api.register(transferRoutes, { transfer: services.transfer });
+      await api.register(calendarRoutes, { calendar: services.calendar });
     },
     { prefix: '/api/v1' },
   );

@@ -57,6 +57,8 @@ export interface Config {
   smtp: SmtpConfig | undefined;
   /** Due reminders (docs/notifications.md). */
   reminders: ReminderConfig;
+  /** PUBLIC_URL: where users open the web UI (links in emails and calendar feeds). */
+  publicUrl: string | undefined;
 }
 
 export interface ReminderConfig {
@@ -375,12 +377,22 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     authMode,
     oidc: oidc && Object.freeze(oidc),
     smtp: smtpConfig(env),
+    publicUrl: publicUrlOf(env),
     reminders: Object.freeze({
       leadMs: integer(env, 'REMINDER_LEAD_HOURS', 24, 1, 168) * 3_600_000,
       pollIntervalMs: integer(env, 'REMINDER_POLL_MS', 60_000, 50, 3_600_000),
     }),
   };
   return Object.freeze(config);
+}
+
+/** PUBLIC_URL without a trailing slash; an address that is not http(s) is refused. */
+function publicUrlOf(env: Env): string | undefined {
+  const publicUrl = readVar(env, 'PUBLIC_URL')?.trim().replace(/\/+$/, '');
+  if (!publicUrl) return undefined;
+  if (!/^https?:\/\/[^/]/.test(publicUrl))
+    throw new ConfigError('PUBLIC_URL: expected an http(s) address (https://tasks.example.com)');
+  return publicUrl;
 }
 
 function smtpConfig(env: Env): SmtpConfig | undefined {
@@ -390,8 +402,8 @@ function smtpConfig(env: Env): SmtpConfig | undefined {
     throw new ConfigError('SMTP_URL: expected smtp://host:port or smtps://host:port');
   const from = readVar(env, 'SMTP_FROM')?.trim();
   if (!from) throw new ConfigError('SMTP_FROM: required with SMTP_URL (the From address)');
-  const publicUrl = readVar(env, 'PUBLIC_URL')?.trim().replace(/\/+$/, '');
-  if (!publicUrl || !/^https?:\/\/[^/]/.test(publicUrl))
+  const publicUrl = publicUrlOf(env);
+  if (!publicUrl)
     throw new ConfigError('PUBLIC_URL: required with SMTP_URL (https://tasks.example.com)');
   return Object.freeze({
     url,

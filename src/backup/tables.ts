@@ -37,6 +37,7 @@ const keys: { [T in TableName]: readonly string[] } = {
   notifications: ['id'],
   notification_settings: ['user_id'],
   due_reminders: ['task_id', 'kind', 'due_at'],
+  calendar_feeds: ['id'],
 };
 
 /**

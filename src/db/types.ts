@@ -256,6 +256,17 @@ export interface DueRemindersTable {
   created_at: number;
 }
 
+/** A secret iCalendar URL (features/calendar); only the token's SHA-256 is kept. */
+export interface CalendarFeedsTable {
+  id: string;
+  user_id: string;
+  /** null: the user's own feed (tasks assigned to them). */
+  project_id: string | null;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
 export interface NotificationSettingsTable {
   user_id: string;
   /** JSON array of the kinds turned off in the inbox. */
@@ -290,6 +301,7 @@ export interface Database {
   notifications: NotificationsTable;
   notification_settings: NotificationSettingsTable;
   due_reminders: DueRemindersTable;
+  calendar_feeds: CalendarFeedsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

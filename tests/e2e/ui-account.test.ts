@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
 import { ApiClient } from '../support/http.js';
@@ -29,10 +30,11 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: account and beyond the
   let page: Page;
   let problems: string[];
   let projectUrl = '';
+  let api: ApiClient;
 
   beforeAll(async () => {
     service = await startService({ from: 'built' });
-    const api = new ApiClient(service.url);
+    api = new ApiClient(service.url);
     await api.register(OWNER.email, OWNER.password, OWNER.name);
     const { body: project } = await api.ok<{ id: string }>('POST', '/api/v1/projects', {
       name: 'Apollo launch',
@@ -96,6 +98,42 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: account and beyond the
       headers: { authorization: `Bearer ${token}` },
     });
     expect(revoked.status).toBe(401);
+  });
+
+  it('gives a calendar app a secret address of a project’s due tasks, shown once, and revokes it', async () => {
+    const projectId = projectUrl.split('/').pop()!;
+    await api.ok('POST', `/api/v1/projects/${projectId}/tasks`, {
+      title: 'Rehearse the launch',
+      dueAt: '2030-05-06T21:59:59.000Z',
+    });
+    await page.getByRole('link', { name: 'Account', exact: true }).click();
+    await page.getByRole('heading', { name: 'Calendar feeds' }).waitFor();
+    await page.getByLabel('Tasks of').selectOption({ label: 'Apollo launch' });
+    await page.getByRole('button', { name: 'Create calendar address' }).click();
+    const field = page.getByLabel('Calendar address');
+    await field.waitFor();
+    const url = await field.inputValue();
+    await field.scrollIntoViewIfNeeded();
+    await checkScreen(page, 'account-calendar-feed');
+    expect(url).toMatch(new RegExp(`^${service.url}/api/v1/ical/[A-Za-z0-9_-]{43}\\.ics$`));
+    // What a calendar app reads: no cookie, the address only; parsed by a real iCalendar parser.
+    const feed = await fetch(url);
+    expect(feed.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    const calendar = new ICAL.Component(ICAL.parse(await feed.text()));
+    expect(calendar.getFirstPropertyValue('x-wr-calname')).toBe('Apollo launch');
+    const events = calendar.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    expect(events.map((e) => [e.summary, e.startDate.toJSDate().toISOString()])).toEqual([
+      ['Rehearse the launch', '2030-05-06T21:59:59.000Z'],
+    ]);
+    await page.getByRole('button', { name: 'I have subscribed' }).click();
+    expect(await page.getByLabel('Calendar address').count()).toBe(0);
+    await page.getByRole('button', { name: 'Revoke calendar feed Apollo launch' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke this calendar feed?' })
+      .getByRole('button', { name: 'Revoke' })
+      .click();
+    await page.getByText('Calendar feed “Apollo launch” revoked.').waitFor();
+    expect((await fetch(url)).status).toBe(404);
   });
 
   it('changes the password after saying that sessions and tokens end, and they do', async () => {

@@ -90,6 +90,14 @@ async function tokenOf(f: Fixture, role: Role) {
   return reply.body.id as string;
 }
 
+/** A new iCalendar feed of the caller's own (My work): its id, or the path of its secret URL. */
+async function feedOf(f: Fixture, role: Role, what: 'id' | 'path' = 'id') {
+  const who = role === 'anonymous' ? f.clients.owner : f.clients[role];
+  const reply = await who.request('POST', `${API}/calendar-feeds`, {});
+  expect(reply.status).toBe(201);
+  return reply.body[what] as string;
+}
+
 const signedIn = (status: number) => [401, status, status, status, status] as RouteCase['expect'];
 const adminOnly = (status: number) => [401, 403, 403, 403, status] as RouteCase['expect'];
 
@@ -179,6 +187,27 @@ const cases: RouteCase[] = [
     route: 'DELETE /tokens/:id',
     expect: signedIn(204),
     request: async (f, role) => ['DELETE', `${API}/tokens/${await tokenOf(f, role)}`],
+  },
+  {
+    route: 'GET /calendar-feeds',
+    expect: signedIn(200),
+    request: () => ['GET', `${API}/calendar-feeds`],
+  },
+  {
+    route: 'POST /calendar-feeds',
+    expect: [401, 404, 201, 201, 201],
+    request: (f) => ['POST', `${API}/calendar-feeds`, { projectId: f.projectId }],
+  },
+  {
+    route: 'DELETE /calendar-feeds/:id',
+    expect: signedIn(204),
+    request: async (f, role) => ['DELETE', `${API}/calendar-feeds/${await feedOf(f, role)}`],
+  },
+  // The feed's secret is its only credential: anyone holding the URL reads it.
+  {
+    route: 'GET /ical/:token',
+    expect: [200, 200, 200, 200, 200],
+    request: async (f) => ['GET', await feedOf(f, 'viewer', 'path')],
   },
   // Public routes.
   {

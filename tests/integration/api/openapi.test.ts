@@ -118,6 +118,9 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
         const ok = operation.responses[success[0]!]!;
         if (success[0] === '204' || success[0] === '302') {
           expect(ok.content?.['application/json'], route).toBeUndefined();
+        } else if (ok.content?.['text/calendar']) {
+          // A calendar feed is text for calendar apps (RFC 5545), not a JSON document.
+          expect(resolve(doc, ok.content['text/calendar'].schema).type, route).toBe('string');
         } else {
           // The live stream describes the data of its events.
           const schema = (ok.content?.['application/json'] ?? ok.content?.['text/event-stream'])

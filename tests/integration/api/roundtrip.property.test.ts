@@ -460,6 +460,20 @@ describe.each(testDatabases)('round trip on $name', (target) => {
         expect(daysBetween(token.createdAt, token.expiresAt)).toBe(body.expiresInDays ?? null);
       },
     },
+    'POST /api/v1/calendar-feeds': {
+      url: () => `${API}/calendar-feeds`,
+      overrides: () => ({ projectId: fc.constantFrom(projectId, null) }),
+      async check(body, reply) {
+        const feeds = await read(owner, '/api/v1/calendar-feeds', `${API}/calendar-feeds`);
+        const feed = feeds.items.find((f: { id: string }) => f.id === reply.body.id);
+        const { path: secret, ...stored } = reply.body;
+        expect(feed).toEqual(stored);
+        expect(secret).toMatch(/^\/api\/v1\/ical\//);
+        expect(feed.project?.id ?? null).toBe(body.projectId ?? null);
+        // A user has at most 50: make room for the next run.
+        await owner.request('DELETE', `${API}/calendar-feeds/${reply.body.id}`);
+      },
+    },
     'PATCH /api/v1/me/preferences': {
       url: () => `${API}/me/preferences`,
       async check(body, reply) {

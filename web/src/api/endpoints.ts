@@ -76,6 +76,16 @@ export const tokens = {
   },
 };
 
+export const calendarFeeds = {
+  list: async () => (await call(client.GET('/api/v1/calendar-feeds'))).data.items,
+  /** A project's feed, or null for My work. */
+  create: async (projectId: string | null) =>
+    (await call(client.POST('/api/v1/calendar-feeds', { body: { projectId } }))).data,
+  revoke: async (id: string) => {
+    await call(client.DELETE('/api/v1/calendar-feeds/{id}', { params: { path: { id } } }));
+  },
+};
+
 /** Every page of a cursor-paginated list. */
 async function allPages<T>(
   page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,

@@ -28,6 +28,7 @@ export type Member = Ok<'/api/v1/projects/{projectId}/members', 'get'>['items'][
 export type Activity = Ok<'/api/v1/tasks/{taskId}/activity', 'get'>['items'][number];
 export type ApiToken = Ok<'/api/v1/tokens', 'get'>['items'][number];
 export type NewApiToken = Ok<'/api/v1/tokens', 'post'>;
+export type CalendarFeed = Ok<'/api/v1/calendar-feeds', 'get'>['items'][number];
 export type SessionRow = Ok<'/api/v1/auth/sessions', 'get'>['items'][number];
 export type TokenLifetime = NonNullable<
   paths['/api/v1/tokens']['post']['requestBody']

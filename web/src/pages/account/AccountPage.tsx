@@ -1,4 +1,5 @@
-// The account: language and theme, password, API tokens (shown once) and signed-in sessions.
+// The account: language and theme, notifications, password, API tokens and calendar feeds (their
+// secrets shown once) and signed-in sessions.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CardSection } from '../../components/CardSection';
@@ -6,6 +7,7 @@ import { Avatar } from '../../components/Avatar';
 import { LanguageSelect } from '../../components/LanguageSelect';
 import { ThemeSelect } from '../../components/ThemeSelect';
 import { useAuth } from '../../lib/auth';
+import { CalendarFeeds } from './CalendarFeeds';
 import { NotificationSettings } from './NotificationSettings';
 import { PasswordForm } from './PasswordForm';
 import { Sessions } from './Sessions';
@@ -42,6 +44,7 @@ export default function AccountPage() {
         <NotificationSettings />
         <PasswordForm onChanged={() => setGeneration((g) => g + 1)} />
         <Tokens key={`tokens-${generation}`} />
+        <CalendarFeeds />
         <Sessions key={`sessions-${generation}`} />
       </div>
     </div>
