@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import { authErrors, errors, NoContent } from '../../platform/schemas.js';
 import { clearSessionCookie, setSessionCookie } from './auth.plugin.js';
 import {
+  SessionState,
   ApiToken,
   AuthMethods,
   AuthResponse,
@@ -38,6 +39,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
       },
     },
     async () => ({ password: config.authMode === 'password', sso: config.oidc !== undefined }),
+  );
+
+  app.get(
+    '/auth/session',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Who am I, if anyone: 200 either way (the web UI asks at start; /auth/me answers 401 when signed out)',
+        security: [],
+        response: { 200: SessionState },
+      },
+    },
+    async (request) =>
+      request.auth
+        ? { user: request.auth.user, csrfToken: request.auth.csrfToken ?? '' }
+        : { user: null, csrfToken: null },
   );
 
   app.post(

@@ -41,6 +41,14 @@ export const AuthResponse = Type.Object({
   csrfToken: Type.String({ description: 'Send it as X-CSRF-Token on unsafe requests' }),
 });
 
+/** The caller's session, or none: never a 401. */
+export const SessionState = Type.Object({
+  user: Type.Union([Type.Ref('User'), Type.Null()], { description: 'null: not signed in' }),
+  csrfToken: Type.Union([Type.String(), Type.Null()], {
+    description: 'Send it as X-CSRF-Token on unsafe requests; null: not signed in',
+  }),
+});
+
 export const ChangePasswordBody = Type.Object(
   {
     currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }),

@@ -275,6 +275,11 @@ const cases: RouteCase[] = [
     expect: [200, 200, 200, 200, 200],
     request: () => ['GET', `${API}/auth/methods`],
   },
+  {
+    route: 'GET /auth/session',
+    expect: [200, 200, 200, 200, 200],
+    request: () => ['GET', `${API}/auth/session`],
+  },
   // Single sign-on is not configured here: 404 for everyone (oidc.test.ts signs in with it).
   {
     route: 'GET /auth/oidc/start',

@@ -25,7 +25,9 @@ export const preferences = {
 };
 
 export const auth = {
-  me: async () => (await call(client.GET('/api/v1/auth/me'), { allowAnonymous: true })).data,
+  /** The session, or `{ user: null }` when signed out (a 200 either way: no 401 in the console). */
+  session: async () =>
+    (await call(client.GET('/api/v1/auth/session'), { allowAnonymous: true })).data,
   /** Password sign-in on or off (AUTH_MODE), single sign-on configured or not. */
   methods: async () =>
     (await call(client.GET('/api/v1/auth/methods'), { allowAnonymous: true })).data,

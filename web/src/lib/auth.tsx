@@ -66,9 +66,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setSessionLostHandler(expire);
     let cancelled = false;
-    auth.me().then(
-      (session) => {
-        if (!cancelled) accept(session);
+    auth.session().then(
+      ({ user, csrfToken }) => {
+        if (cancelled) return;
+        if (user && csrfToken !== null) accept({ user, csrfToken });
+        else setStatus(hadSession() ? 'expired' : 'anonymous');
       },
       () => {
         if (cancelled) return;
