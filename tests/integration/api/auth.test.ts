@@ -37,6 +37,11 @@ describe.each(testDatabases)('auth on $name', (target) => {
     const me = await client.request('GET', `${API}/auth/me`);
     expect(me.status).toBe(200);
     expect(me.body).toEqual({ user: reply.body.user, csrfToken: reply.body.csrfToken });
+    // The web UI's start-up question: the same answer signed in, a 200 with nobody signed out.
+    expect((await client.request('GET', `${API}/auth/session`)).body).toEqual(me.body);
+    const nobody = await new Client(t.app).request('GET', `${API}/auth/session`);
+    expect(nobody.status).toBe(200);
+    expect(nobody.body).toEqual({ user: null, csrfToken: null });
   });
 
   it_('sets the session cookie HttpOnly, SameSite=Lax, Path=/, not Secure by default', async () => {
@@ -237,6 +242,7 @@ describe.each(testDatabases)('auth on $name', (target) => {
     const replay = new Client(t.app);
     replay.cookie = cookie;
     expectError(await replay.request('GET', `${API}/auth/me`), 'UNAUTHENTICATED');
+    expect((await replay.request('GET', `${API}/auth/session`)).body.user).toBeNull();
     expectError(await new Client(t.app).request('POST', `${API}/auth/logout`), 'UNAUTHENTICATED');
   });
 
