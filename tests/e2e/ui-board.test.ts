@@ -241,6 +241,8 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Comment', exact: true }).click();
     await page.locator('.comment-body', { hasText: 'Looks great! <i>really</i>' }).waitFor();
     await page.getByText(/changed .*priority/).waitFor();
+    // The activity shows the comment without a reload.
+    await page.locator('.activity-list li', { hasText: 'commented' }).waitFor();
 
     await page.reload();
     await expect.poll(() => page.getByLabel('Priority').inputValue()).toBe('high');

@@ -17,7 +17,8 @@ import { useLiveEvents } from '../../lib/live';
 import { useAsync } from '../../lib/useAsync';
 import { MentionTextarea } from './MentionTextarea';
 
-export function Comments({ taskId }: { taskId: string }) {
+/** `onChange`: a comment was added or deleted here (the activity feed reloads). */
+export function Comments({ taskId, onChange }: { taskId: string; onChange?: () => void }) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const { user } = useAuth();
@@ -45,6 +46,7 @@ export function Comments({ taskId }: { taskId: string }) {
         nextCursor: page?.nextCursor ?? null,
       }));
       setBody('');
+      onChange?.();
     } catch (err) {
       setError(err);
     } finally {
@@ -60,6 +62,7 @@ export function Comments({ taskId }: { taskId: string }) {
         nextCursor: page?.nextCursor ?? null,
       }));
       toast.success(t('comments.deleted'));
+      onChange?.();
     } catch (err) {
       toast.error(describeError(err, t));
     }

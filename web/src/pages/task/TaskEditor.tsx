@@ -201,7 +201,7 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
             </div>
           )}
           <Checklist taskId={task.id} onChange={() => setActivityVersion((v) => v + 1)} />
-          <Comments taskId={task.id} />
+          <Comments taskId={task.id} onChange={() => setActivityVersion((v) => v + 1)} />
         </div>
         <div className="task-column task-column-side">
           {canEdit ? (
