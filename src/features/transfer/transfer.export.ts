@@ -337,7 +337,9 @@ const CSV_HEADER = [
  */
 export function csvField(value: string | number | null, text = true): string {
   let s = value === null ? '' : String(value);
-  if (text && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  // Text already starting with apostrophes before such a character gets one more, so that the
+  // CSV import (csv-import.ts), which takes exactly one off, reads back what was written.
+  if (text && /^'*[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

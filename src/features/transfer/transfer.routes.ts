@@ -5,6 +5,9 @@ import { requireAuth } from '../../access/caller.js';
 import { AppError } from '../../platform/errors.js';
 import { authErrors, errors, ProjectParams } from '../../platform/schemas.js';
 import {
+  CsvImportBody,
+  CsvImportResult,
+  CsvPreview,
   ExportQuery,
   IMPORT_BODY_LIMIT,
   ImportResult,
@@ -90,6 +93,49 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ transfer: TransferServi
     },
     async (request, reply) =>
       reply.status(201).send(await transfer.importTrello(requireAuth(request), request.body)),
+  );
+
+  const csvDoc = `The body holds the CSV text (at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB, 10,000 rows) and, optionally, which column holds each field; without a mapping, columns are matched by their header names (title, description, status, priority, due date, labels, assignee; our own CSV export's names included). Statuses: todo, in_progress, done (or "To do", "In progress", "Done"); priorities: low, medium, high, urgent; dates: 2026-12-31 (the end of that day, UTC) or an RFC 3339 time; labels: names of the project's labels separated by ; or ,; assignee: a member's email.`;
+
+  app.post(
+    '/projects/:projectId/import/csv/preview',
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      onRequest: refuseTooLarge,
+      schema: {
+        tags,
+        summary:
+          'Check a CSV file of tasks against the project (editor): mapping, problems per row, a sample; writes nothing',
+        description: csvDoc,
+        params: ProjectParams,
+        body: CsvImportBody,
+        response: { 200: CsvPreview, ...errors(...authErrors, 413, 415) },
+      },
+    },
+    async (request) =>
+      transfer.previewCsv(requireAuth(request), request.params.projectId, request.body),
+  );
+
+  app.post(
+    '/projects/:projectId/import/csv',
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      onRequest: refuseTooLarge,
+      schema: {
+        tags,
+        summary: 'Add the tasks of a CSV file to the project (editor), at the end of their columns',
+        description: `${csvDoc} All or nothing: one invalid row is a 400 listing every problem (details: rows.<row>.<field>), unless skipInvalid is true.`,
+        params: ProjectParams,
+        body: CsvImportBody,
+        response: { 201: CsvImportResult, ...errors(...authErrors, 413, 415) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await transfer.importCsv(requireAuth(request), request.params.projectId, request.body),
+        ),
   );
 };
 

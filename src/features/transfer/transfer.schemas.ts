@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { DateTimeInput, Nullable, StringEnum } from '../../platform/schemas.js';
 import { MAX_CHECKLIST_ITEMS } from '../checklists/checklists.schemas.js';
 import { Priority, Status } from '../tasks/tasks.schemas.js';
+import { CSV_FIELDS } from './csv-import.js';
 
 export const FORMAT = 'taskmanager-project';
 /** Bumped when a field changes meaning; fields added later (e.g. columns) are optional instead. */
@@ -178,4 +179,84 @@ export const TrelloImportResult = Type.Object({
         'Not imported: archived cards, the cards of archived lists, and cards naming no list of the board',
     },
   ),
+});
+
+/** The header text of the file's column read for a field; null: not imported. */
+const Column = Nullable(Type.String({ maxLength: 500 }));
+const CsvMapping = Type.Object(
+  {
+    title: Type.Optional(Column),
+    description: Type.Optional(Column),
+    status: Type.Optional(Column),
+    priority: Type.Optional(Column),
+    dueAt: Type.Optional(Column),
+    labels: Type.Optional(Column),
+    assignee: Type.Optional(Column),
+  },
+  {
+    additionalProperties: false,
+    description: "Which column of the file holds each field (its header's text)",
+  },
+);
+
+export const CsvImportBody = Type.Object(
+  {
+    csv: Type.String({
+      minLength: 1,
+      maxLength: IMPORT_BODY_LIMIT,
+      description:
+        'The file: RFC 4180, UTF-8, a header row first; at most 10,000 rows. Our own task export (GET /projects/{projectId}/export?format=csv) is read as it is',
+    }),
+    mapping: Type.Optional(CsvMapping),
+    skipInvalid: Type.Optional(
+      Type.Boolean({
+        description:
+          'Import the valid rows and leave out the others; without it, one invalid row means nothing is written (400 listing every row)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const RowIssue = Type.Object({
+  row: Type.Integer({ minimum: 2, description: 'The row in the file: the header is row 1' }),
+  field: StringEnum(CSV_FIELDS),
+  message: Type.String(),
+});
+
+export const CsvPreview = Type.Object({
+  headers: Type.Array(Type.String()),
+  mapping: Type.Object(
+    {
+      title: Column,
+      description: Column,
+      status: Column,
+      priority: Column,
+      dueAt: Column,
+      labels: Column,
+      assignee: Column,
+    },
+    { description: 'The mapping used: the one sent, or the one suggested from the headers' },
+  ),
+  rows: Type.Integer({ minimum: 0 }),
+  validRows: Type.Integer({ minimum: 0 }),
+  issues: Type.Array(RowIssue, { description: 'The first 200 problems, in row order' }),
+  sample: Type.Array(
+    Type.Object({
+      row: Type.Integer(),
+      title: Type.String(),
+      status: Status,
+      priority: Priority,
+      dueAt: Nullable(Type.String({ format: 'date-time' })),
+      labels: Type.Array(Type.String()),
+      assignee: Nullable(Type.String()),
+    }),
+    { description: 'The first 20 valid rows as they would be imported' },
+  ),
+});
+
+export const CsvImportResult = Type.Object({
+  created: Type.Integer({ minimum: 0 }),
+  skipped: Type.Integer({ minimum: 0, description: 'Invalid rows left out (skipInvalid)' }),
+  issues: Type.Array(RowIssue, { description: 'Why rows were left out (the first 200)' }),
 });

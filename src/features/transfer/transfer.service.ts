@@ -21,10 +21,14 @@ import { parseTimestamp } from '../../platform/timestamps.js';
 import { normalizeEmail, normalizeName } from '../../platform/text.js';
 import type { ProjectsService } from '../projects/projects.service.js';
 import { PRIORITIES } from '../tasks/tasks.domain.js';
+import { inPlacementTransaction, lastPosition, POSITION_STEP } from '../tasks/tasks.repository.js';
+import { toIso } from '../../platform/schemas.js';
 import { projectDocument, spooled, tasksCsv } from './transfer.export.js';
 import type { TrelloBoard } from './trello.js';
 import { trelloToDocument } from './trello.js';
-import type { ImportResult, ProjectDocument } from './transfer.schemas.js';
+import type { CsvImportBody, ImportResult, ProjectDocument } from './transfer.schemas.js';
+import { checkMapping, CSV_FIELDS, parseCsv, readRows, suggestMapping } from './csv-import.js';
+import type { CsvContext, CsvIssue } from './csv-import.js';
 import { FORMAT, FORMAT_VERSION } from './transfer.schemas.js';
 
 type Document = Static<typeof ProjectDocument>;
@@ -78,6 +82,97 @@ export class TransferService {
   async importTrello(auth: AuthContext, board: Static<typeof TrelloBoard>) {
     const { document, skipped } = trelloToDocument(board, auth.user.email, this.now());
     return { ...(await this.importProject(auth, document, 'trello')), skipped };
+  }
+
+  /** What an import of the file would do (editor and up): the mapping, the problems, a sample. */
+  async previewCsv(auth: AuthContext, projectId: string, input: CsvInput) {
+    await requireRole(this.handle.db, auth.user.id, projectId, 'editor');
+    const { table, mapping, context, tasks, issues } = await readCsv(
+      this.handle.db,
+      projectId,
+      input,
+    );
+    const labelNames = new Map([...context.labels].map(([name, id]) => [id, name]));
+    const emails = new Map([...context.members].map(([email, id]) => [id, email]));
+    return {
+      headers: table.headers,
+      mapping,
+      rows: table.rows.length,
+      validRows: tasks.length,
+      issues: issues.slice(0, MAX_ISSUES),
+      sample: tasks.slice(0, 20).map((task) => ({
+        row: task.row,
+        title: task.title,
+        status: task.status,
+        priority: task.priority,
+        dueAt: task.dueAt === null ? null : toIso(task.dueAt),
+        labels: task.labelIds.map((id) => labelNames.get(id)!),
+        assignee: task.assigneeId === null ? null : emails.get(task.assigneeId)!,
+      })),
+    };
+  }
+
+  /**
+   * Adds the file's tasks at the end of their columns, in file order, in one transaction with one
+   * activity entry; an invalid row stops everything unless `skipInvalid`.
+   */
+  async importCsv(auth: AuthContext, projectId: string, input: CsvInput) {
+    await requireRole(this.handle.db, auth.user.id, projectId, 'editor');
+    const { tasks, issues } = await readCsv(this.handle.db, projectId, input);
+    if (issues.length > 0 && !input.skipInvalid) {
+      const rows = new Set(issues.map((i) => i.row)).size;
+      throw ValidationFailed(
+        `${rows} row${rows === 1 ? ' is' : 's are'} not valid: nothing was imported`,
+        issueFields(issues),
+      );
+    }
+    const at = this.now();
+    await inPlacementTransaction(this.handle.db, projectId, async (trx) => {
+      const next = new Map<string, number>();
+      for (const status of new Set(tasks.map((t) => t.status)))
+        next.set(status, (await lastPosition(trx, projectId, status)) ?? 0);
+      const rows: Database['tasks'][] = [];
+      const labels: Database['task_labels'][] = [];
+      for (const task of tasks) {
+        const position = next.get(task.status)! + POSITION_STEP;
+        next.set(task.status, position);
+        const id = newId();
+        rows.push({
+          id,
+          project_id: projectId,
+          title: task.title,
+          description: task.description,
+          status: task.status,
+          priority: PRIORITIES.indexOf(task.priority),
+          position,
+          due_at: task.dueAt,
+          assignee_id: task.assigneeId,
+          created_by: auth.user.id,
+          version: 1,
+          created_at: at,
+          updated_at: at,
+        });
+        for (const labelId of task.labelIds) labels.push({ task_id: id, label_id: labelId });
+      }
+      await insertAll(trx, 'tasks', rows);
+      await insertAll(trx, 'task_labels', labels);
+      await recordActivity(trx, {
+        projectId,
+        actorId: auth.user.id,
+        action: 'tasks.imported',
+        details: {
+          format: 'csv',
+          tasks: rows.length,
+          skipped: new Set(issues.map((i) => i.row)).size,
+        },
+        at,
+      });
+    });
+    return {
+      created: tasks.length,
+      skipped: new Set(issues.map((i) => i.row)).size,
+      issues: issues.slice(0, MAX_ISSUES),
+    };
   }
 
   async importProject(
@@ -275,6 +370,49 @@ export class TransferService {
     };
   }
 }
+
+type CsvInput = Static<typeof CsvImportBody>;
+const notMapped = Object.fromEntries(CSV_FIELDS.map((f) => [f, null])) as Record<
+  (typeof CSV_FIELDS)[number],
+  string | null
+>;
+/** Problems listed in an answer: enough to fix a file, never a 10,000-row error. */
+const MAX_ISSUES = 200;
+
+async function csvContext(db: Db, projectId: string): Promise<CsvContext> {
+  const labels = await db
+    .selectFrom('labels')
+    .select(['id', 'name'])
+    .where('project_id', '=', projectId)
+    .execute();
+  const members = await db
+    .selectFrom('project_members as pm')
+    .innerJoin('users as u', 'u.id', 'pm.user_id')
+    .select(['u.id', 'u.email'])
+    .where('pm.project_id', '=', projectId)
+    .execute();
+  return {
+    labels: new Map(labels.map((l) => [l.name, l.id])),
+    members: new Map(members.map((m) => [normalizeEmail(m.email), m.id])),
+  };
+}
+
+/** Reads and checks a CSV file against the project, writing nothing. */
+async function readCsv(db: Db, projectId: string, input: CsvInput) {
+  const table = parseCsv(input.csv);
+  // The mapping sent is the whole mapping (a field it leaves out is not imported).
+  const mapping = input.mapping
+    ? { ...notMapped, ...input.mapping }
+    : suggestMapping(table.headers);
+  const index = checkMapping(table.headers, mapping);
+  const context = await csvContext(db, projectId);
+  return { table, mapping, context, ...readRows(table, index, context) };
+}
+
+const issueFields = (issues: CsvIssue[]): FieldIssue[] =>
+  issues
+    .slice(0, MAX_ISSUES)
+    .map((i) => ({ field: `rows.${i.row}.${i.field}`, message: i.message }));
 
 async function insertAll<T extends keyof Database>(db: Db, table: T, values: Database[T][]) {
   for (let i = 0; i < values.length; i += BATCH) {

@@ -502,6 +502,24 @@ const cases: RouteCase[] = [
     request: (f) => ['GET', `${API}/projects/${f.projectId}/export?format=csv`],
   },
   {
+    route: 'POST /projects/:projectId/import/csv/preview',
+    expect: [401, 404, 403, 200, 200],
+    request: (f) => [
+      'POST',
+      `${API}/projects/${f.projectId}/import/csv/preview`,
+      { csv: 'title\r\nFrom a file' },
+    ],
+  },
+  {
+    route: 'POST /projects/:projectId/import/csv',
+    expect: [401, 404, 403, 201, 201],
+    request: (f) => [
+      'POST',
+      `${API}/projects/${f.projectId}/import/csv`,
+      { csv: 'title\r\nFrom a file' },
+    ],
+  },
+  {
     // A new project of the caller's own: anyone signed in.
     route: 'POST /projects/import',
     expect: signedIn(201),

@@ -13,6 +13,7 @@ import type { Reply, TestApp } from '../../support/app.js';
 import { arbitraryOf } from '../../support/arbitraries.js';
 import type { JsonSchema, Overrides } from '../../support/arbitraries.js';
 import { testDatabases } from '../../support/databases.js';
+import { csvField } from '../../../src/features/transfer/transfer.export.js';
 import { API, signUp, useApp } from './helpers.js';
 
 type Body = Record<string, any>;
@@ -48,6 +49,24 @@ const strongPassword = fc
   .map((suffix) => `${PASSWORD} ${suffix}`);
 
 /** Label names of the imported documents (tasks name them with a space first: trimmed). */
+/** Rows of a CSV file of tasks, written with the export's own quoting (csvField). */
+const csvRow = fc.record({
+  title: fc.string({ minLength: 1, maxLength: 60 }).filter((t) => t.trim() !== ''),
+  description: fc.string({ maxLength: 80 }),
+});
+const csvText = (rows: { title: string; description: string }[]) =>
+  ['title,description', ...rows.map((r) => `${csvField(r.title)},${csvField(r.description)}`)].join(
+    '\r\n',
+  );
+/** The rows behind each file made here, by its text (the check compares what came back). */
+const written = new Map<string, { title: string; description: string }[]>();
+const csvFile = fc.array(csvRow, { minLength: 1, maxLength: 5 }).map((rows) => {
+  const text = csvText(rows);
+  written.set(text, rows);
+  return text;
+});
+const csvRows = (csv: string) => written.get(csv)!;
+
 const IMPORT_LABELS = ['one', 'Über', '😀 x'];
 
 /** Runs of the label merge: each merges away a label made for it. */
@@ -472,6 +491,46 @@ describe.each(testDatabases)('round trip on $name', (target) => {
         expect(feed.project?.id ?? null).toBe(body.projectId ?? null);
         // A user has at most 50: make room for the next run.
         await owner.request('DELETE', `${API}/calendar-feeds/${reply.body.id}`);
+      },
+    },
+    'POST /api/v1/projects/{projectId}/import/csv/preview': {
+      url: () => `${API}/projects/${projectId}/import/csv/preview`,
+      overrides: () => ({
+        csv: csvFile,
+        mapping: fc.constant(undefined),
+        skipInvalid: fc.constant(undefined),
+      }),
+      runs: 15,
+      async check(body, reply) {
+        const rows = csvRows(body.csv);
+        expect(reply.body).toMatchObject({ rows: rows.length, validRows: rows.length, issues: [] });
+        expect(reply.body.sample.map((s: { title: string }) => s.title)).toEqual(
+          rows.slice(0, 20).map((r) => r.title.trim()),
+        );
+      },
+    },
+    'POST /api/v1/projects/{projectId}/import/csv': {
+      url: () => `${API}/projects/${projectId}/import/csv`,
+      overrides: () => ({ csv: csvFile, mapping: fc.constant(undefined) }),
+      runs: 15,
+      async check(body, reply) {
+        const rows = csvRows(body.csv);
+        expect(reply.body).toEqual({ created: rows.length, skipped: 0, issues: [] });
+        const tasks = await read(
+          owner,
+          '/api/v1/projects/{projectId}/tasks',
+          `${API}/projects/${projectId}/tasks?sort=-createdAt&limit=200`,
+        );
+        const stored = tasks.items.map((t: { title: string; description: string | null }) =>
+          JSON.stringify([t.title, t.description]),
+        );
+        for (const row of rows)
+          expect(stored).toContain(
+            JSON.stringify([
+              row.title.trim(),
+              row.description.trim() === '' ? null : row.description,
+            ]),
+          );
       },
     },
     'PATCH /api/v1/me/preferences': {
