@@ -108,4 +108,38 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: export and import', ()
     await checkScreen(page, 'project-imported-trello');
     expect(problems).toEqual([]);
   });
+
+  it('imports tasks from a CSV file: mapping, a problem per row, then the valid rows', async () => {
+    await page.goto(projectUrl);
+    await page.getByRole('heading', { name: 'Roadmap 2027', level: 1 }).waitFor();
+    const file = [
+      'Task,Details,Stage,Due,Tags',
+      'Plan the beta,Invite ten teams,In progress,2030-04-01,launch',
+      'Write release notes,,todo,someday,',
+      'Record the demo,,done,,launch',
+    ].join('\n');
+    await page
+      .getByLabel('Import CSV')
+      .setInputFiles({ name: 'beta.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    const dialog = page.getByRole('dialog', { name: 'Import tasks from beta.csv' });
+    await dialog.getByText('3 rows, 2 ready to import.').waitFor();
+    expect(await dialog.getByLabel('Title').inputValue()).toBe('Task');
+    expect(await dialog.getByLabel('Due date').inputValue()).toBe('Due');
+    expect(await dialog.getByLabel('Status').inputValue()).toBe('Stage');
+    await dialog.getByText('Row 3, Due date: is not a date').waitFor();
+    expect(await dialog.getByRole('button', { name: 'Import 3 tasks' }).isDisabled()).toBe(true);
+    // Leaving the due dates out makes every row valid.
+    await dialog.getByLabel('Due date').selectOption({ label: '(not imported)' });
+    await dialog.getByText('3 rows, 3 ready to import.').waitFor();
+    await dialog.getByLabel('Due date').selectOption({ label: 'Due' });
+    await dialog.getByText('3 rows, 2 ready to import.').waitFor();
+    await checkScreen(page, 'project-import-csv');
+    await dialog.getByLabel('Leave out the invalid row and import the others').check();
+    await dialog.getByRole('button', { name: 'Import 2 tasks' }).click();
+    await page.getByText('2 tasks imported; rows left out: 1.').waitFor();
+    await page.getByText('Plan the beta').waitFor();
+    await page.getByText('Record the demo').waitFor();
+    expect(await page.getByText('Write release notes').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
 });

@@ -31,7 +31,7 @@ const DESCRIPTION_MAX = 20_000;
 const NAMES: Record<CsvField, string[]> = {
   title: ['title', 'name', 'task', 'summary', 'subject', 'cardname'],
   description: ['description', 'notes', 'details', 'body', 'carddescription'],
-  status: ['status', 'state', 'list', 'column', 'listname'],
+  status: ['status', 'state', 'stage', 'list', 'column', 'listname'],
   priority: ['priority', 'importance'],
   dueAt: ['dueat', 'due', 'duedate', 'deadline'],
   labels: ['labels', 'label', 'tags', 'tag'],

@@ -184,7 +184,29 @@ export const projects = {
     (await call(client.POST('/api/v1/projects/import', { body: document }))).data,
   importTrello: async (board: TrelloBoard) =>
     (await call(client.POST('/api/v1/projects/import/trello', { body: board }))).data,
+  /** What an import of the CSV file would do (nothing is written). */
+  previewCsv: async (projectId: string, body: CsvImportBody) =>
+    (
+      await call(
+        client.POST('/api/v1/projects/{projectId}/import/csv/preview', {
+          params: { path: { projectId } },
+          body,
+        }),
+      )
+    ).data,
+  importCsv: async (projectId: string, body: CsvImportBody) =>
+    (
+      await call(
+        client.POST('/api/v1/projects/{projectId}/import/csv', {
+          params: { path: { projectId } },
+          body,
+        }),
+      )
+    ).data,
 };
+
+export type CsvImportBody =
+  paths['/api/v1/projects/{projectId}/import/csv']['post']['requestBody']['content']['application/json'];
 
 type ProjectDocument =
   paths['/api/v1/projects/import']['post']['requestBody']['content']['application/json'];

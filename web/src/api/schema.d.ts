@@ -7200,6 +7200,321 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/projects/{projectId}/import/csv/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Check a CSV file of tasks against the project (editor): mapping, problems per row, a sample; writes nothing
+     * @description The body holds the CSV text (at most 16 MiB, 10,000 rows) and, optionally, which column holds each field; without a mapping, columns are matched by their header names (title, description, status, priority, due date, labels, assignee; our own CSV export's names included). Statuses: todo, in_progress, done (or "To do", "In progress", "Done"); priorities: low, medium, high, urgent; dates: 2026-12-31 (the end of that day, UTC) or an RFC 3339 time; labels: names of the project's labels separated by ; or ,; assignee: a member's email.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The file: RFC 4180, UTF-8, a header row first; at most 10,000 rows. Our own task export (GET /projects/{projectId}/export?format=csv) is read as it is */
+            csv: string;
+            /** @description Which column of the file holds each field (its header's text) */
+            mapping?: {
+              title?: string | null;
+              description?: string | null;
+              status?: string | null;
+              priority?: string | null;
+              dueAt?: string | null;
+              labels?: string | null;
+              assignee?: string | null;
+            };
+            /** @description Import the valid rows and leave out the others; without it, one invalid row means nothing is written (400 listing every row) */
+            skipInvalid?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              headers: string[];
+              /** @description The mapping used: the one sent, or the one suggested from the headers */
+              mapping: {
+                title: string | null;
+                description: string | null;
+                status: string | null;
+                priority: string | null;
+                dueAt: string | null;
+                labels: string | null;
+                assignee: string | null;
+              };
+              rows: number;
+              validRows: number;
+              /** @description The first 200 problems, in row order */
+              issues: {
+                /** @description The row in the file: the header is row 1 */
+                row: number;
+                /** @enum {string} */
+                field:
+                  'title' | 'description' | 'status' | 'priority' | 'dueAt' | 'labels' | 'assignee';
+                message: string;
+              }[];
+              /** @description The first 20 valid rows as they would be imported */
+              sample: {
+                row: number;
+                title: string;
+                /** @enum {string} */
+                status: 'todo' | 'in_progress' | 'done';
+                /** @enum {string} */
+                priority: 'low' | 'medium' | 'high' | 'urgent';
+                /** Format: date-time */
+                dueAt: string | null;
+                labels: string[];
+                assignee: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/projects/{projectId}/import/csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add the tasks of a CSV file to the project (editor), at the end of their columns
+     * @description The body holds the CSV text (at most 16 MiB, 10,000 rows) and, optionally, which column holds each field; without a mapping, columns are matched by their header names (title, description, status, priority, due date, labels, assignee; our own CSV export's names included). Statuses: todo, in_progress, done (or "To do", "In progress", "Done"); priorities: low, medium, high, urgent; dates: 2026-12-31 (the end of that day, UTC) or an RFC 3339 time; labels: names of the project's labels separated by ; or ,; assignee: a member's email. All or nothing: one invalid row is a 400 listing every problem (details: rows.<row>.<field>), unless skipInvalid is true.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The file: RFC 4180, UTF-8, a header row first; at most 10,000 rows. Our own task export (GET /projects/{projectId}/export?format=csv) is read as it is */
+            csv: string;
+            /** @description Which column of the file holds each field (its header's text) */
+            mapping?: {
+              title?: string | null;
+              description?: string | null;
+              status?: string | null;
+              priority?: string | null;
+              dueAt?: string | null;
+              labels?: string | null;
+              assignee?: string | null;
+            };
+            /** @description Import the valid rows and leave out the others; without it, one invalid row means nothing is written (400 listing every row) */
+            skipInvalid?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              created: number;
+              /** @description Invalid rows left out (skipInvalid) */
+              skipped: number;
+              /** @description Why rows were left out (the first 200) */
+              issues: {
+                /** @description The row in the file: the header is row 1 */
+                row: number;
+                /** @enum {string} */
+                field:
+                  'title' | 'description' | 'status' | 'priority' | 'dueAt' | 'labels' | 'assignee';
+                message: string;
+              }[];
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/calendar-feeds': {
     parameters: {
       query?: never;

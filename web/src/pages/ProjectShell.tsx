@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { labels as labelsApi, members as membersApi, projects } from '../api/endpoints';
@@ -15,6 +15,7 @@ import { prefetchBoardTasks } from '../lib/boardData';
 import { lazyWithPreload } from '../lib/lazy';
 import { useLiveStream } from '../lib/live';
 import { useAsync } from '../lib/useAsync';
+import { ImportCsv } from './projects/ImportCsv';
 
 interface Loaded {
   project: Project;
@@ -38,6 +39,8 @@ export function ProjectShell({
   const { t } = useTranslation();
   const search = useSearch();
   const { user } = useAuth();
+  // Bumped after a CSV import: the view below mounts again and loads the new tasks.
+  const [generation, setGeneration] = useState(0);
   const state = useAsync<Loaded>(async () => {
     if (view === 'board') {
       // The board needs its code and its tasks as well: fetch them alongside, not after.
@@ -148,6 +151,9 @@ export function ProjectShell({
                 <a className="button" href={projects.exportUrl(projectId, 'csv')} download>
                   {t('project.exportCsv')}
                 </a>
+                {value.role !== 'viewer' && (
+                  <ImportCsv projectId={projectId} onImported={() => setGeneration((g) => g + 1)} />
+                )}
               </div>
             </div>
           )}
@@ -172,7 +178,8 @@ export function ProjectShell({
             {t('live.reconnecting')}
           </p>
         )}
-        {children}
+        {/* A new generation (after an import) loads the view again. */}
+        <Fragment key={generation}>{children}</Fragment>
       </div>
     </ProjectContext.Provider>
   );
