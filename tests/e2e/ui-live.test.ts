@@ -33,6 +33,7 @@ describe.skipIf(chromium.skipReason)(`live updates in Chromium on ${target.name}
   let problems: string[] = [];
   let projectId = '';
   let taskId = '';
+  let anaApi: ApiClient;
 
   /** A person signed up through the API on `service`, in a browser context of their own. */
   async function person(service: Service, name: string) {
@@ -58,6 +59,7 @@ describe.skipIf(chromium.skipReason)(`live updates in Chromium on ${target.name}
     const member = await person(b, 'Ben');
     ana = owner.page;
     ben = member.page;
+    anaApi = owner.client;
     const project = await owner.client.ok('POST', `${API}/projects`, { name: 'Live board' });
     projectId = project.body.id as string;
     await owner.client.ok('POST', `${API}/projects/${projectId}/members`, {
@@ -113,6 +115,15 @@ describe.skipIf(chromium.skipReason)(`live updates in Chromium on ${target.name}
     await ana.getByLabel('Title').fill('Write the plan, v2');
     await ana.getByRole('button', { name: 'Save', exact: true }).click();
     await ben.getByRole('link', { name: 'Write the plan, v2', exact: true }).waitFor();
+  });
+
+  it("tasks Ana imports from a CSV file appear on Ben's board", async () => {
+    await ben.goto(`/projects/${projectId}`);
+    await card(column(ben, 'in_progress'), 'Write the plan, v2').waitFor();
+    await anaApi.ok('POST', `${API}/projects/${projectId}/import/csv`, {
+      csv: 'title,status\r\nImported from a sheet,done',
+    });
+    await card(column(ben, 'done'), 'Imported from a sheet').waitFor();
   });
 
   it("a comment by Ana appears on Ben's open task page; Ben's unsaved edit stays", async () => {

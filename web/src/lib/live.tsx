@@ -46,8 +46,11 @@ export function useLiveStream(projectId: string): LiveStream {
           setStatus('ended');
         }
       });
-      source.onmessage = (message: MessageEvent<string>) =>
-        emit(JSON.parse(message.data) as LiveEvent);
+      source.onmessage = (message: MessageEvent<string>) => {
+        const event = JSON.parse(message.data) as LiveEvent;
+        // Many tasks at once (a CSV import) name none of them: every view reads its data again.
+        emit(event.type === 'tasks.imported' ? { type: 'reset' } : event);
+      };
       source.onerror = () => {
         if (source?.readyState === EventSource.CLOSED) {
           setStatus((s) => (s === 'ended' ? s : 'reconnecting'));
