@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { isMysql } from '../db/database.js';
+import { appendChange } from '../db/change-feed.js';
 import type { NotificationsTable } from '../db/types.js';
 import { newId } from '../platform/ids.js';
 import type { ActivityEntry } from './entry.js';
@@ -19,6 +20,22 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
   'dueSoon',
   'overdue',
 ];
+
+/** The change-feed topic of a user's own live events (their inbox); the subject is their id. */
+export const USER_EVENTS_TOPIC = 'user';
+
+/** Tells the user's open streams (every replica) that their inbox changed. */
+export const recordInboxEvent = (
+  db: Db,
+  userId: string,
+  at: number,
+  event: {
+    type: 'notification.created' | 'notifications.read';
+    notificationId?: string;
+    taskId?: string;
+  },
+) =>
+  appendChange(db, { topic: USER_EVENTS_TOPIC, subject: userId, data: JSON.stringify(event), at });
 
 /** Kinds not emailed to someone who never chose (the inbox gets every kind by default). */
 export const DEFAULT_EMAIL_OFF: readonly NotificationKind[] = ['taskChanged', 'commented'];
@@ -196,11 +213,12 @@ export async function queueNotifications(
   // for email; an email is only ever about a notification in the inbox.
   const email = (userId: string, kind: NotificationKind) =>
     (emailOff.get(userId) ?? DEFAULT_EMAIL_OFF).includes(kind) ? null : ('pending' as const);
+  const rows = [...recipients].map(([userId, kind]) => ({ id: newId(), userId, kind }));
   await db
     .insertInto('notifications')
     .values(
-      [...recipients].map(([userId, kind]) => ({
-        id: newId(),
+      rows.map(({ id, userId, kind }) => ({
+        id,
         user_id: userId,
         project_id: facts.projectId,
         task_id: facts.taskId,
@@ -214,5 +232,11 @@ export async function queueNotifications(
       })),
     )
     .execute();
+  for (const row of rows)
+    await recordInboxEvent(db, row.userId, facts.at, {
+      type: 'notification.created',
+      notificationId: row.id,
+      taskId: facts.taskId,
+    });
   return recipients.size;
 }

@@ -20,6 +20,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: inbox', () => {
   let taskId = '';
   let projectId = '';
   let a: ApiClient;
+  let bId = '';
 
   beforeAll(async () => {
     service = await startService({ from: 'built' });
@@ -35,7 +36,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: inbox', () => {
       email: VIEWER.email,
       role: 'editor',
     });
-    const bId = (bUser as { user: { id: string } }).user.id;
+    bId = (bUser as { user: { id: string } }).user.id;
     const { body: task } = await a.ok<{ id: string }>(
       'POST',
       `/api/v1/projects/${projectId}/tasks`,
@@ -100,6 +101,17 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: inbox', () => {
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await page.getByText('No unread notifications.').waitFor();
     await page.getByRole('link', { name: 'Inbox, 0 unread' }).waitFor();
+
+    // A new assignment arrives while the inbox is open: listed and counted without a reload.
+    await a.ok('POST', `/api/v1/projects/${projectId}/tasks`, {
+      title: 'Arrives live',
+      assigneeId: bId,
+    });
+    await page.getByRole('link', { name: 'Inbox, 1 unread' }).waitFor();
+    await page
+      .getByRole('list', { name: 'Inbox' })
+      .getByText('Ada Lovelace assigned you Arrives live')
+      .waitFor();
 
     // A mention back, completed from the project's members.
     await page.getByRole('checkbox', { name: 'Unread only' }).uncheck();

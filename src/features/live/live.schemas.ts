@@ -16,12 +16,13 @@ export const LiveEvent = Type.Object(
     id: Type.Integer({ description: 'The event id, also the SSE `id` (monotonic)' }),
     type: Type.String({
       description:
-        'task.created, task.updated, task.moved, task.deleted, comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted',
+        'A project stream: task.created, task.updated, task.moved, task.deleted, tasks.imported (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read',
     }),
     actorId: Type.Optional(Id),
     taskId: Type.Optional(Id),
     commentId: Type.Optional(Id),
     userId: Type.Optional(Id),
+    notificationId: Type.Optional(Id),
   },
   {
     $id: 'LiveEvent',

@@ -1,10 +1,11 @@
-// Live updates of a project as server-sent events (issue 13). Every write a member sees records
+// Live updates of a project, and of a user's inbox, as server-sent events (issue 13). Every write a member sees records
 // a live event on the change feed in its own transaction (activity-log/record.ts); each process
 // reads the feed once per interval for all its streams (db/change-feed.ts) and fans the rows
 // out here, so a write on one replica reaches the streams of every other. An event's id is the
 // feed row's id: a client that reconnects with Last-Event-ID gets the rows after it from the
 // table, which keeps them for the feed's retention; older than that, it is told to reload.
 import type { ServerResponse } from 'node:http';
+import { USER_EVENTS_TOPIC } from '../../activity-log/notifications.js';
 import { PROJECT_EVENTS_TOPIC } from '../../activity-log/record.js';
 import type { LiveEvent } from '../../activity-log/record.js';
 import type { AuthContext } from '../../access/caller.js';
@@ -26,8 +27,17 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** How long an EventSource waits before reconnecting (the SSE `retry` field). */
 const RETRY_MS = 3_000;
 
+/** What a stream follows: a project's events, or one user's own (their inbox). */
+export interface StreamSource {
+  topic: typeof PROJECT_EVENTS_TOPIC | typeof USER_EVENTS_TOPIC;
+  /** The project's id, or the user's. */
+  subject: string;
+}
+
+const keyOf = (source: StreamSource) => `${source.topic}:${source.subject}`;
+
 interface Stream {
-  projectId: string;
+  source: StreamSource;
   userId: string;
   sessionId: string | undefined;
   response: ServerResponse;
@@ -77,7 +87,8 @@ export class LiveService {
     options: LiveOptions = {},
   ) {
     this.maxReplay = options.maxReplay ?? 1_000;
-    feed.on(PROJECT_EVENTS_TOPIC, (projectId, change) => this.deliver(projectId, change));
+    for (const topic of [PROJECT_EVENTS_TOPIC, USER_EVENTS_TOPIC] as const)
+      feed.on(topic, (subject, change) => this.deliver({ topic, subject }, change));
     // A revoked credential (sign-out, deleted token, password change) ends its streams; the
     // client reconnects and is authenticated again.
     if (options.credentialsTopic) {
@@ -110,13 +121,13 @@ export class LiveService {
    */
   async open(
     auth: AuthContext,
-    projectId: string,
+    source: StreamSource,
     lastEventId: number | undefined,
     response: ServerResponse,
     headers: Record<string, string>,
   ): Promise<void> {
     const stream: Stream = {
-      projectId,
+      source,
       userId: auth.user.id,
       sessionId: auth.sessionId,
       response,
@@ -170,8 +181,8 @@ export class LiveService {
           await this.db
             .selectFrom('changes')
             .select(['id', 'data'])
-            .where('topic', '=', PROJECT_EVENTS_TOPIC)
-            .where('subject', '=', stream.projectId)
+            .where('topic', '=', stream.source.topic)
+            .where('subject', '=', stream.source.subject)
             .where('id', '>', lastEventId)
             .orderBy('id')
             .limit(this.maxReplay + 1)
@@ -204,15 +215,16 @@ export class LiveService {
     this.send(stream, change);
   }
 
-  private deliver(projectId: string, change: Change): void {
-    const streams = this.streams.get(projectId);
+  private deliver(source: StreamSource, change: Change): void {
+    const streams = this.streams.get(keyOf(source));
     if (!streams) return;
     for (const stream of streams) {
       if (stream.pending) stream.pending.push(change);
       else this.deliverTo(stream, change);
     }
+    if (source.topic !== PROJECT_EVENTS_TOPIC) return;
     const type = (JSON.parse(change.data ?? '{}') as LiveEvent).type;
-    if (MEMBERSHIP_EVENTS.has(type)) void this.recheck(projectId).catch(() => undefined);
+    if (MEMBERSHIP_EVENTS.has(type)) void this.recheck(source.subject).catch(() => undefined);
   }
 
   /** One query for the project's members; streams of anyone no longer among them end. */
@@ -223,7 +235,13 @@ export class LiveService {
       .where('project_id', '=', projectId)
       .execute();
     const members = new Set(rows.map((r) => r.user_id));
-    this.end((s) => s.projectId === projectId && !members.has(s.userId), 'membership');
+    this.end(
+      (s) =>
+        s.source.topic === PROJECT_EVENTS_TOPIC &&
+        s.source.subject === projectId &&
+        !members.has(s.userId),
+      'membership',
+    );
   }
 
   private send(stream: Stream, change: Change): void {
@@ -258,14 +276,16 @@ export class LiveService {
   }
 
   private add(stream: Stream): void {
-    const set = this.streams.get(stream.projectId) ?? new Set();
+    const key = keyOf(stream.source);
+    const set = this.streams.get(key) ?? new Set();
     set.add(stream);
-    this.streams.set(stream.projectId, set);
+    this.streams.set(key, set);
   }
 
   private remove(stream: Stream): void {
-    const set = this.streams.get(stream.projectId);
+    const key = keyOf(stream.source);
+    const set = this.streams.get(key);
     if (!set?.delete(stream)) return;
-    if (set.size === 0) this.streams.delete(stream.projectId);
+    if (set.size === 0) this.streams.delete(key);
   }
 }

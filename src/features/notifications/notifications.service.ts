@@ -8,6 +8,7 @@ import {
   addWatchers,
   DEFAULT_EMAIL_OFF,
   NOTIFICATION_KINDS,
+  recordInboxEvent,
 } from '../../activity-log/notifications.js';
 import type { NotificationKind } from '../../activity-log/notifications.js';
 import type { Db } from '../../db/database.js';
@@ -71,11 +72,23 @@ export class NotificationsService {
   async markRead(auth: AuthContext, notificationId: string): Promise<void> {
     if (!(await repo.findVisible(this.db, auth.user.id, notificationId)))
       throw NotFound('Notification');
-    await repo.markRead(this.db, auth.user.id, this.now(), notificationId);
+    await this.markReadAndTell(auth.user.id, notificationId);
   }
 
   async markAllRead(auth: AuthContext): Promise<void> {
-    await repo.markRead(this.db, auth.user.id, this.now());
+    await this.markReadAndTell(auth.user.id);
+  }
+
+  /** Marks read, and tells the user's other tabs and devices (their inbox streams) at once. */
+  private markReadAndTell(userId: string, notificationId?: string) {
+    const at = this.now();
+    return this.db.transaction().execute(async (trx) => {
+      await repo.markRead(trx, userId, at, notificationId);
+      await recordInboxEvent(trx, userId, at, {
+        type: 'notifications.read',
+        ...(notificationId ? { notificationId } : {}),
+      });
+    });
   }
 
   async settings(auth: AuthContext, db: Db = this.reader(auth.user.id)): Promise<Settings> {

@@ -112,6 +112,8 @@ async function inviteBy(f: Fixture) {
 const COVERED_ELSEWHERE: Record<string, string> = {
   'GET /projects/:projectId/events':
     'an event stream stays open: tests/integration/platform/live-across-replicas.test.ts checks 401, 404 and a member over HTTP',
+  'GET /me/events':
+    'an event stream stays open: tests/integration/platform/live-across-replicas.test.ts checks 401 and that each user hears only their own inbox',
 };
 
 const OWNER_ONLY = (status: number) => [401, 404, 403, 403, status] as RouteCase['expect'];

@@ -17,6 +17,7 @@ let counter = 0;
 interface Payload {
   id: number;
   type: string;
+  notificationId?: string;
   taskId?: string;
   commentId?: string;
   userId?: string;
@@ -120,6 +121,60 @@ describe.each(testDatabases)('live events across replicas on $name', (target) =>
       'label.created',
       'task.deleted',
     ]);
+  });
+
+  it_('my inbox stream on B hears of a notification made on A, and of reading it', async () => {
+    const { owner, member, projectId } = await team();
+    const inbox = async (lastId?: string) => {
+      const stream = await openStream(`${b!.url}${API}/me/events`, {
+        ...(member.client.cookie ? { cookie: member.client.cookie } : {}),
+        ...(lastId ? { 'last-event-id': lastId } : {}),
+      });
+      streams.push(stream);
+      return stream;
+    };
+    const stream = await inbox();
+    expect(stream.status).toBe(200);
+    const ready = await stream.waitFor((e) => e.event === 'ready');
+
+    const task = await owner.client.ok('POST', `${API}/projects/${projectId}/tasks`, {
+      title: 'For the member',
+      assigneeId: member.id,
+    });
+    const arrived = await stream.waitFor(isChange('notification.created', task.body.id));
+    const [note] = (await member.client.ok('GET', `${API}/notifications`)).body.items as {
+      id: string;
+      kind: string;
+    }[];
+    expect(note!.kind).toBe('assigned');
+    expect(payload(arrived)).toMatchObject({ notificationId: note!.id });
+    // The owner's own stream hears nothing of it: each user's inbox is their own.
+    const ownStream = await openStream(`${a!.url}${API}/me/events`, {
+      ...(owner.client.cookie ? { cookie: owner.client.cookie } : {}),
+    });
+    streams.push(ownStream);
+    await ownStream.waitFor((e) => e.event === 'ready');
+
+    const onA = new ApiClient(a!.url);
+    onA.cookie = member.client.cookie;
+    onA.csrfToken = member.client.csrfToken;
+    await onA.ok('POST', `${API}/notifications/${note!.id}/read`);
+    await stream.waitFor(isChange('notifications.read'));
+    expect(changes(stream).map((c) => c.type)).toEqual([
+      'notification.created',
+      'notifications.read',
+    ]);
+    expect(changes(ownStream)).toEqual([]);
+
+    // Resumed after the first event: exactly the one after it.
+    const resumed = await inbox(arrived.id);
+    await resumed.waitFor(isChange('notifications.read'));
+    expect(changes(resumed).map((c) => c.type)).toEqual(['notifications.read']);
+    expect(Number(ready.id)).toBeLessThan(Number(arrived.id));
+    // Only for someone signed in.
+    const anonymous = await openStream(`${b!.url}${API}/me/events`, {});
+    streams.push(anonymous);
+    expect(anonymous.status).toBe(401);
   });
 
   it_('resuming with Last-Event-ID gets exactly the missed events', async () => {

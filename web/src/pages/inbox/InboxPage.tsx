@@ -1,6 +1,6 @@
 // The inbox: my notifications newest first (all or unread only), each linking to its task and
 // marked read when opened, and "mark all read". The header's bell counts the unread ones.
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { notifications as api } from '../../api/endpoints';
 import type { Notification } from '../../api/types';
@@ -12,7 +12,7 @@ import { useMorePages } from '../../lib/morePages';
 import { MoreButton } from '../../components/MoreButton';
 import { Link } from '../../lib/router';
 import { useToast } from '../../lib/toast';
-import { notifyInboxChanged } from '../../lib/unread';
+import { notifyInboxChanged, useNotificationArrived } from '../../lib/unread';
 import { useAsync } from '../../lib/useAsync';
 
 export default function InboxPage() {
@@ -23,6 +23,10 @@ export default function InboxPage() {
   const more = useMorePages(list, (cursor) =>
     api.list({ unread: unreadOnly || undefined, cursor }),
   );
+
+  // A new notification (the inbox stream) is listed at once.
+  const { reload } = list;
+  useNotificationArrived(useCallback(() => reload(), [reload]));
 
   const update = (change: (n: Notification) => Notification) =>
     list.setData((page) => ({
