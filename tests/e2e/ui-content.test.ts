@@ -194,7 +194,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: task content', () => {
     expect(problems).toEqual([]);
   });
 
-  it('filters the board as the list does (label, me, text), counts follow, the list keeps it', async () => {
+  it('filters the board as the list does (label, me, priority, text), counts follow, the list keeps it', async () => {
     await page.goto(projectUrl);
     const titles = () => page.locator('li.task-card a').allTextContents();
     const todoCount = column(page, 'todo').locator('.count > [aria-hidden="true"]');
@@ -207,6 +207,13 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: task content', () => {
     await page.getByLabel('Assignee').selectOption({ label: `Me (${OWNER.name})` });
     await expect.poll(titles).toEqual([]);
     await page.getByLabel('Assignee').selectOption({ label: 'Anyone' });
+    // Both defects are of medium priority: none is high.
+    await page.getByLabel('Priority').selectOption({ label: 'High' });
+    await expect.poll(titles).toEqual([]);
+    expect(new URL(page.url()).searchParams.get('priority')).toBe('high');
+    await page.getByLabel('Priority').selectOption({ label: 'Medium' });
+    await expect.poll(titles).toEqual(['Fix the stage lights', 'Print the tickets']);
+    await page.getByLabel('Priority').selectOption({ label: 'Any' });
     await page.getByRole('searchbox', { name: 'Search tasks' }).fill('TICKETS');
     await expect.poll(titles).toEqual(['Print the tickets']);
     await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('TICKETS');

@@ -38,6 +38,8 @@ export interface TaskFilter {
   status?: TaskRow['status'];
   assigneeId?: string | null;
   labelId?: string;
+  /** The stored rank (tasks.domain PRIORITIES). */
+  priority?: number;
   q?: string;
   dueBefore?: number;
   sort: TaskSort;
@@ -152,6 +154,7 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
         : q.where('t.assignee_id', '=', filter.assigneeId);
   }
   if (filter.labelId) q = q.where(hasLabel(filter.labelId));
+  if (filter.priority !== undefined) q = q.where('t.priority', '=', filter.priority);
   if (filter.q) {
     const pattern = likePattern(filter.q);
     q = q.where((eb) =>

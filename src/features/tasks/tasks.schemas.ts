@@ -95,6 +95,7 @@ export const TaskListQuery = Type.Object(
       Type.String({ minLength: 1, maxLength: 36, description: 'A user id, or "none"' }),
     ),
     label: Type.Optional(Id),
+    priority: Type.Optional(Priority),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     dueBefore: Type.Optional(DateTimeInput('Tasks due strictly before this date-time')),
     sort: Type.Optional(StringEnum(SORTS, { default: 'position' })),

@@ -35,6 +35,7 @@ export interface ListInput {
   status?: Status;
   assigneeId?: string;
   label?: string;
+  priority?: Priority;
   q?: string;
   dueBefore?: string;
   sort?: TaskSort;
@@ -94,6 +95,7 @@ export class TasksService {
       status: input.status,
       assigneeId: input.assigneeId === 'none' ? null : input.assigneeId,
       labelId: input.label,
+      priority: input.priority === undefined ? undefined : PRIORITIES.indexOf(input.priority),
       q: input.q?.trim() || undefined,
       dueBefore: input.dueBefore ? fromIso(input.dueBefore, 'dueBefore') : undefined,
       sort,

@@ -48,8 +48,8 @@ describe.each(testDatabases)('tasks on $name', (target) => {
         { title: '500 items', description: 'about 50 percent', status: 'done' },
         { title: 'snake_case naming' },
         { title: 'snakeXcase naming', dueAt: '2030-01-31T23:59:59Z' },
-        { title: 'Wow! great' },
-        { title: 'Wowza great' },
+        { title: 'Wow! great', priority: 'urgent' },
+        { title: 'Wowza great', priority: 'low' },
         { title: 'Numbers', description: 'for the quarterly REPORT' },
         { title: 'C:\\temp path' },
       ];
@@ -83,6 +83,9 @@ describe.each(testDatabases)('tasks on $name', (target) => {
       ['dueBefore=2030-02-01T00:00:00Z', ['Write report', 'snakeXcase naming']],
       ['dueBefore=2030-01-31T23:59:59Z', ['Write report']],
       ['status=todo&q=naming', ['snake_case naming', 'snakeXcase naming']],
+      ['priority=urgent', ['Wow! great']],
+      ['priority=low&q=great', ['Wowza great']],
+      ['priority=high', []],
     ])('%s', async (query, expected) => {
       expect(await titles(query)).toEqual([...expected].sort());
     });
@@ -102,6 +105,7 @@ describe.each(testDatabases)('tasks on $name', (target) => {
 
     it_.each([
       'status=blocked',
+      'priority=critical',
       'dueBefore=tomorrow',
       'dueBefore=2030-02-30T00:00:00Z',
       'sort=random',

@@ -3060,6 +3060,7 @@ export interface paths {
           assigneeId?: string;
           /** @description Opaque identifier */
           label?: string;
+          priority?: 'low' | 'medium' | 'high' | 'urgent';
           q?: string;
           /** @description Tasks due strictly before this date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC */
           dueBefore?: string;
@@ -5831,7 +5832,7 @@ export interface paths {
             'text/event-stream': {
               /** @description The event id, also the SSE `id` (monotonic) */
               id: number;
-              /** @description task.created, task.updated, task.moved, task.deleted, comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted */
+              /** @description A project stream: task.created, task.updated, task.moved, task.deleted, tasks.imported (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
               type: string;
               /** @description Opaque identifier */
               actorId?: string;
@@ -5841,6 +5842,8 @@ export interface paths {
               commentId?: string;
               /** @description Opaque identifier */
               userId?: string;
+              /** @description Opaque identifier */
+              notificationId?: string;
             };
           };
         };
@@ -5864,6 +5867,87 @@ export interface paths {
         };
         /** @description NOT_FOUND */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live changes of my inbox (server-sent events: notification.created, notifications.read), resumable with Last-Event-ID */
+    get: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description The id of the last event received (EventSource sends it when it reconnects): the events after it are sent first */
+          'last-event-id'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A text/event-stream that stays open */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': {
+              /** @description The event id, also the SSE `id` (monotonic) */
+              id: number;
+              /** @description A project stream: task.created, task.updated, task.moved, task.deleted, tasks.imported (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
+              type: string;
+              /** @description Opaque identifier */
+              actorId?: string;
+              /** @description Opaque identifier */
+              taskId?: string;
+              /** @description Opaque identifier */
+              commentId?: string;
+              /** @description Opaque identifier */
+              userId?: string;
+              /** @description Opaque identifier */
+              notificationId?: string;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
           headers: {
             [name: string]: unknown;
           };
@@ -8077,7 +8161,7 @@ export interface components {
     LiveEvent: {
       /** @description The event id, also the SSE `id` (monotonic) */
       id: number;
-      /** @description task.created, task.updated, task.moved, task.deleted, comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted */
+      /** @description A project stream: task.created, task.updated, task.moved, task.deleted, tasks.imported (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
       type: string;
       /** @description Opaque identifier */
       actorId?: string;
@@ -8087,6 +8171,8 @@ export interface components {
       commentId?: string;
       /** @description Opaque identifier */
       userId?: string;
+      /** @description Opaque identifier */
+      notificationId?: string;
     };
     Preferences: {
       /**

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { Ref } from 'react';
 import { useTranslation } from 'react-i18next';
-import { STATUSES } from '../api/types';
+import { PRIORITIES, STATUSES } from '../api/types';
 import { useAuth } from '../lib/auth';
 import { useProject } from '../lib/project';
 import type { TaskFilter } from '../lib/taskFilter';
@@ -50,7 +50,9 @@ export function TaskFilters({
 
   const me = members.find((m) => m.userId === user?.id);
   const people = me ? [me, ...members.filter((m) => m !== me)] : members;
-  const active = Boolean(status || filter.q || filter.assignee || filter.label || filter.due);
+  const active = Boolean(
+    status || filter.q || filter.assignee || filter.label || filter.priority || filter.due,
+  );
 
   return (
     <div className="filters" role="search" aria-label={t('list.filters')}>
@@ -97,6 +99,15 @@ export function TaskFilters({
         empty={t('list.any')}
         options={labels.map((l) => ({ value: l.id, label: l.name }))}
       />
+      <SelectField
+        id={`${idPrefix}-priority`}
+        label={t('list.priority')}
+        fieldClass="field-inline"
+        value={filter.priority}
+        onChange={(event) => onChange({ priority: event.target.value || undefined })}
+        empty={t('list.any')}
+        options={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+      />
       <TextField
         id={`${idPrefix}-due`}
         label={t('list.dueBefore')}
@@ -115,6 +126,7 @@ export function TaskFilters({
               status: undefined,
               assignee: undefined,
               label: undefined,
+              priority: undefined,
               due: undefined,
               q: undefined,
             });

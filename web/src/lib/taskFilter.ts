@@ -1,5 +1,5 @@
 // The task filters of the list and the board, read from the URL under the same names (q,
-// assignee, label, due): a filtered view can be shared, and switching between the two keeps it.
+// assignee, label, priority, due): a filtered view can be shared, and switching between the two keeps it.
 // The list sends them to the service; the board, which holds every task already, applies them
 // here with the service's meaning.
 import type { Task } from '../api/types';
@@ -9,17 +9,20 @@ export interface TaskFilter {
   q: string;
   assignee: string;
   label: string;
+  /** low, medium, high or urgent; '' for any. */
+  priority: string;
   /** `YYYY-MM-DD`: due before the start of that local day. */
   due: string;
 }
 
-export const FILTER_KEYS = ['q', 'assignee', 'label', 'due'] as const;
+export const FILTER_KEYS = ['q', 'assignee', 'label', 'priority', 'due'] as const;
 
 export function readFilter(params: URLSearchParams): TaskFilter {
   return {
     q: params.get('q') ?? '',
     assignee: params.get('assignee') ?? '',
     label: params.get('label') ?? '',
+    priority: params.get('priority') ?? '',
     due: params.get('due') ?? '',
   };
 }
@@ -41,7 +44,9 @@ export const isFiltered = (filter: TaskFilter) => FILTER_KEYS.some((key) => filt
 /** A predicate for the filter: the text of `q` in the title or description, as the service reads `q`. */
 export function taskMatcher(
   filter: TaskFilter,
-): (task: Pick<Task, 'title' | 'description' | 'assigneeId' | 'labels' | 'dueAt'>) => boolean {
+): (
+  task: Pick<Task, 'title' | 'description' | 'assigneeId' | 'labels' | 'dueAt' | 'priority'>,
+) => boolean {
   const needle = filter.q.trim().toLowerCase();
   const dueBefore = startOfDateInput(filter.due);
   const dueLimit = dueBefore === undefined ? undefined : Date.parse(dueBefore);
@@ -51,5 +56,6 @@ export function taskMatcher(
       (task.description ?? '').toLowerCase().includes(needle)) &&
     (!filter.assignee || task.assigneeId === filter.assignee) &&
     (!filter.label || task.labels.some((label) => label.id === filter.label)) &&
+    (!filter.priority || task.priority === filter.priority) &&
     (dueLimit === undefined || (task.dueAt !== null && Date.parse(task.dueAt) < dueLimit));
 }

@@ -3,8 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tasks as tasksApi } from '../api/endpoints';
-import type { Status, Task, TaskQuery, TaskSort } from '../api/types';
-import { STATUSES } from '../api/types';
+import type { Priority, Status, Task, TaskQuery, TaskSort } from '../api/types';
+import { PRIORITIES, STATUSES } from '../api/types';
 import { Assignee } from '../components/Avatar';
 import { ChecklistBadge, LabelChip, PriorityBadge, StatusBadge } from '../components/Badges';
 import { EmptyState, ErrorState, Loading } from '../components/States';
@@ -59,7 +59,7 @@ export default function ListPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? '';
   const filter = readFilter(params);
-  const { assignee, label, due, q } = filter;
+  const { assignee, label, priority, due, q } = filter;
   const sortParam = params.get('sort');
   const sort: TaskSort = isSort(sortParam) ? sortParam : DEFAULT_SORT;
   const searchRef = useRef<HTMLInputElement>(null);
@@ -75,6 +75,9 @@ export default function ListPage() {
     status: (STATUSES as readonly string[]).includes(status) ? (status as Status) : undefined,
     assigneeId: assignee || undefined,
     label: label || undefined,
+    priority: (PRIORITIES as readonly string[]).includes(priority)
+      ? (priority as Priority)
+      : undefined,
     dueBefore: startOfDateInput(due),
     q: q || undefined,
     sort,
