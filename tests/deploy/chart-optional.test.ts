@@ -64,6 +64,62 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
       ]);
     });
 
+    it('wires notification emails: the SMTP URL as a mounted file, From and PUBLIC_URL, egress to the server', () => {
+      const off = named(rendered.dev.objects, 'ConfigMap', full).data as Record<string, string>;
+      expect(Object.keys(off).filter((k) => k.startsWith('SMTP_'))).toEqual([]);
+      expect(off).toMatchObject({ REMINDER_LEAD_HOURS: '24', REMINDER_POLL_MS: '60000' });
+      expect(
+        ofKind(rendered.dev.objects, 'NetworkPolicy').map((p) => p.metadata.name),
+      ).not.toContain(`${full}-allow-app-to-smtp`);
+      // Without the From address or a public URL the chart refuses, naming what is missing.
+      const noFrom = helmTemplate(helm.path!, 'dev', ['--set', 'config.smtp.existingSecret=tm-smtp']);
+      expect(noFrom.status).not.toBe(0);
+      expect(noFrom.stderr).toContain('config.smtp.from is required');
+      const noUrl = helmTemplate(helm.path!, 'dev', [
+        ...['--set', 'config.smtp.existingSecret=tm-smtp', '--set', 'config.smtp.from=tasks@example.com'],
+      ]);
+      expect(noUrl.stderr).toContain('config.publicUrl');
+
+      const { objects } = mustRender(helm.path!, 'dev', [
+        ...['--set', 'config.smtp.existingSecret=tm-smtp', '--set', 'config.smtp.from=tasks@example.com'],
+        ...['--set', 'config.publicUrl=https://tasks.example.com'],
+        ...['--set', 'config.reminders.leadHours=48'],
+      ]);
+      const data = named(objects, 'ConfigMap', full).data as Record<string, string>;
+      expect(
+        Object.fromEntries(Object.entries(data).filter(([k]) => /^(SMTP_|PUBLIC_URL|REMINDER_)/.test(k))),
+      ).toEqual({
+        PUBLIC_URL: 'https://tasks.example.com',
+        SMTP_URL_FILE: '/var/run/secrets/cloudedu-smtp/smtp-url',
+        SMTP_FROM: 'tasks@example.com',
+        REMINDER_LEAD_HOURS: '48',
+        REMINDER_POLL_MS: '60000',
+      });
+      // The app and the migration Job both load the config, so both mount the file.
+      for (const name of [full, `${full}-migrate`]) {
+        const owner = podOwners(objects).find((o) => o.owner.metadata.name === name)!;
+        expect(owner.spec.volumes).toContainEqual(
+          expect.objectContaining({ name: 'smtp-url', secret: expect.objectContaining({ secretName: 'tm-smtp' }) }),
+        );
+        expect(owner.spec.containers[0]!.volumeMounts).toContainEqual(
+          expect.objectContaining({ name: 'smtp-url', mountPath: '/var/run/secrets/cloudedu-smtp' }),
+        );
+      }
+      // Behind the ingress (staging), the public URL defaults to the ingress's host.
+      const staging = named(rendered.staging.objects, 'ConfigMap', full).data as Record<string, string>;
+      expect(staging.PUBLIC_URL).toMatch(/^https:\/\/[^/]+$/);
+      const egress = named(objects, 'NetworkPolicy', `${full}-allow-app-to-smtp`);
+      expect(at(egress, 'spec.egress')).toEqual([
+        {
+          to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+          ports: [
+            { port: 587, protocol: 'TCP' },
+            { port: 465, protocol: 'TCP' },
+          ],
+        },
+      ]);
+    });
+
     it('renders a Namespace labelled for Pod Security restricted on request', () => {
       const { objects } = mustRender(helm.path!, 'dev', ['--set', 'namespace.create=true']);
       const ns = named(objects, 'Namespace', 'cloudedu');

@@ -296,8 +296,52 @@ OIDC_ADMIN_GROUP: {{ . | quote }}
 {{- end }}
 {{- end }}
 {{- end }}
+{{- with include "taskmanager.publicUrl" . }}
+PUBLIC_URL: {{ . | quote }}
+{{- end }}
+{{- with .Values.config.smtp }}
+{{- if .existingSecret }}
+SMTP_URL_FILE: {{ printf "%s/smtp-url" (include "taskmanager.smtpSecretMountPath" $) | quote }}
+SMTP_FROM: {{ required "config.smtp.from is required with config.smtp.existingSecret" .from | quote }}
+{{- $_ := required "config.publicUrl (or ingress.enabled with ingress.host) is required with config.smtp.existingSecret: the links in emails" (include "taskmanager.publicUrl" $) }}
+{{- end }}
+{{- end }}
+REMINDER_LEAD_HOURS: {{ .Values.config.reminders.leadHours | toString | quote }}
+REMINDER_POLL_MS: {{ .Values.config.reminders.pollMs | toString | quote }}
 {{- range $name, $value := .Values.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/* PUBLIC_URL: config.publicUrl, else the ingress's https address when there is one. */}}
+{{- define "taskmanager.publicUrl" -}}
+{{- if .Values.config.publicUrl -}}
+{{- .Values.config.publicUrl -}}
+{{- else if and .Values.ingress.enabled .Values.ingress.host -}}
+{{- printf "https://%s" .Values.ingress.host -}}
+{{- end -}}
+{{- end }}
+
+{{- define "taskmanager.smtpSecretMountPath" -}}/var/run/secrets/cloudedu-smtp{{- end }}
+
+{{/* The SMTP URL (with its credentials) as a file, for every container that reads the config. */}}
+{{- define "taskmanager.smtpSecretMount" -}}
+{{- if .Values.config.smtp.existingSecret }}
+- name: smtp-url
+  mountPath: {{ include "taskmanager.smtpSecretMountPath" . }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.smtpSecretVolume" -}}
+{{- if .Values.config.smtp.existingSecret }}
+- name: smtp-url
+  secret:
+    secretName: {{ .Values.config.smtp.existingSecret }}
+    defaultMode: 0440
+    items:
+      - key: {{ .Values.config.smtp.secretKey }}
+        path: smtp-url
 {{- end }}
 {{- end }}
 
