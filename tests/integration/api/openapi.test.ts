@@ -209,7 +209,17 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
       const list = documented(doc).get('GET /projects/:projectId/tasks')!;
       const query = (list.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
       expect(query.sort()).toEqual(
-        ['assigneeId', 'cursor', 'dueBefore', 'label', 'limit', 'q', 'sort', 'status'].sort(),
+        [
+          'assigneeId',
+          'cursor',
+          'dueBefore',
+          'label',
+          'limit',
+          'priority',
+          'q',
+          'sort',
+          'status',
+        ].sort(),
       );
       const create = documented(doc).get('POST /projects/:projectId/tasks')!;
       const body = resolve(doc, create.requestBody!.content['application/json']!.schema);
