@@ -1,15 +1,40 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthContext } from '../../access/caller.js';
 import { requireAuth } from '../../access/caller.js';
 import { errors, ProjectParams } from '../../platform/schemas.js';
 import { PROJECT_EVENTS_TOPIC } from '../../activity-log/record.js';
 import { USER_EVENTS_TOPIC } from '../../activity-log/notifications.js';
 import { LiveEvent, LiveHeaders } from './live.schemas.js';
-import type { LiveService } from './live.service.js';
+import type { LiveService, StreamSource } from './live.service.js';
 
 export const liveRoutes: FastifyPluginAsyncTypebox<{ live: LiveService }> = async (
   app,
   { live },
 ) => {
+  /** Serves the stream on the raw response, resuming after Last-Event-ID when sent. */
+  const serve = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    auth: AuthContext,
+    source: StreamSource,
+  ) => {
+    const lastEventId = request.headers['last-event-id'];
+    // The stream is written by hand from here; headers set so far (security, request id) go
+    // with it.
+    const headers = Object.fromEntries(
+      Object.entries(reply.getHeaders()).map(([name, value]) => [name, String(value)]),
+    );
+    reply.hijack();
+    await live.open(
+      auth,
+      source,
+      typeof lastEventId === 'string' ? Number(lastEventId) : undefined,
+      reply.raw,
+      headers,
+    );
+  };
+
   app.get(
     '/projects/:projectId/events',
     {
@@ -30,20 +55,10 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ live: LiveService }> = asyn
     async (request, reply) => {
       const auth = requireAuth(request);
       await live.authorize(auth, request.params.projectId);
-      const lastEventId = request.headers['last-event-id'];
-      // The stream is written by hand from here; headers set so far (security, request id) go
-      // with it.
-      const headers = Object.fromEntries(
-        Object.entries(reply.getHeaders()).map(([name, value]) => [name, String(value)]),
-      );
-      reply.hijack();
-      await live.open(
-        auth,
-        { topic: PROJECT_EVENTS_TOPIC, subject: request.params.projectId },
-        lastEventId === undefined ? undefined : Number(lastEventId),
-        reply.raw,
-        headers,
-      );
+      await serve(request, reply, auth, {
+        topic: PROJECT_EVENTS_TOPIC,
+        subject: request.params.projectId,
+      });
     },
   );
 
@@ -66,18 +81,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ live: LiveService }> = asyn
     },
     async (request, reply) => {
       const auth = requireAuth(request);
-      const lastEventId = request.headers['last-event-id'];
-      const headers = Object.fromEntries(
-        Object.entries(reply.getHeaders()).map(([name, value]) => [name, String(value)]),
-      );
-      reply.hijack();
-      await live.open(
-        auth,
-        { topic: USER_EVENTS_TOPIC, subject: auth.user.id },
-        lastEventId === undefined ? undefined : Number(lastEventId),
-        reply.raw,
-        headers,
-      );
+      await serve(request, reply, auth, { topic: USER_EVENTS_TOPIC, subject: auth.user.id });
     },
   );
 };

@@ -10,6 +10,7 @@ import type { NotificationKind } from '../../activity-log/notifications.js';
 import type { ReminderConfig } from '../../config.js';
 import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { Poller } from '../../platform/poller.js';
 
 type ReminderKind = Extract<NotificationKind, 'dueSoon' | 'overdue'>;
 
@@ -24,35 +25,14 @@ interface DueTask {
   assignee_id: string | null;
 }
 
-export class DueReminders {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
+export class DueReminders extends Poller {
   constructor(
     private readonly db: Db,
     private readonly config: ReminderConfig,
-    private readonly log?: FastifyBaseLogger,
+    log?: FastifyBaseLogger,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((error: unknown) =>
-          this.log?.warn({ err: (error as Error).message }, 'due reminder pass failed'),
-        )
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, this.config.pollIntervalMs);
-    tick();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  ) {
+    super(config.pollIntervalMs, 'due reminder pass failed', log);
   }
 
   /** One pass: every reminder due now and not yet claimed; the number this replica sent. */

@@ -8,6 +8,7 @@ import type { Transporter } from 'nodemailer';
 import type { SmtpConfig } from '../../config.js';
 import type { Db } from '../../db/database.js';
 import { newId } from '../../platform/ids.js';
+import { Poller } from '../../platform/poller.js';
 import { renderEmail } from './notifications.email.js';
 
 const BATCH = 10;
@@ -15,39 +16,22 @@ const BATCH = 10;
 const CLAIM_MS = 60_000;
 const GIVE_UP_MS = 86_400_000;
 
-export class NotificationMailer {
+export class NotificationMailer extends Poller {
   readonly claimant = newId();
   private readonly transport: Transporter;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly config: SmtpConfig,
-    private readonly log?: FastifyBaseLogger,
+    log?: FastifyBaseLogger,
     private readonly now: () => number = Date.now,
   ) {
+    super(config.pollIntervalMs, 'notification email pass failed', log);
     this.transport = nodemailer.createTransport(config.url, { from: config.from });
   }
 
-  start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((error: unknown) =>
-          this.log?.warn({ err: (error as Error).message }, 'notification email pass failed'),
-        )
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, this.config.pollIntervalMs);
-    tick();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  override async stop(): Promise<void> {
+    await super.stop();
     this.transport.close();
   }
 

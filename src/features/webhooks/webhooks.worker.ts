@@ -8,6 +8,7 @@ import { recordActivity } from '../../activity-log/record.js';
 import type { WebhookConfig } from '../../config.js';
 import type { Db } from '../../db/database.js';
 import { newId } from '../../platform/ids.js';
+import { Poller } from '../../platform/poller.js';
 import { toIso } from '../../platform/schemas.js';
 import type { EgressPolicy } from './webhooks.egress.js';
 import * as repo from './webhooks.repository.js';
@@ -19,39 +20,19 @@ const BATCH = 10;
 const LOG_RETENTION_MS = 30 * 86_400_000;
 const PRUNE_EVERY_POLLS = 600;
 
-export class WebhookWorker {
+export class WebhookWorker extends Poller {
   /** This process's name on its claims. */
   readonly claimant = newId();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
   private polls = 0;
 
   constructor(
     private readonly db: Db,
     private readonly config: WebhookConfig,
     private readonly policy: EgressPolicy,
-    private readonly log?: FastifyBaseLogger,
+    log?: FastifyBaseLogger,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      if (this.running) return; // a slow pass is not overtaken by the next
-      this.running = this.runOnce()
-        .catch((error: unknown) =>
-          this.log?.warn({ err: (error as Error).message }, 'webhook delivery pass failed'),
-        )
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, this.config.pollIntervalMs);
-    tick();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  ) {
+    super(config.pollIntervalMs, 'webhook delivery pass failed', log);
   }
 
   /** One pass: claims what is due and sends it; the number of attempts made. */
