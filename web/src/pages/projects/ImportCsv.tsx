@@ -13,16 +13,6 @@ import { useToast } from '../../lib/toast';
 
 type Preview = Awaited<ReturnType<typeof projectsApi.previewCsv>>;
 type Mapping = Preview['mapping'];
-const FIELDS = [
-  'title',
-  'description',
-  'status',
-  'priority',
-  'dueAt',
-  'labels',
-  'assignee',
-] as const;
-
 export function ImportCsv({
   projectId,
   onImported,
@@ -117,7 +107,8 @@ export function ImportCsv({
             <>
               <fieldset className="csv-mapping">
                 <legend>{t('csvImport.mapping')}</legend>
-                {FIELDS.map((field) => (
+                {/* The fields in the service's order (its mapping names each one). */}
+                {(Object.keys(preview.mapping) as (keyof Mapping)[]).map((field) => (
                   <label key={field}>
                     <span>{t(`csvImport.fields.${field}`)}</span>
                     <select
