@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { isMysql } from '../db/database.js';
-import { appendChange } from '../db/change-feed.js';
+import { appendChange, appendChanges } from '../db/change-feed.js';
 import type { NotificationsTable } from '../db/types.js';
 import { newId } from '../platform/ids.js';
 import type { ActivityEntry } from './entry.js';
@@ -29,11 +29,7 @@ export const recordInboxEvent = (
   db: Db,
   userId: string,
   at: number,
-  event: {
-    type: 'notification.created' | 'notifications.read';
-    notificationId?: string;
-    taskId?: string;
-  },
+  event: { type: 'notifications.read'; notificationId?: string },
 ) =>
   appendChange(db, { topic: USER_EVENTS_TOPIC, subject: userId, data: JSON.stringify(event), at });
 
@@ -232,11 +228,19 @@ export async function queueNotifications(
       })),
     )
     .execute();
-  for (const row of rows)
-    await recordInboxEvent(db, row.userId, facts.at, {
-      type: 'notification.created',
-      notificationId: row.id,
-      taskId: facts.taskId,
-    });
+  // Each recipient's inbox stream hears of it: one insert for all of them.
+  await appendChanges(
+    db,
+    rows.map((row) => ({
+      topic: USER_EVENTS_TOPIC,
+      subject: row.userId,
+      data: JSON.stringify({
+        type: 'notification.created',
+        notificationId: row.id,
+        taskId: facts.taskId,
+      }),
+      at: facts.at,
+    })),
+  );
   return recipients.size;
 }

@@ -28,6 +28,25 @@ export async function appendChange(
   return Number(result.insertId ?? 0);
 }
 
+/** Several rows in one insert (one round trip), on `db` as appendChange. */
+export async function appendChanges(
+  db: Db,
+  rows: readonly { topic: string; subject: string; data?: string | null; at: number }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('changes')
+    .values(
+      rows.map((row) => ({
+        topic: row.topic,
+        subject: row.subject,
+        data: row.data ?? null,
+        created_at: row.at,
+      })),
+    )
+    .execute();
+}
+
 export interface ChangeFeedOptions {
   intervalMs?: number;
   /** Rows older than this are pruned (a process away for longer drops its caches instead). */

@@ -119,10 +119,10 @@ export class TransferService {
   async importCsv(auth: AuthContext, projectId: string, input: CsvInput) {
     await requireRole(this.handle.db, auth.user.id, projectId, 'editor');
     const { tasks, issues } = await readCsv(this.handle.db, projectId, input);
-    if (issues.length > 0 && !input.skipInvalid) {
-      const rows = new Set(issues.map((i) => i.row)).size;
+    const invalidRows = new Set(issues.map((i) => i.row)).size;
+    if (invalidRows > 0 && !input.skipInvalid) {
       throw ValidationFailed(
-        `${rows} row${rows === 1 ? ' is' : 's are'} not valid: nothing was imported`,
+        `${invalidRows} row${invalidRows === 1 ? ' is' : 's are'} not valid: nothing was imported`,
         issueFields(issues),
       );
     }
@@ -163,14 +163,14 @@ export class TransferService {
         details: {
           format: 'csv',
           tasks: rows.length,
-          skipped: new Set(issues.map((i) => i.row)).size,
+          skipped: invalidRows,
         },
         at,
       });
     });
     return {
       created: tasks.length,
-      skipped: new Set(issues.map((i) => i.row)).size,
+      skipped: invalidRows,
       issues: issues.slice(0, MAX_ISSUES),
     };
   }
