@@ -49,6 +49,9 @@ import { DueReminders } from './features/notifications/due-reminders.js';
 import { NotificationMailer } from './features/notifications/notifications.mailer.js';
 import { Task } from './features/tasks/tasks.schemas.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
+import { SearchHit } from './features/search/search.schemas.js';
+import { searchRoutes } from './features/search/search.routes.js';
+import { SearchService } from './features/search/search.service.js';
 import { TasksService } from './features/tasks/tasks.service.js';
 import { transferRoutes } from './features/transfer/transfer.routes.js';
 import { calendarRoutes } from './features/calendar/calendar.routes.js';
@@ -98,6 +101,7 @@ export interface Services {
   notifications: NotificationsService;
   transfer: TransferService;
   calendar: CalendarService;
+  search: SearchService;
 }
 
 export type App = FastifyInstance & {
@@ -184,6 +188,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     Notification,
     ProjectDocument,
     CalendarFeed,
+    SearchHit,
   ])
     app.addSchema(schema);
 
@@ -209,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     notifications: new NotificationsService(db, Date.now, reader),
     transfer: new TransferService(database, projects),
     calendar: new CalendarService(db, Date.now, config.publicUrl),
+    search: new SearchService(reader),
   };
   // Open streams would hold the server's close forever: they end first, and clients resume.
   app.addHook('preClose', async () => services.live.close());
@@ -292,6 +298,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(notificationsRoutes, { notifications: services.notifications });
       await api.register(transferRoutes, { transfer: services.transfer });
       await api.register(calendarRoutes, { calendar: services.calendar });
+      await api.register(searchRoutes, { search: services.search });
     },
     { prefix: '/api/v1' },
   );

@@ -61,6 +61,18 @@ export const TABLES: readonly TableSpec[] = Object.entries(keys)
 /** Left out of an archive unless asked for: short-lived, and bound to the old service's users. */
 export const OPTIONAL_TABLES: readonly TableName[] = ['sessions'];
 
-/** Bookkeeping, never archived: Kysely's own (written by the migrator) and the transient tables. */
+/**
+ * SQLite's full-text indexes of the search (migration 20261202T1500): FTS5 tables and their
+ * shadow tables (`tasks_fts_data`, …). Derived from the rows: a restore rebuilds them through
+ * their triggers as it inserts tasks and comments.
+ */
+const SEARCH_INDEXES: readonly string[] = ['tasks_fts', 'comments_fts'];
+
+/**
+ * Bookkeeping, never archived: Kysely's own (written by the migrator), the transient tables and
+ * the search indexes.
+ */
 export const isBookkeepingTable = (name: string): boolean =>
-  name.startsWith('kysely_') || TRANSIENT_TABLES.includes(name);
+  name.startsWith('kysely_') ||
+  TRANSIENT_TABLES.includes(name) ||
+  SEARCH_INDEXES.some((index) => name === index || name.startsWith(`${index}_`));

@@ -13,6 +13,7 @@ import * as oidcIdentities from './migrations/20261202T0410_oidc_identities.js';
 import * as userPreferences from './migrations/20261202T0430_user_preferences.js';
 import * as dueReminders from './migrations/20261202T1400_due_reminders.js';
 import * as calendarFeeds from './migrations/20261202T1410_calendar_feeds.js';
+import * as searchIndex from './migrations/20261202T1500_search_index.js';
 import * as notifications from './migrations/20261202T0400_notifications.js';
 import * as utf8mb4ExactText from './migrations/20261201T2100_utf8mb4_exact_text.js';
 import * as webhooks from './migrations/20261202T0320_webhooks.js';
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '20261202T0430_user_preferences': userPreferences,
   '20261202T1400_due_reminders': dueReminders,
   '20261202T1410_calendar_feeds': calendarFeeds,
+  '20261202T1500_search_index': searchIndex,
 };
 
 export async function migrateToLatest(

@@ -63,7 +63,7 @@ export type TaskListRow = TaskRow & {
  * A task's labels aggregated into one JSON column of the task's row, so that a page and its
  * labels are one query. Sorted by name in labelsOf(): MySQL has no ORDER BY in JSON_ARRAYAGG.
  */
-function labelsJson(db: Db) {
+export function labelsJson(db: Db) {
   const agg = sql.raw(isMysql(db) ? 'json_arrayagg' : 'json_group_array');
   return sql<
     string | LabelRow[] | null
@@ -74,7 +74,7 @@ function labelsJson(db: Db) {
 }
 
 /** The task's checklist progress as two columns of its row (one index range each). */
-const checklistCounts = [
+export const checklistCounts = [
   sql<number>`(select count(*) from checklist_items ci where ci.task_id = t.id)`.as(
     'checklist_total',
   ),

@@ -601,6 +601,8 @@ const cases: RouteCase[] = [
   },
   // The inbox: everyone signed in has their own; a notification is its recipient's alone.
   { route: 'GET /me/tasks', expect: signedIn(200), request: () => ['GET', `${API}/me/tasks`] },
+  // Search: everyone signed in, over their own projects (search.test.ts checks whose tasks).
+  { route: 'GET /search', expect: signedIn(200), request: () => ['GET', `${API}/search?q=task`] },
   {
     route: 'GET /notifications',
     expect: signedIn(200),

@@ -7941,6 +7941,77 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Search tasks in all my projects (title, description, comments): ranked, best first; word prefixes, all required */
+    get: {
+      parameters: {
+        query: {
+          /** @description Words to find in task titles, descriptions and comments: each a word prefix, all required; case and accents ignored */
+          q: string;
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['SearchHit'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8380,6 +8451,21 @@ export interface components {
        * @description When a calendar app last read it
        */
       lastUsedAt: string | null;
+    };
+    SearchHit: {
+      task: components['schemas']['Task'];
+      project: {
+        /** @description Opaque identifier */
+        id: string;
+        name: string;
+      };
+      /**
+       * @description Where the words were found: the task's title or description, or a comment
+       * @enum {string}
+       */
+      match: 'task' | 'comment';
+      /** @description Plain text around the first word found in the description or the comment; null when only the title matched */
+      excerpt: string | null;
     };
   };
   responses: never;
