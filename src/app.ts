@@ -209,7 +209,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     checklists: new ChecklistsService(db, Date.now, reader),
     activity: new ActivityService(db, reader),
     webhooks: new WebhooksService(db, new EgressPolicy(config.webhooks)),
-    live: new LiveService(db, changes, { credentialsTopic: CREDENTIALS_TOPIC }),
+    live: new LiveService(db, changes, {
+      credentialsTopic: CREDENTIALS_TOPIC,
+      heartbeatMs: config.liveHeartbeatMs,
+    }),
     preferences: new PreferencesService(db),
     notifications: new NotificationsService(db, Date.now, reader),
     transfer: new TransferService(database, projects),

@@ -59,6 +59,11 @@ export interface Config {
   reminders: ReminderConfig;
   /** PUBLIC_URL: where users open the web UI (links in emails and calendar feeds). */
   publicUrl: string | undefined;
+  /**
+   * LIVE_HEARTBEAT_SECONDS: an idle event stream gets a comment line this often, so that proxies
+   * and load balancers with an idle timeout keep it open (below the shortest one on the way).
+   */
+  liveHeartbeatMs: number;
 }
 
 export interface ReminderConfig {
@@ -382,6 +387,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
       leadMs: integer(env, 'REMINDER_LEAD_HOURS', 24, 1, 168) * 3_600_000,
       pollIntervalMs: integer(env, 'REMINDER_POLL_MS', 60_000, 50, 3_600_000),
     }),
+    liveHeartbeatMs: integer(env, 'LIVE_HEARTBEAT_SECONDS', 15, 1, 300) * 1000,
   };
   return Object.freeze(config);
 }

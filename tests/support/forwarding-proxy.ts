@@ -9,11 +9,20 @@ export class ForwardingProxy {
   private server: Server | undefined;
   private next = 0;
 
-  constructor(private readonly upstreams: string[]) {}
+  /**
+   * `idleTimeoutMs`: a client connection with nothing read or written for this long is cut, as
+   * load balancers do (nginx proxy_read_timeout, an ALB's idle timeout).
+   */
+  constructor(
+    private readonly upstreams: string[],
+    private readonly options: { idleTimeoutMs?: number } = {},
+  ) {}
 
   /** Listens on a free loopback port; resolves with the proxy's base URL. */
   async start(): Promise<string> {
     const server = createServer((incoming, outgoing) => {
+      const idle = this.options.idleTimeoutMs;
+      if (idle) incoming.socket.setTimeout(idle, () => incoming.socket.destroy());
       const upstream = new URL(this.upstreams[this.next++ % this.upstreams.length]!);
       const sent = incoming.headers['x-forwarded-for'];
       const seen = incoming.socket.remoteAddress ?? '';

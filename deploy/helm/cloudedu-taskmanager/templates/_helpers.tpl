@@ -308,6 +308,7 @@ SMTP_FROM: {{ required "config.smtp.from is required with config.smtp.existingSe
 {{- end }}
 REMINDER_LEAD_HOURS: {{ .Values.config.reminders.leadHours | toString | quote }}
 REMINDER_POLL_MS: {{ .Values.config.reminders.pollMs | toString | quote }}
+LIVE_HEARTBEAT_SECONDS: {{ .Values.config.liveHeartbeatSeconds | toString | quote }}
 {{- range $name, $value := .Values.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
