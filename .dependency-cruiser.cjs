@@ -16,6 +16,8 @@ const featureMayUse = {
   webhooks: [],
   // Export and import read and write a project's whole content in the vocabulary of its features.
   transfer: ['projects', 'tasks', 'checklists'],
+  // Search finds tasks and answers them as the task list does.
+  search: ['tasks'],
 };
 const features = Object.keys(featureMayUse);
 

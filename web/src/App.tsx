@@ -8,7 +8,7 @@ import { HelpDialog } from './components/HelpDialog';
 import { Loading } from './components/States';
 import { AuthProvider, useAuth } from './lib/auth';
 import { matchPath, navigate, usePathname } from './lib/router';
-import { useShortcut } from './lib/shortcuts';
+import { useCommandKey, useShortcut } from './lib/shortcuts';
 import { lazyWithPreload } from './lib/lazy';
 import { ToastProvider } from './lib/toast';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -25,6 +25,8 @@ const AccountPage = lazyWithPreload(() => import('./pages/account/AccountPage'))
 const AdminPage = lazyWithPreload(() => import('./pages/admin/AdminPage'));
 const InboxPage = lazyWithPreload(() => import('./pages/inbox/InboxPage'));
 const MyWorkPage = lazyWithPreload(() => import('./pages/mywork/MyWorkPage'));
+const SearchPage = lazyWithPreload(() => import('./pages/search/SearchPage'));
+const CommandPalette = lazyWithPreload(() => import('./components/CommandPalette'));
 
 /** Pages anyone may open: signing in or up, and the links an admin hands out. */
 const PUBLIC_PAGES: Record<string, () => ReactNode> = {
@@ -49,10 +51,22 @@ function Shell() {
   const { status } = useAuth();
   const pathname = usePathname();
   const [helpOpen, setHelpOpen] = useState(false);
+  // The palette's code is loaded on first use; once loaded it stays mounted (closed), so that
+  // closing it hands the focus back.
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  const [paletteUsed, setPaletteUsed] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
+  const signedIn = status === 'authenticated';
 
+  // Signed out (the session ended) while it was open: it stays shut after signing in again.
+  if (!signedIn && paletteOpen) setPaletteOpen(false);
+  const openPalette = () => {
+    setPaletteUsed(true);
+    setPaletteOpen(true);
+  };
   useShortcut('?', () => setHelpOpen(true));
+  useCommandKey('k', openPalette, signedIn);
 
   // After a navigation, move focus to the new page so screen readers announce it.
   useEffect(() => {
@@ -70,13 +84,18 @@ function Shell() {
       <a className="skip-link" href="#main">
         {t('nav.skip')}
       </a>
-      {status === 'authenticated' && <Header onHelp={() => setHelpOpen(true)} />}
+      {signedIn && <Header onHelp={() => setHelpOpen(true)} onPalette={openPalette} />}
       <main id="main" ref={mainRef} tabIndex={-1} className={isPublic ? 'main main-auth' : 'main'}>
         <Suspense fallback={<Loading />}>
           <Routes pathname={pathname} />
         </Suspense>
       </main>
       <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+      {signedIn && paletteUsed && (
+        <Suspense fallback={null}>
+          <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} />
+        </Suspense>
+      )}
     </div>
   );
 }
@@ -92,6 +111,7 @@ function route(pathname: string): ReactNode {
   if (pathname === '/admin') return <AdminPage />;
   if (pathname === '/inbox') return <InboxPage />;
   if (pathname === '/my-work') return <MyWorkPage />;
+  if (pathname === '/search') return <SearchPage />;
   let params = matchPath('/projects/:projectId', pathname);
   if (params?.projectId) {
     return (

@@ -8,6 +8,7 @@ import type {
   MyTaskQuery,
   NotificationSettings,
   Role,
+  SearchQuery,
   Status,
   Task,
   TaskInput,
@@ -481,4 +482,10 @@ export const notifications = {
   unwatch: async (taskId: string) => {
     await call(client.DELETE('/api/v1/tasks/{taskId}/watch', { params: { path: { taskId } } }));
   },
+};
+
+export const search = {
+  /** Tasks in all my projects matching the words (each a word prefix), best first. */
+  tasks: async (query: SearchQuery, signal?: AbortSignal) =>
+    (await call(client.GET('/api/v1/search', { params: { query }, signal }))).data,
 };

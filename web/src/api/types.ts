@@ -65,6 +65,10 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** One task found by the search across all my projects, best first. */
+export type SearchHit = Schemas['SearchHit'];
+export type SearchQuery = NonNullable<paths['/api/v1/search']['get']['parameters']['query']>;
+
 export const STATUSES: readonly Status[] = ['todo', 'in_progress', 'done'];
 export const PRIORITIES: readonly Priority[] = ['low', 'medium', 'high', 'urgent'];
 export const ROLES: readonly Role[] = ['owner', 'editor', 'viewer'];

@@ -9,12 +9,18 @@ export function Dialog({
   onClose,
   children,
   size = 'md',
+  className,
+  hideTitle = false,
 }: {
   open: boolean;
   title: string;
   onClose: () => void;
   children: ReactNode;
   size?: 'sm' | 'md';
+  /** Extra classes of the <dialog> (the command palette's own layout). */
+  className?: string;
+  /** The title only screen readers read (the dialog still has it as its name). */
+  hideTitle?: boolean;
 }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
@@ -30,7 +36,7 @@ export function Dialog({
   return (
     <dialog
       ref={ref}
-      className={`dialog dialog-${size}`}
+      className={`dialog dialog-${size}${className ? ` ${className}` : ''}`}
       aria-labelledby={titleId}
       onClose={onClose}
       onCancel={(event) => {
@@ -41,7 +47,9 @@ export function Dialog({
       {open && (
         <div className="dialog-body">
           <header className="dialog-header">
-            <h2 id={titleId}>{title}</h2>
+            <h2 id={titleId} className={hideTitle ? 'visually-hidden' : undefined}>
+              {title}
+            </h2>
             <button
               type="button"
               className="icon-button"

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { commandKeyLabel } from '../lib/shortcuts';
 import { Dialog } from './Dialog';
 
 export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -7,6 +8,7 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
     ['n', t('help.newTask')],
     ['/', t('help.search')],
     ['?', t('help.help')],
+    [commandKeyLabel('k'), t('help.palette')],
     [t('help.spaceKey'), t('help.dragStart')],
     [t('help.arrowKeys'), t('help.dragMove')],
     ['Esc', t('help.dragCancel')],

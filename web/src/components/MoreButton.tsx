@@ -2,7 +2,14 @@
 import { useTranslation } from 'react-i18next';
 import type { useMorePages } from '../lib/morePages';
 
-export function MoreButton({ more }: { more: ReturnType<typeof useMorePages> }) {
+export function MoreButton({
+  more,
+  label,
+}: {
+  more: ReturnType<typeof useMorePages>;
+  /** The button's text; "Show more" unless given. */
+  label?: string;
+}) {
   const { t } = useTranslation();
   if (!more.hasMore) return null;
   return (
@@ -12,7 +19,7 @@ export function MoreButton({ more }: { more: ReturnType<typeof useMorePages> }) 
       disabled={more.loading}
       onClick={() => void more.loadMore()}
     >
-      {t('inbox.more')}
+      {label ?? t('inbox.more')}
     </button>
   );
 }

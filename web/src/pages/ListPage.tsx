@@ -14,6 +14,7 @@ import { formatDate, isOverdue, startOfDateInput } from '../lib/format';
 import { flashTasks, isTaskEvent, useLiveEvents } from '../lib/live';
 import { useProject } from '../lib/project';
 import { Link, navigate, useSearchParams } from '../lib/router';
+import { useScreenAction } from '../lib/screenActions';
 import { useShortcut } from '../lib/shortcuts';
 import { isFiltered, readFilter } from '../lib/taskFilter';
 import { useToast } from '../lib/toast';
@@ -69,7 +70,9 @@ export default function ListPage() {
   const [loadingMore, setLoadingMore] = useState(false);
 
   useShortcut('/', () => searchRef.current?.focus());
-  useShortcut('n', () => navigate(`/projects/${encodeURIComponent(project.id)}?new=1`), canEdit);
+  const newTask = () => navigate(`/projects/${encodeURIComponent(project.id)}?new=1`);
+  useShortcut('n', newTask, canEdit);
+  useScreenAction('newTask', newTask, canEdit);
 
   const query: TaskQuery = {
     status: (STATUSES as readonly string[]).includes(status) ? (status as Status) : undefined,

@@ -43,6 +43,7 @@ import { flashTasks, isTaskEvent, useLiveEvents } from '../../lib/live';
 import { useProject } from '../../lib/project';
 import type { QuickAdd as QuickAddInput } from '../../lib/quickAdd';
 import { updateSearchParams, useSearchParams } from '../../lib/router';
+import { useScreenAction } from '../../lib/screenActions';
 import { useShortcut } from '../../lib/shortcuts';
 import { isFiltered, readFilter, taskMatcher } from '../../lib/taskFilter';
 import { useToast } from '../../lib/toast';
@@ -78,6 +79,7 @@ export function Board({ initial }: { initial: Task[] }) {
 
   useShortcut('/', () => filterRef.current?.focus());
   useShortcut('n', () => quickAddRef.current?.focus(), canEdit);
+  useScreenAction('newTask', () => quickAddRef.current?.focus(), canEdit);
 
   // `n` on the list view comes here with ?new=1: open the quick-add of "To do".
   useEffect(() => {
