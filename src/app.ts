@@ -217,7 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     notifications: new NotificationsService(db, Date.now, reader),
     transfer: new TransferService(database, projects),
     calendar: new CalendarService(db, Date.now, config.publicUrl),
-    search: new SearchService(reader),
+    search: new SearchService(reader, config.searchTimeoutMs),
   };
   // Open streams would hold the server's close forever: they end first, and clients resume.
   app.addHook('preClose', async () => services.live.close());

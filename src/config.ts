@@ -64,6 +64,8 @@ export interface Config {
    * and load balancers with an idle timeout keep it open (below the shortest one on the way).
    */
   liveHeartbeatMs: number;
+  /** SEARCH_TIMEOUT_MS: MySQL/MariaDB stop a search that takes longer (docs/search.md). */
+  searchTimeoutMs: number;
 }
 
 export interface ReminderConfig {
@@ -388,6 +390,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
       pollIntervalMs: integer(env, 'REMINDER_POLL_MS', 60_000, 50, 3_600_000),
     }),
     liveHeartbeatMs: integer(env, 'LIVE_HEARTBEAT_SECONDS', 15, 1, 300) * 1000,
+    searchTimeoutMs: integer(env, 'SEARCH_TIMEOUT_MS', 3000, 1, 60_000),
   };
   return Object.freeze(config);
 }

@@ -36,3 +36,13 @@ export function isUniqueViolation(error: unknown): boolean {
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
+
+/**
+ * The server stopped a statement at its limits: MariaDB's max_statement_time (error 1969), MySQL's
+ * MAX_EXECUTION_TIME (3024), or InnoDB's full-text result cache (188, which MariaDB 10.11 also
+ * reports for a full-text search interrupted by max_statement_time).
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  const errno = (error as { errno?: unknown } | null)?.errno;
+  return errno === 1969 || errno === 3024 || errno === 188;
+}

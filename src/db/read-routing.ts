@@ -41,7 +41,7 @@ const WRITERS_REMEMBERED = 50_000;
 /** A replica that failed a query or a check is not read from for this long. */
 const FAILED_REPLICA_PAUSE_MS = 5_000;
 
-type Flavour = 'mariadb' | 'mysql';
+export type Flavour = 'mariadb' | 'mysql';
 
 export interface ReadRoutingOptions {
   intervalMs?: number;
@@ -148,7 +148,8 @@ export class ReadRouting {
   }
 }
 
-async function flavourOf(db: Db): Promise<Flavour> {
+/** Which server a MySQL connection reaches: MariaDB and MySQL differ in replication and hints. */
+export async function flavourOf(db: Db): Promise<Flavour> {
   const { rows } = await sql<{ v: string }>`select version() as v`.execute(db);
   return /mariadb/i.test(rows[0]?.v ?? '') ? 'mariadb' : 'mysql';
 }

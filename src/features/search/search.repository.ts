@@ -1,9 +1,11 @@
 // The search query: the caller's projects only, title/description and comment hits from the
 // full-text index of each database (migration 20261202T1500), one row per task, best first.
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
 import { isMysql } from '../../db/database.js';
 import type { Db } from '../../db/database.js';
+import { flavourOf } from '../../db/read-routing.js';
+import type { Flavour } from '../../db/read-routing.js';
 import { checklistCounts, labelsJson } from '../tasks/tasks.repository.js';
 import type { TaskListRow } from '../tasks/tasks.repository.js';
 import { fts5Query, mysqlQuery } from './search.terms.js';
@@ -13,6 +15,11 @@ export interface SearchFilter {
   terms: string[];
   limit: number;
   offset: number;
+  /**
+   * MySQL/MariaDB only: the server stops the query after this long (a word in most tasks costs
+   * seconds to rank there); SQLite's driver cannot interrupt a statement.
+   */
+  timeoutMs: number;
 }
 
 export type SearchRow = TaskListRow & {
@@ -100,11 +107,16 @@ function mysqlHits(filter: SearchFilter): RawBuilder<Hit> {
     group by task_id`;
 }
 
-/** One page of hits (limit + 1 rows, to tell whether there is a next page). */
-export function searchTasks(db: Db, filter: SearchFilter): Promise<SearchRow[]> {
+const flavours = new WeakMap<Db, Promise<Flavour>>();
+
+/**
+ * One page of hits (limit + 1 rows, to tell whether there is a next page). On MySQL/MariaDB the
+ * statement carries its time limit; past it the server fails it (db/errors isStatementTimeout).
+ */
+export async function searchTasks(db: Db, filter: SearchFilter): Promise<SearchRow[]> {
   // A derived table: the raw query in parentheses, under an alias.
   const hits = sql<Hit>`(${isMysql(db) ? mysqlHits(filter) : sqliteHits(filter)})`.as('h');
-  return db
+  const query = db
     .selectFrom(hits)
     .innerJoin('tasks as t', 't.id', 'h.task_id')
     .innerJoin('projects as p', 'p.id', 't.project_id')
@@ -123,6 +135,17 @@ export function searchTasks(db: Db, filter: SearchFilter): Promise<SearchRow[]> 
     .orderBy('h.score', 'desc')
     .orderBy('t.id')
     .limit(filter.limit + 1)
-    .offset(filter.offset)
-    .execute();
+    .offset(filter.offset);
+  if (!isMysql(db)) return query.execute();
+  let flavour = flavours.get(db);
+  if (!flavour) flavours.set(db, (flavour = flavourOf(db)));
+  const compiled = query.compile();
+  const limited =
+    (await flavour) === 'mariadb'
+      ? `set statement max_statement_time = ${filter.timeoutMs / 1000} for ${compiled.sql}`
+      : compiled.sql.replace(/^select /, `select /*+ MAX_EXECUTION_TIME(${filter.timeoutMs}) */ `);
+  const result = await db.executeQuery<SearchRow>(
+    CompiledQuery.raw(limited, [...compiled.parameters]),
+  );
+  return result.rows;
 }

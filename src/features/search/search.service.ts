@@ -2,6 +2,7 @@
 // found and an excerpt. Reads go where the caller's other reads go (a replica that holds their
 // writes, db/read-routing.ts).
 import type { AuthContext } from '../../access/caller.js';
+import { isStatementTimeout } from '../../db/errors.js';
 import type { Reader } from '../../db/read-routing.js';
 import { ValidationFailed } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/pagination.js';
@@ -25,7 +26,11 @@ export interface SearchHit {
 }
 
 export class SearchService {
-  constructor(private readonly reader: Reader) {}
+  constructor(
+    private readonly reader: Reader,
+    /** SEARCH_TIMEOUT_MS: MySQL/MariaDB stop a search after this long (docs/search.md). */
+    private readonly timeoutMs = 3_000,
+  ) {}
 
   async search(
     auth: AuthContext,
@@ -44,12 +49,24 @@ export class SearchService {
       throw ValidationFailed('The cursor is not valid', [
         { field: 'cursor', message: 'is not a cursor this API returned' },
       ]);
-    const rows = await repo.searchTasks(this.reader(auth.user.id), {
-      userId: auth.user.id,
-      terms,
-      limit,
-      offset,
-    });
+    let rows: repo.SearchRow[];
+    try {
+      rows = await repo.searchTasks(this.reader(auth.user.id), {
+        userId: auth.user.id,
+        terms,
+        limit,
+        offset,
+        timeoutMs: this.timeoutMs,
+      });
+    } catch (error) {
+      // Words in most tasks: ranking them all would hold a connection for seconds.
+      if (isStatementTimeout(error))
+        throw ValidationFailed(
+          'These words are in too many tasks to rank in time: add a word, or more of one',
+          [{ field: 'q', message: 'matches too many tasks' }],
+        );
+      throw error;
+    }
     const hasMore = rows.length > limit && offset + limit < SEARCH_DEPTH_MAX;
     const items = rows.slice(0, limit).map((row): SearchHit => {
       const inTask = Number(row.in_task) === 1;
