@@ -257,6 +257,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: search and the command
     await expect.poll(() => isFocused(button)).toBe(true);
 
     await headerBox().focus();
+    await expect.poll(() => focusedId(page)).toBe('header-search');
     await page.keyboard.press('Control+k');
     await palette().waitFor();
     await page.keyboard.press('Escape');
@@ -280,8 +281,9 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: search and the command
     await paletteBox().fill('laun');
     await option('Launch').click();
     await palette().waitFor({ state: 'hidden' });
+    // The page shown before (search results) also links to the task: wait for the board's URL.
+    await page.waitForURL((url) => url.pathname === `/projects/${launchId}`);
     await page.getByRole('link', { name: 'Book the venue' }).waitFor();
-    expect(new URL(page.url()).pathname).toBe(`/projects/${launchId}`);
 
     // On a board the palette offers "New task": the quick-add box of "To do".
     await page.keyboard.press('Control+k');

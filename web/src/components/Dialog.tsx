@@ -1,5 +1,5 @@
 // A modal on the native <dialog>: focus is trapped and restored by the browser, Escape closes.
-import { useEffect, useId, useRef } from 'react';
+import { useId, useLayoutEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -26,11 +26,19 @@ export function Dialog({
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
-  useEffect(() => {
+  // Set while the `close` event of a close this component made (open became false) is on its way:
+  // that event is queued, and may arrive after the dialog was opened again (Escape, then the
+  // shortcut at once); taken for news, it would shut the dialog just opened.
+  const closing = useRef(false);
+  // Before paint, so that no frame shows the dialog's content outside the modal.
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
+    if (!open && dialog.open) {
+      closing.current = true;
+      dialog.close();
+    }
   }, [open]);
 
   return (
@@ -38,7 +46,10 @@ export function Dialog({
       ref={ref}
       className={`dialog dialog-${size}${className ? ` ${className}` : ''}`}
       aria-labelledby={titleId}
-      onClose={onClose}
+      onClose={() => {
+        if (closing.current) closing.current = false;
+        else onClose();
+      }}
       onCancel={(event) => {
         event.preventDefault();
         onClose();
