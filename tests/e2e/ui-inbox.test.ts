@@ -143,6 +143,14 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: inbox', () => {
     const noDate = page.getByRole('region', { name: /No date/ });
     await noDate.getByRole('link', { name: 'Write the press release' }).waitFor();
     await checkScreen(page, 'my-work');
+    // The list view's filters: text (after a short pause), then cleared.
+    await page.getByRole('searchbox', { name: 'Search tasks', exact: true }).fill('press');
+    await page.getByRole('region', { name: /Later/ }).waitFor({ state: 'detached' });
+    await noDate.getByRole('link', { name: 'Write the press release' }).waitFor();
+    await page.getByRole('combobox', { name: 'Priority' }).selectOption('urgent');
+    await page.getByText('None of your tasks matches these filters.').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await later.getByRole('link', { name: 'Send the invitations' }).waitFor();
 
     // In Spanish too.
     await page.getByRole('link', { name: /Inbox/ }).click();

@@ -128,6 +128,15 @@ const hasLabel = (labelId: string) => (eb: Eb) =>
 /** Escapes LIKE wildcards so that a search for "50%" means the text "50%". */
 const likePattern = (text: string) => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
+/** The text is in the task's title or description (the list's `q`: a substring, not a word). */
+const containsText = (text: string) => (eb: Eb) => {
+  const pattern = likePattern(text);
+  return eb.or([
+    sql<SqlBool>`${sql.ref('t.title')} like ${pattern} escape '!'`,
+    sql<SqlBool>`${sql.ref('t.description')} like ${pattern} escape '!'`,
+  ]);
+};
+
 export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
   const spec = sortSpec(filter.sort);
   let q = db
@@ -155,15 +164,7 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
   }
   if (filter.labelId) q = q.where(hasLabel(filter.labelId));
   if (filter.priority !== undefined) q = q.where('t.priority', '=', filter.priority);
-  if (filter.q) {
-    const pattern = likePattern(filter.q);
-    q = q.where((eb) =>
-      eb.or([
-        sql<SqlBool>`${sql.ref('t.title')} like ${pattern} escape '!'`,
-        sql<SqlBool>`${sql.ref('t.description')} like ${pattern} escape '!'`,
-      ]),
-    );
-  }
+  if (filter.q) q = q.where(containsText(filter.q));
   if (filter.dueBefore !== undefined) q = q.where('t.due_at', '<', filter.dueBefore);
   const after = filter.after;
   if (after) q = q.where((eb) => afterCursor(eb as unknown as Eb, spec, after));
@@ -183,6 +184,10 @@ export interface AssignedFilter {
   userId: string;
   status?: TaskRow['status'];
   labelId?: string;
+  /** The stored rank (tasks.domain PRIORITIES). */
+  priority?: number;
+  q?: string;
+  dueBefore?: number;
   limit: number;
   after?: Cursor;
 }
@@ -201,6 +206,9 @@ export function listAssignedTasks(db: Db, filter: AssignedFilter): Promise<TaskL
     .where('t.assignee_id', '=', filter.userId);
   if (filter.status) q = q.where('t.status', '=', filter.status);
   if (filter.labelId) q = q.where(hasLabel(filter.labelId));
+  if (filter.priority !== undefined) q = q.where('t.priority', '=', filter.priority);
+  if (filter.q) q = q.where(containsText(filter.q));
+  if (filter.dueBefore !== undefined) q = q.where('t.due_at', '<', filter.dueBefore);
   const after = filter.after;
   if (after) q = q.where((eb) => afterCursor(eb as unknown as Eb, spec, after));
   return q

@@ -108,6 +108,15 @@ export const MyTaskQuery = Type.Object(
   {
     status: Type.Optional(Status),
     label: Type.Optional(Id),
+    priority: Type.Optional(Priority),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Text in the title or description, as in the task list',
+      }),
+    ),
+    dueBefore: Type.Optional(DateTimeInput('Tasks due strictly before this date-time')),
     ...PageQuery,
   },
   { additionalProperties: false },

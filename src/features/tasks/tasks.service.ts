@@ -112,13 +112,19 @@ export class TasksService {
   /** "My work": tasks assigned to the caller in any of their projects, by due date. */
   async assignedToMe(
     auth: AuthContext,
-    input: Pick<ListInput, 'status' | 'label' | 'limit' | 'cursor'>,
+    input: Pick<
+      ListInput,
+      'status' | 'label' | 'priority' | 'q' | 'dueBefore' | 'limit' | 'cursor'
+    >,
   ) {
     const limit = input.limit ?? 50;
     const rows = await repo.listAssignedTasks(this.reader(auth.user.id), {
       userId: auth.user.id,
       status: input.status,
       labelId: input.label,
+      priority: input.priority === undefined ? undefined : PRIORITIES.indexOf(input.priority),
+      q: input.q?.trim() || undefined,
+      dueBefore: input.dueBefore ? fromIso(input.dueBefore, 'dueBefore') : undefined,
       limit,
       after: decodeCursor(input.cursor),
     });

@@ -42,6 +42,12 @@ describe.each(testDatabases)('my work on $name', (target) => {
     expect(await titles('?status=in_progress')).toEqual(['Labelled']);
     expect(await titles(`?label=${label.body.id}`)).toEqual(['Labelled']);
     expect(await titles('?status=done')).toEqual([]);
+    // The list view's other filters: priority, text in the title or description, due before.
+    expect(await titles('?priority=medium')).toEqual(['Soon', 'Labelled', 'Later', 'No date']);
+    expect(await titles('?priority=urgent')).toEqual([]);
+    expect(await titles('?q=LATE')).toEqual(['Later']);
+    expect(await titles(`?dueBefore=${encodeURIComponent(day(15))}`)).toEqual(['Soon', 'Labelled']);
+    expect(await titles(`?q=o&dueBefore=${encodeURIComponent(day(15))}`)).toEqual(['Soon']);
 
     // Pages of one, across the end of the dated tasks: each once, in order.
     const seen: string[] = [];
@@ -77,6 +83,11 @@ describe.each(testDatabases)('my work on $name', (target) => {
       'VALIDATION_FAILED',
     );
     expectError(await editor.request('GET', `${API}/me/tasks?status=later`), 'VALIDATION_FAILED');
+    expectError(await editor.request('GET', `${API}/me/tasks?priority=huge`), 'VALIDATION_FAILED');
+    expectError(
+      await editor.request('GET', `${API}/me/tasks?dueBefore=tomorrow`),
+      'VALIDATION_FAILED',
+    );
     expectError(await new Client(t.app).request('GET', `${API}/me/tasks`), 'UNAUTHENTICATED');
   });
 });

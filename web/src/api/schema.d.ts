@@ -3277,6 +3277,11 @@ export interface paths {
           status?: 'todo' | 'in_progress' | 'done';
           /** @description Opaque identifier */
           label?: string;
+          priority?: 'low' | 'medium' | 'high' | 'urgent';
+          /** @description Text in the title or description, as in the task list */
+          q?: string;
+          /** @description Tasks due strictly before this date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC */
+          dueBefore?: string;
           limit?: number;
           cursor?: string;
         };

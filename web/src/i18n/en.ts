@@ -663,6 +663,7 @@ export const en = {
     title: 'My work',
     subtitle: 'Tasks assigned to you in all your projects.',
     empty: 'Nothing is assigned to you.',
+    noMatch: 'None of your tasks matches these filters.',
     due: 'due {{date}}',
     groups: {
       overdue: 'Overdue',

@@ -671,6 +671,7 @@ export const es: Resources = {
     title: 'Mi trabajo',
     subtitle: 'Las tareas que tienes asignadas en todos tus proyectos.',
     empty: 'No tienes nada asignado.',
+    noMatch: 'Ninguna de tus tareas coincide con estos filtros.',
     due: 'vence el {{date}}',
     groups: {
       overdue: 'Vencidas',

@@ -1,15 +1,16 @@
 // "My work": the tasks assigned to me in all my projects, by due date, grouped here by the
-// browser's own calendar (overdue, today, this week, later, no date), with the list view's status
-// and label filters.
-import { useMemo, useState } from 'react';
+// browser's own calendar (overdue, today, this week, later, no date), with the list view's
+// filters but the assignee (status, label, priority, text, due before).
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { projects as projectsApi, tasks as tasksApi } from '../../api/endpoints';
-import type { Label, Status, Task } from '../../api/types';
-import { STATUSES } from '../../api/types';
+import type { Label, Priority, Status, Task } from '../../api/types';
+import { PRIORITIES, STATUSES } from '../../api/types';
 import { LabelChip, PriorityBadge, StatusBadge } from '../../components/Badges';
-import { SelectField } from '../../components/form/Field';
+import { SelectField, TextField } from '../../components/form/Field';
+import { SearchInput } from '../../components/form/SearchInput';
 import { ErrorState, Loading } from '../../components/States';
-import { formatDate } from '../../lib/format';
+import { formatDate, startOfDateInput } from '../../lib/format';
 import { useMorePages } from '../../lib/morePages';
 import { MoreButton } from '../../components/MoreButton';
 import { Link } from '../../lib/router';
@@ -36,7 +37,24 @@ export default function MyWorkPage() {
   const { t, i18n } = useTranslation();
   const [status, setStatus] = useState<Status | ''>('');
   const [label, setLabel] = useState('');
-  const query = { status: status || undefined, label: label || undefined, limit: 100 };
+  const [priority, setPriority] = useState<Priority | ''>('');
+  const [due, setDue] = useState('');
+  // The text box: the list follows a short pause after typing, as the list view's does.
+  const [typed, setTyped] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const timer = window.setTimeout(() => setQ(typed.trim()), 300);
+    return () => window.clearTimeout(timer);
+  }, [typed]);
+  const query = {
+    status: status || undefined,
+    label: label || undefined,
+    priority: priority || undefined,
+    q: q || undefined,
+    dueBefore: startOfDateInput(due),
+    limit: 100,
+  };
+  const filtered = Boolean(status || label || priority || q || due);
   // The label filter offers every label seen on my tasks (labels belong to projects).
   const [labels, setLabels] = useState<Map<string, Label>>(new Map());
   const remember = (items: Task[]) =>
@@ -50,7 +68,7 @@ export default function MyWorkPage() {
     remember(page.items);
     return page;
   };
-  const list = useAsync(() => load(), [status, label]);
+  const list = useAsync(() => load(), [status, label, priority, q, due]);
   const more = useMorePages(list, load);
   const projects = useAsync(() => projectsApi.list(), []);
 
@@ -77,6 +95,16 @@ export default function MyWorkPage() {
         </div>
       </div>
       <div className="filters" role="search" aria-label={t('list.filters')}>
+        <SearchInput
+          id="mywork-search"
+          label={t('list.search')}
+          placeholder={t('list.searchPlaceholder')}
+          value={typed}
+          onChange={(event) => setTyped(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') setQ(typed.trim());
+          }}
+        />
         <SelectField
           id="mywork-status"
           label={t('list.status')}
@@ -98,10 +126,45 @@ export default function MyWorkPage() {
             label: `${l.name} (${projectName.get(l.projectId) ?? '…'})`,
           }))}
         />
+        <SelectField
+          id="mywork-priority"
+          label={t('list.priority')}
+          fieldClass="field-inline"
+          value={priority}
+          onChange={(event) => setPriority(event.target.value as Priority | '')}
+          empty={t('list.any')}
+          options={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+        />
+        <TextField
+          id="mywork-due"
+          label={t('list.dueBefore')}
+          fieldClass="field-inline"
+          type="date"
+          value={due}
+          onChange={(event) => setDue(event.target.value)}
+        />
+        {filtered && (
+          <button
+            type="button"
+            className="button button-ghost"
+            onClick={() => {
+              setStatus('');
+              setLabel('');
+              setPriority('');
+              setTyped('');
+              setQ('');
+              setDue('');
+            }}
+          >
+            {t('list.clear')}
+          </button>
+        )}
       </div>
       {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
       {list.loading && !list.data && <Loading />}
-      {list.data && list.data.items.length === 0 && <p className="muted">{t('myWork.empty')}</p>}
+      {list.data && list.data.items.length === 0 && (
+        <p className="muted">{t(filtered ? 'myWork.noMatch' : 'myWork.empty')}</p>
+      )}
       {groups.map(([group, items]) => (
         <section key={group} aria-labelledby={`mywork-${group}`}>
           <h2 id={`mywork-${group}`} className="mywork-group">
