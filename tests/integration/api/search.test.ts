@@ -204,7 +204,7 @@ describe.each(testDatabases.filter((d) => d.name === 'mysql'))(
         expect(reply.body.error.details).toEqual([
           expect.objectContaining({ field: 'q', message: 'matches too many tasks' }),
         ]);
-        },
+      },
     );
   },
 );
