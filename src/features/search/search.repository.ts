@@ -6,7 +6,7 @@ import { isMysql } from '../../db/database.js';
 import type { Db } from '../../db/database.js';
 import { flavourOf } from '../../db/read-routing.js';
 import type { Flavour } from '../../db/read-routing.js';
-import { checklistCounts, labelsJson } from '../tasks/tasks.repository.js';
+import { checklistCounts, labelsJson, likePattern } from '../tasks/tasks.repository.js';
 import type { TaskListRow } from '../tasks/tasks.repository.js';
 import { fts5Query, mysqlQuery } from './search.terms.js';
 
@@ -37,9 +37,6 @@ interface Hit {
   in_task: number;
   comment_id: string | null;
 }
-
-/** `%…%` for a LIKE, its wildcards escaped with `!`. */
-const contains = (term: string) => `%${term.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
 /**
  * SQLite: the FTS5 tables, ranked by bm25 (a title hit weighs ten times a description hit, a
@@ -76,9 +73,9 @@ function mysqlHits(filter: SearchFilter): RawBuilder<Hit> {
   const { match, like } = mysqlQuery(filter.terms);
   const taskLike = like.map(
     (term) =>
-      sql`and (t.title like ${contains(term)} escape '!' or t.description like ${contains(term)} escape '!')`,
+      sql`and (t.title like ${likePattern(term)} escape '!' or t.description like ${likePattern(term)} escape '!')`,
   );
-  const commentLike = like.map((term) => sql`and c.body like ${contains(term)} escape '!'`);
+  const commentLike = like.map((term) => sql`and c.body like ${likePattern(term)} escape '!'`);
   const taskScore = match
     ? sql`match (t.title) against (${match} in boolean mode) * 2
         + match (t.title, t.description) against (${match} in boolean mode)`

@@ -126,7 +126,7 @@ const hasLabel = (labelId: string) => (eb: Eb) =>
   );
 
 /** Escapes LIKE wildcards so that a search for "50%" means the text "50%". */
-const likePattern = (text: string) => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+export const likePattern = (text: string) => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
 /** The text is in the task's title or description (the list's `q`: a substring, not a word). */
 const containsText = (text: string) => (eb: Eb) => {

@@ -11,7 +11,7 @@ import type { SearchHit } from '../api/types';
 import { describeError } from '../lib/errors';
 import { navigate } from '../lib/router';
 import { runScreenAction, useScreenActions } from '../lib/screenActions';
-import { includesFolded, queryWords } from '../lib/searchText';
+import { includesFolded, queryWords, searchPath } from '../lib/searchText';
 import { isCommandKey } from '../lib/shortcuts';
 import { useAsync } from '../lib/useAsync';
 import { StatusBadge } from './Badges';
@@ -148,7 +148,7 @@ function PaletteBody({
       key: 'action:search',
       group: 'actions',
       content: line('search', t('palette.searchAll', { q })),
-      run: () => navigate(`/search?${new URLSearchParams({ q }).toString()}`),
+      run: () => navigate(searchPath(q)),
     });
   }
 

@@ -7,6 +7,7 @@ import { commandKeyLabel, useShortcut } from '../lib/shortcuts';
 import { useToast } from '../lib/toast';
 import { useUnreadCount } from '../lib/unread';
 import { describeError } from '../lib/errors';
+import { searchPath } from '../lib/searchText';
 import { navigate } from '../lib/router';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
@@ -67,7 +68,7 @@ function HeaderSearch() {
     const q = query.trim();
     if (!q) return;
     setExpanded(false);
-    navigate(`/search?${new URLSearchParams({ q }).toString()}`);
+    navigate(searchPath(q));
   };
 
   return (

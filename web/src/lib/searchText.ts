@@ -45,3 +45,6 @@ export function highlightParts(text: string, words: readonly string[]): TextPart
   if (last < text.length) parts.push({ text: text.slice(last), match: false });
   return parts;
 }
+
+/** The search page's address for a query (the header's box and the palette open it). */
+export const searchPath = (q: string) => `/search?${new URLSearchParams({ q }).toString()}`;
