@@ -228,6 +228,8 @@ export const en = {
     unassigned: 'Unassigned',
     assignedTo: 'Assigned to {{name}}',
     due: 'Due date',
+    dueTime: 'Due time',
+    removeTime: 'Remove the time',
     overdue: 'Overdue',
     labels: 'Labels',
     noLabels: 'No labels in this project yet.',

@@ -232,6 +232,8 @@ export const es: Resources = {
     unassigned: 'Sin asignar',
     assignedTo: 'Asignada a {{name}}',
     due: 'Fecha de vencimiento',
+    dueTime: 'Hora de vencimiento',
+    removeTime: 'Quitar la hora',
     overdue: 'Vencida',
     labels: 'Etiquetas',
     noLabels: 'Este proyecto aún no tiene etiquetas.',

@@ -10,7 +10,7 @@ import { ChecklistBadge, LabelChip, PriorityBadge, StatusBadge } from '../compon
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { TaskFilters } from '../components/TaskFilters';
 import { describeError } from '../lib/errors';
-import { formatDate, isOverdue, startOfDateInput } from '../lib/format';
+import { formatDate, formatDue, isOverdue, startOfDateInput } from '../lib/format';
 import { flashTasks, isTaskEvent, useLiveEvents } from '../lib/live';
 import { useProject } from '../lib/project';
 import { Link, navigate, useSearchParams } from '../lib/router';
@@ -229,7 +229,7 @@ export default function ListPage() {
                             {overdue && (
                               <span className="visually-hidden">{t('task.overdue')}: </span>
                             )}
-                            {formatDate(task.dueAt, i18n.language)}
+                            {formatDue(task.dueAt, i18n.language)}
                           </span>
                         ) : (
                           <span className="muted">—</span>

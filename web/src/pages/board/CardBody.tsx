@@ -5,7 +5,7 @@ import type { Task } from '../../api/types';
 import { Avatar } from '../../components/Avatar';
 import { ChecklistBadge, LabelChip } from '../../components/Badges';
 import { Icon } from '../../components/Icon';
-import { formatDate, isOverdue } from '../../lib/format';
+import { formatDue, isOverdue } from '../../lib/format';
 import { Link } from '../../lib/router';
 
 export interface CardProps {
@@ -43,7 +43,7 @@ export function CardBody({
           <span className={`due${overdue ? ' due-overdue' : ''}`}>
             <Icon name="calendar" size={14} />
             {overdue && <span className="visually-hidden">{t('task.overdue')}: </span>}
-            {formatDate(task.dueAt, lang)}
+            {formatDue(task.dueAt, lang)}
           </span>
         )}
         <ChecklistBadge progress={task.checklist} />

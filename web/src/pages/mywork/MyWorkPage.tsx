@@ -10,7 +10,7 @@ import { LabelChip, PriorityBadge, StatusBadge } from '../../components/Badges';
 import { SelectField, TextField } from '../../components/form/Field';
 import { SearchInput } from '../../components/form/SearchInput';
 import { ErrorState, Loading } from '../../components/States';
-import { formatDate, startOfDateInput } from '../../lib/format';
+import { formatDue, startOfDateInput } from '../../lib/format';
 import { useMorePages } from '../../lib/morePages';
 import { MoreButton } from '../../components/MoreButton';
 import { Link } from '../../lib/router';
@@ -178,7 +178,7 @@ export default function MyWorkPage() {
                   <p className="muted inbox-meta">
                     {projectName.get(task.projectId) ?? ''}
                     {task.dueAt &&
-                      ` · ${t('myWork.due', { date: formatDate(task.dueAt, i18n.language) })}`}
+                      ` · ${t('myWork.due', { date: formatDue(task.dueAt, i18n.language) })}`}
                   </p>
                 </div>
                 {task.labels.map((l) => (

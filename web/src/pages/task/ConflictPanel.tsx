@@ -3,7 +3,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Priority, Status } from '../../api/types';
 import { Icon } from '../../components/Icon';
-import { formatDate, fromDateInput } from '../../lib/format';
+import { formatDue, fromDueInput } from '../../lib/format';
 import { useProject } from '../../lib/project';
 import { draftOf, type Conflict, type Draft, type DraftField } from './draft';
 
@@ -31,7 +31,7 @@ export function ConflictPanel({
     if (field === 'status') return t(`status.${value as Status}`);
     if (field === 'priority') return t(`priority.${value as Priority}`);
     if (field === 'assigneeId') return memberName(value) ?? t('task.unassigned');
-    if (field === 'due') return value ? formatDate(fromDateInput(value), i18n.language) : '—';
+    if (field === 'due') return value ? formatDue(fromDueInput(value), i18n.language) : '—';
     return value || '—';
   };
   const fieldLabel: Record<DraftField, string> = {

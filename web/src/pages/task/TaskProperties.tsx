@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Task } from '../../api/types';
 import { Assignee } from '../../components/Avatar';
 import { LabelChip, PriorityBadge, StatusBadge } from '../../components/Badges';
-import { formatDate, isOverdue } from '../../lib/format';
+import { formatDue, isOverdue } from '../../lib/format';
 import { useProject } from '../../lib/project';
 
 export function TaskProperties({ task }: { task: Task }) {
@@ -29,7 +29,7 @@ export function TaskProperties({ task }: { task: Task }) {
         <dd>
           {task.dueAt ? (
             <span className={`due${isOverdue(task) ? ' due-overdue' : ''}`}>
-              {formatDate(task.dueAt, i18n.language)}
+              {formatDue(task.dueAt, i18n.language)}
               {isOverdue(task) && ` · ${t('task.overdue')}`}
             </span>
           ) : (

@@ -1,12 +1,18 @@
-// The side panel of an editor: status, priority, assignee, due date and labels (all part of
-// #task-form), the save bar and the delete button.
+// The side panel of an editor: status, priority, assignee, due date (and an optional time) and
+// labels (all part of #task-form), the save bar and the delete button.
 import { useTranslation } from 'react-i18next';
 import { PRIORITIES, STATUSES } from '../../api/types';
 import type { Priority, Status } from '../../api/types';
 import { SelectField, TextField } from '../../components/form/Field';
 import { Icon } from '../../components/Icon';
 import { InlineError } from '../../components/States';
-import { fromDateInput, isOverdue } from '../../lib/format';
+import {
+  formatDueLong,
+  fromDueInput,
+  isOverdue,
+  joinDueInput,
+  splitDueInput,
+} from '../../lib/format';
 import { useProject } from '../../lib/project';
 import type { Draft, DraftField } from './draft';
 import { LabelPicker } from './LabelPicker';
@@ -28,9 +34,17 @@ export function TaskSideForm({
   onDiscard: () => void;
   onDelete: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { members } = useProject();
-  const overdue = isOverdue({ dueAt: fromDateInput(draft.due), status: draft.status });
+  const lang = i18n.language;
+  const dueAt = fromDueInput(draft.due);
+  const due = splitDueInput(draft.due);
+  const overdue = isOverdue({ dueAt, status: draft.status });
+  // Date inputs show the browser's own format whatever `lang` says, so the date is also spelled
+  // out in the app's language under them.
+  const dueNotes =
+    [dueAt && 'task-due-spelled', overdue && 'task-due-overdue'].filter(Boolean).join(' ') ||
+    undefined;
   return (
     <div className="card task-side">
       <SelectField
@@ -58,23 +72,61 @@ export function TaskSideForm({
         empty={t('task.unassigned')}
         options={members.map((m) => ({ value: m.userId, label: m.name }))}
       />
-      <TextField
-        id="task-due"
-        label={t('task.due')}
-        form="task-form"
-        type="date"
-        value={draft.due}
-        aria-describedby={overdue ? 'task-due-overdue' : undefined}
-        className={overdue ? 'input-overdue' : undefined}
-        onChange={(event) => set('due', event.target.value)}
-      >
+      <div className="due-field">
+        <div className="due-inputs">
+          <TextField
+            id="task-due"
+            label={t('task.due')}
+            fieldClass="due-date"
+            form="task-form"
+            type="date"
+            lang={lang}
+            value={due.date}
+            aria-describedby={dueNotes}
+            className={overdue ? 'input-overdue' : undefined}
+            onChange={(event) => set('due', joinDueInput(event.target.value, due.time))}
+          />
+          <TextField
+            id="task-due-time"
+            label={t('task.dueTime')}
+            fieldClass="due-time"
+            form="task-form"
+            type="time"
+            lang={lang}
+            value={due.time}
+            disabled={!due.date}
+            aria-describedby={dueNotes}
+            className={overdue ? 'input-overdue' : undefined}
+            onChange={(event) => set('due', joinDueInput(due.date, event.target.value))}
+          />
+        </div>
+        {dueAt && (
+          <div className="due-spelled">
+            <span id="task-due-spelled" className="muted">
+              {formatDueLong(dueAt, lang)}
+            </span>
+            {due.time && (
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => {
+                  set('due', due.date);
+                  // The button goes with the time: the focus stays in the field.
+                  document.getElementById('task-due-time')?.focus();
+                }}
+              >
+                {t('task.removeTime')}
+              </button>
+            )}
+          </div>
+        )}
         {overdue && (
           <p id="task-due-overdue" className="overdue-note">
             <Icon name="clock" size={14} />
             {t('task.overdue')}
           </p>
         )}
-      </TextField>
+      </div>
       <LabelPicker selected={draft.labelIds} onChange={(ids) => set('labelIds', ids)} />
       <InlineError error={saveError} />
       <div className="save-bar">

@@ -1,13 +1,14 @@
 // The editable copy of a task: what the form holds, what changed against the saved version, and
 // the PATCH that sends just those changes.
 import type { Priority, Status, Task, TaskInput } from '../../api/types';
-import { fromDateInput, toDateInput } from '../../lib/format';
+import { fromDueInput, toDueInput } from '../../lib/format';
 
 export interface Draft {
   title: string;
   description: string;
   status: Status;
   priority: Priority;
+  /** `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM` with a time (toDueInput); '' for none. */
   due: string;
   assigneeId: string;
   labelIds: string[];
@@ -36,7 +37,7 @@ export function draftOf(task: Task): Draft {
     description: task.description ?? '',
     status: task.status,
     priority: task.priority,
-    due: toDateInput(task.dueAt),
+    due: toDueInput(task.dueAt),
     assigneeId: task.assigneeId ?? '',
     labelIds: task.labels.map((l) => l.id).sort(),
   };
@@ -70,7 +71,7 @@ export function toPatch(draft: Draft, fields: DraftField[]): Partial<TaskInput> 
         patch.priority = draft.priority;
         break;
       case 'due':
-        patch.dueAt = draft.due ? fromDateInput(draft.due) : null;
+        patch.dueAt = draft.due ? fromDueInput(draft.due) : null;
         break;
       case 'assigneeId':
         patch.assigneeId = draft.assigneeId || null;
