@@ -234,6 +234,7 @@ export async function explainListQueries(set: DataSet, fixtures: Fixtures): Prom
       projectId: set.projectId,
       memberId: String(owner?.user_id),
       sort: 'position',
+      archived: false,
       limit: PAGE,
     };
     const middle = fixtures.deepCursors[Math.floor(fixtures.deepCursors.length / 2)];

@@ -12,10 +12,13 @@ const EVENT_OF: Record<string, string> = {
   'task.updated': 'task.updated',
   'task.moved': 'task.moved',
   'task.deleted': 'task.deleted',
+  // Archived or restored: the task's data carries archivedAt.
+  'task.archived': 'task.updated',
+  'task.restored': 'task.updated',
   'comment.added': 'comment.created',
 };
 
-export const WEBHOOK_EVENTS = Object.values(EVENT_OF);
+export const WEBHOOK_EVENTS = [...new Set(Object.values(EVENT_OF))];
 
 /** The event's data: the task as it now stands (a deleted one: its id), the comment if any. */
 async function eventData(db: Db, entry: ActivityEntry) {
@@ -23,7 +26,16 @@ async function eventData(db: Db, entry: ActivityEntry) {
     entry.taskId && entry.action !== 'task.deleted'
       ? await db
           .selectFrom('tasks')
-          .select(['id', 'title', 'status', 'priority', 'due_at', 'assignee_id', 'version'])
+          .select([
+            'id',
+            'title',
+            'status',
+            'priority',
+            'due_at',
+            'assignee_id',
+            'version',
+            'archived_at',
+          ])
           .where('id', '=', entry.taskId)
           .executeTakeFirst()
       : undefined;
@@ -49,6 +61,7 @@ async function eventData(db: Db, entry: ActivityEntry) {
         dueAt: toIsoOrNull(task.due_at),
         assigneeId: task.assignee_id,
         version: task.version,
+        archivedAt: toIsoOrNull(task.archived_at),
       },
     }),
     ...(comment && {

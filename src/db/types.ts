@@ -82,6 +82,8 @@ export interface TasksTable {
   assignee_id: string | null;
   created_by: string;
   version: number;
+  /** When the task was archived (off the board, restorable); null while active. */
+  archived_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -128,6 +128,14 @@ function route(pathname: string): ReactNode {
       </ProjectShell>
     );
   }
+  params = matchPath('/projects/:projectId/archive', pathname);
+  if (params?.projectId) {
+    return (
+      <ProjectShell projectId={params.projectId} view="archive">
+        <ListPage key="archive" archived />
+      </ProjectShell>
+    );
+  }
   params = matchPath('/projects/:projectId/members', pathname);
   if (params?.projectId) {
     return (

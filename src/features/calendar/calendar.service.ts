@@ -143,6 +143,7 @@ export class CalendarService {
       ])
       .where('t.due_at', '>=', since)
       .where('t.status', '!=', 'done')
+      .where('t.archived_at', 'is', null)
       .orderBy('t.due_at')
       .orderBy('t.id')
       .limit(MAX_EVENTS)

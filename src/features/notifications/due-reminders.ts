@@ -61,6 +61,7 @@ export class DueReminders extends Poller {
       .where('t.due_at', '>', from)
       .where('t.due_at', '<=', to)
       .where('t.status', '!=', 'done')
+      .where('t.archived_at', 'is', null)
       .where((eb) =>
         eb.not(
           eb.exists(

@@ -32,6 +32,7 @@ export async function countTasksByStatus(db: Db, projectIds: string[]) {
     .selectFrom('tasks')
     .select(['project_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
     .where('project_id', 'in', projectIds)
+    .where('archived_at', 'is', null)
     .groupBy(['project_id', 'status'])
     .execute();
 }

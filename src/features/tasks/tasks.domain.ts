@@ -19,5 +19,7 @@ export const SORTS = [
   '-priority',
   'title',
   '-title',
+  'archivedAt',
+  '-archivedAt',
 ] as const;
 export type TaskSort = (typeof SORTS)[number];

@@ -23,12 +23,13 @@ const sortColumn = {
   dueAt: 'due_at',
   priority: 'priority',
   title: 'title',
+  archivedAt: 'archived_at',
 } as const;
 
 export function sortSpec(sort: TaskSort) {
   const descending = sort.startsWith('-');
   const column = sortColumn[(descending ? sort.slice(1) : sort) as keyof typeof sortColumn];
-  return { column, descending, nullable: column === 'due_at' };
+  return { column, descending, nullable: column === 'due_at' || column === 'archived_at' };
 }
 
 export interface TaskFilter {
@@ -42,6 +43,8 @@ export interface TaskFilter {
   priority?: number;
   q?: string;
   dueBefore?: number;
+  /** The archive (archived tasks only) rather than the board's tasks (active only). */
+  archived: boolean;
   sort: TaskSort;
   limit: number;
   after?: Cursor;
@@ -154,7 +157,8 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
           .where('pm.project_id', '=', filter.projectId)
           .where('pm.user_id', '=', filter.memberId),
       ),
-    );
+    )
+    .where('t.archived_at', filter.archived ? 'is not' : 'is', null);
   if (filter.status) q = q.where('t.status', '=', filter.status);
   if (filter.assigneeId !== undefined) {
     q =
@@ -203,7 +207,8 @@ export function listAssignedTasks(db: Db, filter: AssignedFilter): Promise<TaskL
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
     .select(['a.name as assignee_name', labelsJson(db), ...checklistCounts])
-    .where('t.assignee_id', '=', filter.userId);
+    .where('t.assignee_id', '=', filter.userId)
+    .where('t.archived_at', 'is', null);
   if (filter.status) q = q.where('t.status', '=', filter.status);
   if (filter.labelId) q = q.where(hasLabel(filter.labelId));
   if (filter.priority !== undefined) q = q.where('t.priority', '=', filter.priority);
@@ -272,6 +277,26 @@ export async function updateTaskIfVersion(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * Archives a column's active tasks in one statement (each one's version moves on, so an editor
+ * open on one of them sees the change); returns how many.
+ */
+export async function archiveColumn(
+  db: Db,
+  projectId: string,
+  status: TaskRow['status'],
+  at: number,
+): Promise<number> {
+  const result = await db
+    .updateTable('tasks')
+    .set({ archived_at: at, updated_at: at, version: sql`version + 1` })
+    .where('project_id', '=', projectId)
+    .where('status', '=', status)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** Deletes the task, only at `version` when one is given (one statement: no check-then-act). */
 export async function deleteTask(db: Db, taskId: string, version?: number): Promise<boolean> {
   let query = db.deleteFrom('tasks').where('id', '=', taskId);
@@ -303,6 +328,9 @@ export const inPlacementTransaction = <T>(
   fn: (trx: Db) => Promise<T>,
 ): Promise<T> => inLockedTransaction(db, `taskmanager.placements.${projectId}`, fn);
 
+// Placement is among a column's active tasks (tasks_column_idx): an archived task keeps its old
+// position, unused, and is placed at the end of its column again when restored.
+
 /** The largest position in a column (excluding one task), or undefined for an empty column. */
 export async function lastPosition(
   db: Db,
@@ -314,7 +342,8 @@ export async function lastPosition(
     .selectFrom('tasks')
     .select('position')
     .where('project_id', '=', projectId)
-    .where('status', '=', status);
+    .where('status', '=', status)
+    .where('archived_at', 'is', null);
   if (excludeId) q = q.where('id', '!=', excludeId);
   const row = await q.orderBy('position', 'desc').limit(1).executeTakeFirst();
   return row ? Number(row.position) : undefined;
@@ -333,6 +362,7 @@ export async function previousPosition(
     .select('position')
     .where('project_id', '=', projectId)
     .where('status', '=', status)
+    .where('archived_at', 'is', null)
     .where('position', '<', position)
     .where('id', '!=', excludeId)
     .orderBy('position', 'desc')
@@ -354,6 +384,7 @@ export async function renumberColumn(
     .select('id')
     .where('project_id', '=', projectId)
     .where('status', '=', status)
+    .where('archived_at', 'is', null)
     .orderBy('position')
     .orderBy('id')
     .execute();

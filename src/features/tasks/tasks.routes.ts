@@ -10,6 +10,8 @@ import {
   TaskParams,
 } from '../../platform/schemas.js';
 import {
+  ArchiveColumnBody,
+  ArchiveColumnResult,
   CreateTaskBody,
   MoveTaskBody,
   MyTaskQuery,
@@ -132,6 +134,50 @@ export const tasksRoutes: FastifyPluginAsyncTypebox<{ tasks: TasksService }> = a
       );
       return reply.header('etag', etagOf(task)).send(task);
     },
+  );
+
+  for (const [action, archived] of [
+    ['archive', true],
+    ['restore', false],
+  ] as const) {
+    app.post(
+      `/tasks/:taskId/${action}`,
+      {
+        schema: {
+          tags,
+          summary: archived
+            ? 'Archive a task (editor): off the board, the list and My work, kept until restored; again is no error'
+            : 'Restore an archived task (editor) to the end of its column; restoring an active task is no error',
+          params: TaskParams,
+          headers: IfMatchHeaders,
+          response: { 200: Type.Ref('Task'), ...errors(401, 403, 404, 412) },
+        },
+      },
+      async (request, reply) => {
+        const task = await tasks.setArchived(
+          requireAuth(request),
+          request.params.taskId,
+          archived,
+          parseIfMatch(request.headers['if-match']),
+        );
+        return reply.header('etag', etagOf(task)).send(task);
+      },
+    );
+  }
+
+  app.post(
+    '/projects/:projectId/tasks/archive',
+    {
+      schema: {
+        tags,
+        summary: "Archive every active task of a column (editor), e.g. the Done column's",
+        params: ProjectParams,
+        body: ArchiveColumnBody,
+        response: { 200: ArchiveColumnResult, ...errors(...authErrors) },
+      },
+    },
+    async (request) =>
+      tasks.archiveColumn(requireAuth(request), request.params.projectId, request.body.status),
   );
 
   app.delete(

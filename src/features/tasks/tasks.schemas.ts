@@ -27,6 +27,10 @@ export const Task = Type.Object(
     labels: Type.Array(Type.Ref('Label')),
     checklist: ChecklistProgress,
     version: Type.Integer({ description: 'Also sent as the ETag; send it back in If-Match' }),
+    archivedAt: Nullable(Timestamp, {
+      description:
+        'When the task was archived: off the board, the list and My work until restored; null while active',
+    }),
     createdBy: Id,
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -98,6 +102,13 @@ export const TaskListQuery = Type.Object(
     priority: Type.Optional(Priority),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     dueBefore: Type.Optional(DateTimeInput('Tasks due strictly before this date-time')),
+    archived: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'true: the archive (archived tasks only, e.g. sort=-archivedAt); false: the active tasks',
+      }),
+    ),
     sort: Type.Optional(StringEnum(SORTS, { default: 'position' })),
     ...PageQuery,
   },
@@ -125,4 +136,13 @@ export const MyTaskQuery = Type.Object(
 export const TaskPage = Type.Object({
   items: Type.Array(Type.Ref('Task')),
   nextCursor: Nullable(Type.String()),
+});
+
+export const ArchiveColumnBody = Type.Object(
+  { status: Status },
+  { additionalProperties: false, description: 'The column whose active tasks are archived' },
+);
+
+export const ArchiveColumnResult = Type.Object({
+  archived: Type.Integer({ minimum: 0, description: 'How many tasks were archived' }),
 });

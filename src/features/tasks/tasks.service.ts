@@ -38,6 +38,7 @@ export interface ListInput {
   priority?: Priority;
   q?: string;
   dueBefore?: string;
+  archived?: boolean;
   sort?: TaskSort;
   limit?: number;
   cursor?: string;
@@ -61,6 +62,7 @@ export const toTask = (row: TaskListRow): Task => ({
   labels: repo.labelsOf(row).map(toLabel),
   checklist: { done: Number(row.checklist_done ?? 0), total: Number(row.checklist_total ?? 0) },
   version: row.version,
+  archivedAt: toIsoOrNull(row.archived_at === null ? null : Number(row.archived_at)),
   createdBy: row.created_by,
   createdAt: toIso(row.created_at),
   updatedAt: toIso(row.updated_at),
@@ -98,6 +100,7 @@ export class TasksService {
       priority: input.priority === undefined ? undefined : PRIORITIES.indexOf(input.priority),
       q: input.q?.trim() || undefined,
       dueBefore: input.dueBefore ? fromIso(input.dueBefore, 'dueBefore') : undefined,
+      archived: input.archived ?? false,
       sort,
       limit,
       after: decodeCursor(input.cursor),
@@ -340,7 +343,12 @@ export class TasksService {
         );
       }
       const before = await repo.findTask(trx, beforeId);
-      if (!before || before.project_id !== projectId || before.status !== status) {
+      if (
+        !before ||
+        before.project_id !== projectId ||
+        before.status !== status ||
+        before.archived_at !== null
+      ) {
         throw ValidationFailed('beforeId must be a task in the target column of the same project', [
           { field: 'beforeId', message: 'is not in the target column' },
         ]);
@@ -352,6 +360,67 @@ export class TasksService {
       await repo.renumberColumn(trx, projectId, status);
     }
     throw new Error('could not find a position after renumbering the column');
+  }
+
+  /**
+   * Archives the task (off the board, kept with everything it holds) or restores it to the end of
+   * its column. Doing what is already done changes nothing and answers the task as it is.
+   */
+  async setArchived(
+    auth: AuthContext,
+    taskId: string,
+    archived: boolean,
+    ifMatch?: number[],
+  ): Promise<Task> {
+    const row = await this.load(auth, taskId, 'editor');
+    if (ifMatch && ifMatch.length > 0 && !ifMatch.includes(row.version)) {
+      this.stale(toTask(row));
+    }
+    if ((row.archived_at !== null) === archived) return toTask(row);
+    const now = this.now();
+    const applied = await repo.inPlacementTransaction(this.db, row.project_id, async (trx) => {
+      const changes: TaskUpdate = archived
+        ? { archived_at: now, updated_at: now }
+        : {
+            archived_at: null,
+            updated_at: now,
+            position:
+              ((await repo.lastPosition(trx, row.project_id, row.status, taskId)) ?? 0) +
+              repo.POSITION_STEP,
+          };
+      if (!(await repo.updateTaskIfVersion(trx, taskId, row.version, changes))) return false;
+      await recordActivity(trx, {
+        projectId: row.project_id,
+        taskId,
+        actorId: auth.user.id,
+        action: archived ? 'task.archived' : 'task.restored',
+        details: { title: row.title },
+        at: now,
+      });
+      return true;
+    });
+    if (!applied) this.stale(await this.reread(taskId));
+    return this.reread(taskId);
+  }
+
+  /** Archives every active task of a column ("Archive done tasks"); one history entry. */
+  async archiveColumn(auth: AuthContext, projectId: string, status: Status) {
+    await requireRole(this.db, auth.user.id, projectId, 'editor');
+    const now = this.now();
+    const archived = await this.db.transaction().execute(async (trx) => {
+      const count = await repo.archiveColumn(trx, projectId, status, now);
+      if (count > 0) {
+        await recordActivity(trx, {
+          projectId,
+          actorId: auth.user.id,
+          action: 'tasks.archived',
+          details: { status, count },
+          at: now,
+        });
+      }
+      return count;
+    });
+    return { archived };
   }
 
   async remove(auth: AuthContext, taskId: string, ifMatch?: number[]): Promise<void> {

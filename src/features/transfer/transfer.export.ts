@@ -66,6 +66,7 @@ export interface ExportedTask {
   priority: string;
   position: number;
   dueAt: string | null;
+  archivedAt: string | null;
   assignee: string | null;
   createdBy: string;
   version: number;
@@ -115,6 +116,7 @@ async function* taskPages(
         priority: PRIORITIES[Number(row.priority)] ?? 'medium',
         position: Number(row.position),
         dueAt: isoOrNull(row.due_at),
+        archivedAt: isoOrNull(row.archived_at),
         assignee: row.assignee_email,
         createdBy: row.creator_email,
         version: Number(row.version),
@@ -328,6 +330,8 @@ const CSV_HEADER = [
   'created_at',
   'updated_at',
   'description',
+  // Appended (issue 14): empty for an active task.
+  'archived_at',
 ];
 
 /**
@@ -370,6 +374,7 @@ export async function* tasksCsv(db: Db, projectId: string): AsyncGenerator<strin
           csvField(task.createdAt, false),
           csvField(task.updatedAt, false),
           csvField(task.description),
+          csvField(task.archivedAt, false),
         ].join(',') + '\r\n';
     }
     yield chunk;

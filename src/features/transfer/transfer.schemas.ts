@@ -61,6 +61,9 @@ const Task = Type.Object(
         'Order within the status column (ascending); kept to 15 significant digits, as MariaDB stores a double',
     }),
     dueAt: Nullable(At),
+    archivedAt: Type.Optional(
+      Nullable(At, { description: 'When the task was archived; absent or null: active' }),
+    ),
     assignee: Nullable(Email),
     createdBy: Email,
     version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
@@ -176,7 +179,7 @@ export const TrelloImportResult = Type.Object({
     { archivedCards: Count, cardsOfArchivedLists: Count, cardsWithoutList: Count },
     {
       description:
-        'Not imported: archived cards, the cards of archived lists, and cards naming no list of the board',
+        'Not imported: the cards of archived lists and cards naming no list of the board (archivedCards is always 0: archived cards are imported as archived tasks)',
     },
   ),
 });

@@ -146,6 +146,7 @@ export class TransferService {
           priority: PRIORITIES.indexOf(task.priority),
           position,
           due_at: task.dueAt,
+          archived_at: null,
           assignee_id: task.assigneeId,
           created_by: auth.user.id,
           version: 1,
@@ -285,6 +286,7 @@ export class TransferService {
         // import says the same on either database.
         position: Number(task.position.toPrecision(15)),
         due_at: task.dueAt === null ? null : ms(task.dueAt),
+        archived_at: task.archivedAt ? ms(task.archivedAt) : null,
         assignee_id: assigneeId,
         created_by: person(task.createdBy),
         version: task.version,

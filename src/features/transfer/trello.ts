@@ -1,7 +1,7 @@
 // A Trello board export (Board menu → Print, export and share → Export as JSON) turned into a
 // project document (transfer.schemas.ts), which the ordinary import then writes. Trello's quirks:
-// lists and cards may be closed (archived): closed cards and every card of a closed list are left
-// out and counted; labels may have no name (only a colour) and colours are names, not hex;
+// lists and cards may be closed (archived): a closed card is imported archived (restorable from
+// the project's archive), every card of a closed list is left out and counted; labels may have no name (only a colour) and colours are names, not hex;
 // checklists and their items are ordered by `pos`, not by array order; comments are actions of
 // type `commentCard`; the export has no emails, so nobody can be matched: cards' members are
 // reported as unassigned and authors' names are kept in the comment text.
@@ -174,6 +174,7 @@ const line = (text: string, max: number, ...fallbacks: string[]): string => {
 };
 
 export interface TrelloSkipped {
+  /** Always 0 since archived cards are imported as archived tasks (kept for older clients). */
   archivedCards: number;
   cardsOfArchivedLists: number;
   /** Cards naming a list the export does not hold (a damaged or hand-edited file). */
@@ -246,10 +247,6 @@ export function trelloToDocument(
       skipped.cardsWithoutList++;
       continue;
     }
-    if (card.closed) {
-      skipped.archivedCards++;
-      continue;
-    }
     const created = createdAtOf(card.id, now);
     const updated = Math.max(dateOf(card.dateLastActivity) ?? created, created);
     const due = dateOf(card.due);
@@ -278,6 +275,8 @@ export function trelloToDocument(
       priority: 'medium',
       position: card.pos ?? tasks.length,
       dueAt: due === undefined ? null : clampIso(due),
+      // Trello does not say when a card was closed: its last activity is the nearest.
+      ...(card.closed ? { archivedAt: clampIso(updated) } : {}),
       // No emails in a Trello export: the first member is named so that the answer can list it.
       assignee: card.idMembers?.length
         ? (people.get(card.idMembers[0]!) ?? card.idMembers[0]!)

@@ -408,6 +408,21 @@ const cases: RouteCase[] = [
     request: (f) => ['POST', `${API}/tasks/${f.taskId}/move`, { status: 'in_progress' }],
   },
   {
+    route: 'POST /tasks/:taskId/archive',
+    expect: [401, 404, 403, 200, 200],
+    request: async (f) => ['POST', `${API}/tasks/${await freshTask(f)}/archive`],
+  },
+  {
+    route: 'POST /tasks/:taskId/restore',
+    expect: [401, 404, 403, 200, 200],
+    request: (f) => ['POST', `${API}/tasks/${f.taskId}/restore`],
+  },
+  {
+    route: 'POST /projects/:projectId/tasks/archive',
+    expect: [401, 404, 403, 200, 200],
+    request: (f) => ['POST', `${API}/projects/${f.projectId}/tasks/archive`, { status: 'done' }],
+  },
+  {
     route: 'DELETE /tasks/:taskId',
     expect: [401, 404, 403, 204, 204],
     request: async (f) => ['DELETE', `${API}/tasks/${await freshTask(f)}`],

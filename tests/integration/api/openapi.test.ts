@@ -160,6 +160,8 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
         'POST /notifications/:notificationId/read',
         'POST /notifications/read-all',
         'PUT /tasks/:taskId/watch',
+        'POST /tasks/:taskId/archive',
+        'POST /tasks/:taskId/restore',
       ];
       const withBody = [...documented(doc).entries()].filter(
         ([route]) => /^(POST|PATCH|PUT) /.test(route) && !bodiless.includes(route),
@@ -187,6 +189,7 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
       const task = resolve(doc, { $ref: '#/components/schemas/Task' });
       expect(Object.keys(task.properties!).sort()).toEqual(
         [
+          'archivedAt',
           'assignee',
           'assigneeId',
           'checklist',
@@ -210,6 +213,7 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
       const query = (list.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
       expect(query.sort()).toEqual(
         [
+          'archived',
           'assigneeId',
           'cursor',
           'dueBefore',

@@ -83,6 +83,8 @@ describe.each(testDatabases)('round trip on $name', (target) => {
   let others: Client[];
   let projectId: string;
   let taskId: string;
+  /** A project of its own for "archive a column" (the others' tasks stay on their boards). */
+  let archiveProjectId: string;
   let labelIds: string[];
   const validators = new Map<string, ValidateFunction>();
 
@@ -196,6 +198,30 @@ describe.each(testDatabases)('round trip on $name', (target) => {
         );
         // Moved to the end of its column.
         expect(board.items.at(-1).id).toBe(taskId);
+      },
+    },
+    'POST /api/v1/projects/{projectId}/tasks/archive': {
+      url: () => `${API}/projects/${archiveProjectId}/tasks/archive`,
+      async check(body, reply) {
+        // A task in each column before the next run; this run's column is empty now and its
+        // tasks are in the archive.
+        const column = await read(
+          owner,
+          '/api/v1/projects/{projectId}/tasks',
+          `${API}/projects/${archiveProjectId}/tasks?status=${body.status}`,
+        );
+        expect(column.items).toEqual([]);
+        const archived = await read(
+          owner,
+          '/api/v1/projects/{projectId}/tasks',
+          `${API}/projects/${archiveProjectId}/tasks?archived=true&status=${body.status}&limit=200`,
+        );
+        expect(archived.items.length).toBeGreaterThanOrEqual(reply.body.archived);
+        for (const status of ['todo', 'in_progress', 'done'])
+          await owner.request('POST', `${API}/projects/${archiveProjectId}/tasks`, {
+            title: 'Next',
+            status,
+          });
       },
     },
     'POST /api/v1/projects/{projectId}/labels': {
@@ -385,15 +411,19 @@ describe.each(testDatabases)('round trip on $name', (target) => {
       }),
       runs: 10,
       async check(body, reply) {
-        const kept = body.cards.filter((c: Body) => c.idList === 'open' && !c.closed);
+        const kept = body.cards.filter((c: Body) => c.idList === 'open');
         expect(reply.body.skipped).toEqual({
-          archivedCards: body.cards.filter((c: Body) => c.idList === 'open' && c.closed).length,
+          archivedCards: 0,
           cardsOfArchivedLists: body.cards.filter((c: Body) => c.idList === 'archived').length,
           cardsWithoutList: body.cards.filter((c: Body) => c.idList === 'missing').length,
         });
         const res = await owner.request('GET', `${API}/projects/${reply.body.project.id}/export`);
         expect(res.status).toBe(200);
         expect(res.body.tasks).toHaveLength(kept.length);
+        // Closed cards come in archived.
+        expect(res.body.tasks.filter((task: Body) => task.archivedAt !== null)).toHaveLength(
+          kept.filter((c: Body) => c.closed).length,
+        );
         expect(res.body.labels).toHaveLength(body.labels.length);
         for (const task of res.body.tasks) expect(task.status).toBe('in_progress');
         await owner.request('DELETE', `${API}/projects/${reply.body.project.id}`);
@@ -686,6 +716,8 @@ describe.each(testDatabases)('round trip on $name', (target) => {
     subject = await signUp(t, 'Subject');
     resetting = await signUp(t, 'Resetting');
     projectId = (await owner.request('POST', `${API}/projects`, { name: 'Round trip' })).body.id;
+    archiveProjectId = (await owner.request('POST', `${API}/projects`, { name: 'Archive' })).body
+      .id;
     await owner.request('POST', `${API}/projects/${projectId}/members`, {
       email: editor.user!.email,
       role: 'editor',

@@ -31,6 +31,7 @@ describe.each(testDatabases)('tasks on $name', (target) => {
         labels: [],
         checklist: { done: 0, total: 0 },
         version: 1,
+        archivedAt: null,
         createdBy: editor.user!.id,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),

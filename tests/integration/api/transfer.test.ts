@@ -283,6 +283,7 @@ describe.each(testDatabases)('project export and import on $name', (target) => {
       'created_at',
       'updated_at',
       'description',
+      'archived_at',
     ]);
   });
 
@@ -322,10 +323,11 @@ describe.each(testDatabases)('project export and import on $name', (target) => {
       expect(reply.status, JSON.stringify(reply.body)).toBe(201);
       expect(reply.body).toMatchObject({
         project: { name: 'Website relaunch', taskCounts: { todo: 1, in_progress: 1, done: 1 } },
-        imported: { members: 1, labels: 5, tasks: 3, checklistItems: 3, comments: 2 },
+        // The archived card is imported archived: in the archive, not in the columns' counts.
+        imported: { members: 1, labels: 5, tasks: 4, checklistItems: 3, comments: 2 },
         // A Trello export has no emails: its people cannot be matched.
         unassignedTasks: [{ title: 'Write the style guide', assignee: 'Ana López' }],
-        skipped: { archivedCards: 1, cardsOfArchivedLists: 1, cardsWithoutList: 0 },
+        skipped: { archivedCards: 0, cardsOfArchivedLists: 1, cardsWithoutList: 0 },
       });
       const doc = JSON.parse((await exportOf(t, owner, reply.body.project.id)).raw.body) as Doc;
       expect(doc.project.description).toBe('Everything for the **new site**.');
@@ -343,9 +345,15 @@ describe.each(testDatabases)('project export and import on $name', (target) => {
       >;
       expect(Object.keys(byTitle).sort()).toEqual([
         'Migrate the blog',
+        'Old logo variants',
         'Pick a hosting provider',
         'Write the style guide',
       ]);
+      // Closed on Trello: archived here, at its last activity (Trello keeps no closing time).
+      expect(byTitle['Old logo variants']).toMatchObject({
+        archivedAt: '2024-01-20T08:00:00.000Z',
+      });
+      expect(byTitle['Write the style guide']).toMatchObject({ archivedAt: null });
       expect(byTitle['Write the style guide']).toMatchObject({
         status: 'todo',
         description: 'Colours, type, spacing.\nSee the "brand" folder.',

@@ -306,6 +306,26 @@ export const tasks = {
         }),
       )
     ).data,
+  /** Archives (true) or restores (false) one task; again is no error. */
+  setArchived: async (taskId: string, archived: boolean, etag?: string) => {
+    const init = { params: { path: { taskId } }, headers: etag ? { 'if-match': etag } : {} };
+    const { data, response } = await call(
+      archived
+        ? client.POST('/api/v1/tasks/{taskId}/archive', init)
+        : client.POST('/api/v1/tasks/{taskId}/restore', init),
+    );
+    return withEtag(data, response);
+  },
+  /** Archives every active task of a column; answers how many. */
+  archiveColumn: async (projectId: string, status: Status) =>
+    (
+      await call(
+        client.POST('/api/v1/projects/{projectId}/tasks/archive', {
+          params: { path: { projectId } },
+          body: { status },
+        }),
+      )
+    ).data.archived,
 };
 
 export const labels = {

@@ -3064,6 +3064,8 @@ export interface paths {
           q?: string;
           /** @description Tasks due strictly before this date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC */
           dueBefore?: string;
+          /** @description true: the archive (archived tasks only, e.g. sort=-archivedAt); false: the active tasks */
+          archived?: boolean;
           sort?:
             | 'position'
             | 'createdAt'
@@ -3075,7 +3077,9 @@ export interface paths {
             | 'priority'
             | '-priority'
             | 'title'
-            | '-title';
+            | '-title'
+            | 'archivedAt'
+            | '-archivedAt';
           limit?: number;
           cursor?: string;
         };
@@ -3701,6 +3705,320 @@ export interface paths {
         };
         /** @description PRECONDITION_FAILED */
         412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{taskId}/archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Archive a task (editor): off the board, the list and My work, kept until restored; again is no error */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description ETag from GET; a stale one gives 412 */
+          'if-match'?: string;
+        };
+        path: {
+          /** @description Opaque identifier */
+          taskId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Task'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PRECONDITION_FAILED */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{taskId}/restore': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Restore an archived task (editor) to the end of its column; restoring an active task is no error */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description ETag from GET; a stale one gives 412 */
+          'if-match'?: string;
+        };
+        path: {
+          /** @description Opaque identifier */
+          taskId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Task'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PRECONDITION_FAILED */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/projects/{projectId}/tasks/archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Archive every active task of a column (editor), e.g. the Done column's */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      /** @description The column whose active tasks are archived */
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            status: 'todo' | 'in_progress' | 'done';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description How many tasks were archived */
+              archived: number;
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
           headers: {
             [name: string]: unknown;
           };
@@ -5837,7 +6155,7 @@ export interface paths {
             'text/event-stream': {
               /** @description The event id, also the SSE `id` (monotonic) */
               id: number;
-              /** @description A project stream: task.created, task.updated, task.moved, task.deleted, tasks.imported (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
+              /** @description A project stream: task.created, task.updated, task.moved, task.deleted, task.archived, task.restored, tasks.imported and tasks.archived (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
               type: string;
               /** @description Opaque identifier */
               actorId?: string;
@@ -5927,7 +6245,7 @@ export interface paths {
             'text/event-stream': {
               /** @description The event id, also the SSE `id` (monotonic) */
               id: number;
-              /** @description A project stream: task.created, task.updated, task.moved, task.deleted, tasks.imported (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
+              /** @description A project stream: task.created, task.updated, task.moved, task.deleted, task.archived, task.restored, tasks.imported and tasks.archived (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
               type: string;
               /** @description Opaque identifier */
               actorId?: string;
@@ -6890,6 +7208,11 @@ export interface paths {
                * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
                */
               dueAt: string | null;
+              /**
+               * Format: date-time
+               * @description When the task was archived; absent or null: active
+               */
+              archivedAt?: string | null;
               /** @description An account's email */
               assignee: string | null;
               /** @description An account's email */
@@ -7200,7 +7523,7 @@ export interface paths {
               }[];
               /** @description Tasks, comments and history entries by people who are not members here: now the importer’s */
               reattributed: number;
-              /** @description Not imported: archived cards, the cards of archived lists, and cards naming no list of the board */
+              /** @description Not imported: the cards of archived lists and cards naming no list of the board (archivedCards is always 0: archived cards are imported as archived tasks) */
               skipped: {
                 archivedCards: number;
                 cardsOfArchivedLists: number;
@@ -8112,6 +8435,11 @@ export interface components {
       };
       /** @description Also sent as the ETag; send it back in If-Match */
       version: number;
+      /**
+       * Format: date-time
+       * @description When the task was archived: off the board, the list and My work until restored; null while active
+       */
+      archivedAt: string | null;
       /** @description Opaque identifier */
       createdBy: string;
       /**
@@ -8237,7 +8565,7 @@ export interface components {
     LiveEvent: {
       /** @description The event id, also the SSE `id` (monotonic) */
       id: number;
-      /** @description A project stream: task.created, task.updated, task.moved, task.deleted, tasks.imported (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
+      /** @description A project stream: task.created, task.updated, task.moved, task.deleted, task.archived, task.restored, tasks.imported and tasks.archived (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
       type: string;
       /** @description Opaque identifier */
       actorId?: string;
@@ -8360,6 +8688,11 @@ export interface components {
          * @description RFC 3339 date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC
          */
         dueAt: string | null;
+        /**
+         * Format: date-time
+         * @description When the task was archived; absent or null: active
+         */
+        archivedAt?: string | null;
         /** @description An account's email */
         assignee: string | null;
         /** @description An account's email */

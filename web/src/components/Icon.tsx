@@ -10,6 +10,7 @@ const PATHS = {
   grip: 'M9 5h.01M15 5h.01M9 12h.01M15 12h.01M9 19h.01M15 19h.01',
   search: 'M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16zM21 21l-4.3-4.3',
   calendar: 'M4 6h16v14H4zM4 10h16M9 3v4M15 3v4',
+  archive: 'M3 4h18v4H3zM5 8v12h14V8M10 12h4',
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
   back: 'M15 18l-6-6 6-6',
   help: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9.5 9a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.6V14M12 17h.01',

@@ -20,9 +20,14 @@ export function TaskFilters({
   filter,
   status,
   onChange,
+  searchLabel,
+  searchPlaceholder,
 }: {
   idPrefix: string;
   searchId: string;
+  /** The search box's label and placeholder, when not the list's. */
+  searchLabel?: string;
+  searchPlaceholder?: string;
   searchRef: Ref<HTMLInputElement>;
   filter: TaskFilter;
   /** The list's status filter; absent on the board. */
@@ -58,9 +63,9 @@ export function TaskFilters({
     <div className="filters" role="search" aria-label={t('list.filters')}>
       <SearchInput
         id={searchId}
-        label={t('list.search')}
+        label={searchLabel ?? t('list.search')}
         inputRef={searchRef}
-        placeholder={t('list.searchPlaceholder')}
+        placeholder={searchPlaceholder ?? t('list.searchPlaceholder')}
         value={search}
         onChange={(event) => setSearch(event.target.value)}
         onKeyDown={(event) => {

@@ -48,8 +48,9 @@ export function useLiveStream(projectId: string): LiveStream {
       });
       source.onmessage = (message: MessageEvent<string>) => {
         const event = JSON.parse(message.data) as LiveEvent;
-        // Many tasks at once (a CSV import) name none of them: every view reads its data again.
-        emit(event.type === 'tasks.imported' ? { type: 'reset' } : event);
+        // Many tasks at once (a CSV import, a column archived) name none of them: every view
+        // reads its data again.
+        emit(event.type.startsWith('tasks.') ? { type: 'reset' } : event);
       };
       source.onerror = () => {
         if (source?.readyState === EventSource.CLOSED) {

@@ -1,5 +1,6 @@
 // The list: a sortable table with filters and search that live in the URL, and "load more"
-// through the service's cursor.
+// through the service's cursor. The same table, with `archived`, is the project's archive: the
+// archived tasks, newest first, each with a Restore button for editors.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tasks as tasksApi } from '../api/endpoints';
@@ -28,9 +29,9 @@ const SORTABLE = {
   priority: 'priority',
   dueAt: 'dueAt',
   updatedAt: 'updatedAt',
+  archivedAt: 'archivedAt',
 } as const;
 type SortKey = keyof typeof SORTABLE;
-const DEFAULT_SORT: TaskSort = '-updatedAt';
 const SORTS = new Set<string>([
   'position',
   'createdAt',
@@ -43,6 +44,8 @@ const SORTS = new Set<string>([
   '-priority',
   'title',
   '-title',
+  'archivedAt',
+  '-archivedAt',
 ] satisfies TaskSort[]);
 const isSort = (value: string | null): value is TaskSort => value !== null && SORTS.has(value);
 
@@ -53,7 +56,7 @@ function parseSort(sort: string): { key: SortKey | undefined; desc: boolean } {
   return { key, desc };
 }
 
-export default function ListPage() {
+export default function ListPage({ archived = false }: { archived?: boolean }) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const { project, memberName, canEdit } = useProject();
@@ -62,6 +65,7 @@ export default function ListPage() {
   const filter = readFilter(params);
   const { assignee, label, priority, due, q } = filter;
   const sortParam = params.get('sort');
+  const DEFAULT_SORT: TaskSort = archived ? '-archivedAt' : '-updatedAt';
   const sort: TaskSort = isSort(sortParam) ? sortParam : DEFAULT_SORT;
   const searchRef = useRef<HTMLInputElement>(null);
   const [extra, setExtra] = useState<{ items: Task[]; nextCursor: string | null } | undefined>(
@@ -83,6 +87,7 @@ export default function ListPage() {
       : undefined,
     dueBefore: startOfDateInput(due),
     q: q || undefined,
+    ...(archived ? { archived: true } : {}),
     sort,
     limit: PAGE_SIZE,
   };
@@ -135,7 +140,28 @@ export default function ListPage() {
   const ariaSort = (column: SortKey) =>
     sortKey === column ? (desc ? 'descending' : 'ascending') : undefined;
 
+  const [restoring, setRestoring] = useState<string | undefined>(undefined);
+  const restore = async (task: Task) => {
+    setRestoring(task.id);
+    try {
+      await tasksApi.setArchived(task.id, false);
+      toast.success(t('archive.restored', { title: task.title }));
+      first.reload();
+    } catch (error) {
+      toast.error(describeError(error, t));
+    } finally {
+      setRestoring(undefined);
+    }
+  };
+
   const filtersActive = Boolean(status) || isFiltered(filter);
+  const empty = archived
+    ? filtersActive
+      ? { title: t('archive.noMatchTitle'), text: t('archive.noMatchText') }
+      : { title: t('archive.emptyTitle'), text: t('archive.emptyText') }
+    : filtersActive
+      ? { title: t('list.noMatchTitle'), text: t('list.noMatchText') }
+      : { title: t('list.emptyTitle'), text: t('list.emptyText') };
   const headers: { key: SortKey | undefined; label: string }[] = [
     { key: 'title', label: t('list.title') },
     { key: undefined, label: t('list.status') },
@@ -143,14 +169,24 @@ export default function ListPage() {
     { key: undefined, label: t('list.assignee') },
     { key: 'dueAt', label: t('list.due') },
     { key: undefined, label: t('list.labels') },
-    { key: 'updatedAt', label: t('list.updated') },
+    archived
+      ? { key: 'archivedAt', label: t('archive.archivedAt') }
+      : { key: 'updatedAt', label: t('list.updated') },
   ];
 
   return (
     <div className="list-page">
+      {archived && (
+        <>
+          <h2 className="visually-hidden">{t('archive.title')}</h2>
+          <p className="muted">{t('archive.intro')}</p>
+        </>
+      )}
       <TaskFilters
         idPrefix="filter"
-        searchId="list-search"
+        searchId={archived ? 'archive-search' : 'list-search'}
+        searchLabel={archived ? t('archive.search') : undefined}
+        searchPlaceholder={archived ? t('archive.searchPlaceholder') : undefined}
         searchRef={searchRef}
         filter={filter}
         status={status}
@@ -160,9 +196,7 @@ export default function ListPage() {
       {first.error !== undefined && <ErrorState error={first.error} onRetry={first.reload} />}
       {first.loading && !first.data && <Loading />}
       {first.data && items.length === 0 && (
-        <EmptyState title={filtersActive ? t('list.noMatchTitle') : t('list.emptyTitle')}>
-          {filtersActive ? t('list.noMatchText') : t('list.emptyText')}
-        </EmptyState>
+        <EmptyState title={empty.title}>{empty.text}</EmptyState>
       )}
       {items.length > 0 && (
         <>
@@ -170,7 +204,7 @@ export default function ListPage() {
             ref={listRef}
             className="table-wrap"
             role="region"
-            aria-label={t('list.tableLabel')}
+            aria-label={archived ? t('archive.tableLabel') : t('list.tableLabel')}
             tabIndex={0}
           >
             <table className="table" aria-busy={first.loading}>
@@ -198,6 +232,11 @@ export default function ListPage() {
                       )}
                     </th>
                   ))}
+                  {archived && canEdit && (
+                    <th scope="col">
+                      <span className="visually-hidden">{t('archive.restore')}</span>
+                    </th>
+                  )}
                 </tr>
               </thead>
               <tbody>
@@ -242,7 +281,25 @@ export default function ListPage() {
                           ))}
                         </span>
                       </td>
-                      <td className="muted nowrap">{formatDate(task.updatedAt, i18n.language)}</td>
+                      <td className="muted nowrap">
+                        {formatDate(
+                          archived && task.archivedAt ? task.archivedAt : task.updatedAt,
+                          i18n.language,
+                        )}
+                      </td>
+                      {archived && canEdit && (
+                        <td>
+                          <button
+                            type="button"
+                            className="button"
+                            aria-label={t('archive.restoreNamed', { title: task.title })}
+                            disabled={restoring === task.id}
+                            onClick={() => void restore(task)}
+                          >
+                            {t('archive.restore')}
+                          </button>
+                        </td>
+                      )}
                     </tr>
                   );
                 })}
@@ -250,7 +307,11 @@ export default function ListPage() {
             </table>
           </div>
           <div className="list-footer">
-            <span className="muted">{t('list.shown', { count: items.length })}</span>
+            <span className="muted">
+              {archived
+                ? t('archive.shown', { count: items.length })
+                : t('list.shown', { count: items.length })}
+            </span>
             {nextCursor && (
               <button
                 type="button"

@@ -113,6 +113,11 @@ export function Board({ initial }: { initial: Task[] }) {
       () => undefined,
     );
   }, [project.id]);
+  // After an action of this user that moved many tasks at once (a column archived).
+  const reloadBoard = useCallback(() => {
+    liveChanged.current ??= new Set();
+    refreshLive();
+  }, [refreshLive]);
   useLiveEvents((event) => {
     if (!isTaskEvent(event) && event.type !== 'reset') return;
     liveChanged.current ??= new Set();
@@ -376,6 +381,11 @@ export function Board({ initial }: { initial: Task[] }) {
               canEdit={canEdit}
               inputRef={status === 'todo' ? quickAddRef : undefined}
               onAdd={addTask}
+              archive={
+                status === 'done'
+                  ? { count: columns.done.length, onArchived: reloadBoard }
+                  : undefined
+              }
             />
           ))}
         </div>

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { Status, Task } from '../../api/types';
 import { useProject } from '../../lib/project';
 import type { QuickAdd as QuickAddInput } from '../../lib/quickAdd';
+import { ArchiveColumn } from './ArchiveColumn';
 import { QuickAdd } from './QuickAdd';
 import { SortableCard } from './SortableCard';
 
@@ -16,6 +17,7 @@ export function Column({
   canEdit,
   inputRef,
   onAdd,
+  archive,
 }: {
   status: Status;
   ids: string[];
@@ -24,6 +26,8 @@ export function Column({
   canEdit: boolean;
   inputRef?: React.RefObject<HTMLInputElement | null>;
   onAdd: (status: Status, task: QuickAddInput) => Promise<void>;
+  /** "Archive all" in the header (editors, the Done column): the column's whole count. */
+  archive?: { count: number; onArchived: () => void };
 }) {
   const { t, i18n } = useTranslation();
   const { project, memberName } = useProject();
@@ -41,9 +45,12 @@ export function Column({
           <span className="column-dot" aria-hidden="true" />
           {t(`status.${status}`)}
         </h2>
-        <span className="count">
-          <span aria-hidden="true">{count}</span>
-          <span className="visually-hidden">{t('board.countLabel', { count })}</span>
+        <span className="column-tools">
+          {canEdit && archive && <ArchiveColumn status={status} {...archive} />}
+          <span className="count">
+            <span aria-hidden="true">{count}</span>
+            <span className="visually-hidden">{t('board.countLabel', { count })}</span>
+          </span>
         </span>
       </header>
       {canEdit && <QuickAdd status={status} inputRef={inputRef} onAdd={onAdd} />}

@@ -83,6 +83,7 @@ function SearchResults({ q }: { q: string }) {
               <div className="search-badges">
                 <PriorityBadge priority={task.priority} />
                 <StatusBadge status={task.status} />
+                {task.archivedAt && <span className="badge">{t('archive.archivedAt')}</span>}
               </div>
             </li>
           ))}

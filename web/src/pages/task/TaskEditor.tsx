@@ -42,6 +42,7 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
   const [saveError, setSaveError] = useState<unknown>(undefined);
   const [conflict, setConflict] = useState<Conflict | undefined>(undefined);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [archiving, setArchiving] = useState(false);
   const [activityVersion, setActivityVersion] = useState(0);
 
   const task = current.task;
@@ -137,6 +138,23 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
     }
   };
 
+  // Archive or restore: the answer is the task's new version; the banner's Restore is the undo.
+  const setArchived = async (archived: boolean) => {
+    setArchiving(true);
+    try {
+      const next = await tasksApi.setArchived(task.id, archived, current.etag);
+      setCurrent(next);
+      setActivityVersion((v) => v + 1);
+      toast.success(
+        t(archived ? 'archive.archived' : 'archive.restored', { title: next.task.title }),
+      );
+    } catch (error) {
+      toast.error(describeError(error, t));
+    } finally {
+      setArchiving(false);
+    }
+  };
+
   return (
     <div className="task-page">
       <div className="task-heading" data-task-id={task.id}>
@@ -146,6 +164,17 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
         </Link>
         <h1 className="task-title">{task.title}</h1>
         <WatchToggle taskId={task.id} initial={initial.task.watching ?? false} />
+        {canEdit && !task.archivedAt && (
+          <button
+            type="button"
+            className="button button-ghost"
+            disabled={archiving}
+            onClick={() => void setArchived(true)}
+          >
+            <Icon name="archive" />
+            {t('archive.archiveTask')}
+          </button>
+        )}
         <p className="muted task-dates">
           {t('task.createdUpdated', {
             created: formatDateTime(task.createdAt, i18n.language),
@@ -153,6 +182,25 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
           })}
         </p>
       </div>
+
+      {task.archivedAt && (
+        <div className="notice notice-warning archived-notice" role="status">
+          <span>
+            <Icon name="archive" /> {t('archive.banner')}{' '}
+            <span className="muted">{formatDateTime(task.archivedAt, i18n.language)}</span>
+          </span>
+          {canEdit && (
+            <button
+              type="button"
+              className="button"
+              disabled={archiving}
+              onClick={() => void setArchived(false)}
+            >
+              {t('archive.restore')}
+            </button>
+          )}
+        </div>
+      )}
 
       {conflict && (
         <ConflictPanel

@@ -45,6 +45,10 @@ export function describeActivity(item: Activity, t: TFunction): string {
     }
     case 'task.deleted':
       return t('activity.actions.task_deleted');
+    case 'task.archived':
+      return t('activity.actions.task_archived');
+    case 'task.restored':
+      return t('activity.actions.task_restored');
     case 'comment.added':
       return t('activity.actions.comment_added');
     case 'comment.deleted':
