@@ -18,6 +18,8 @@ const featureMayUse = {
   transfer: ['projects', 'tasks', 'checklists'],
   // Search finds tasks and answers them as the task list does.
   search: ['tasks'],
+  // Saved views keep the board's and the list's filters; they read no other feature.
+  views: [],
 };
 const features = Object.keys(featureMayUse);
 

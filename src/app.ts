@@ -52,6 +52,9 @@ import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { SearchHit } from './features/search/search.schemas.js';
 import { searchRoutes } from './features/search/search.routes.js';
 import { SearchService } from './features/search/search.service.js';
+import { SavedView } from './features/views/views.schemas.js';
+import { viewsRoutes } from './features/views/views.routes.js';
+import { ViewsService } from './features/views/views.service.js';
 import { TasksService } from './features/tasks/tasks.service.js';
 import { transferRoutes } from './features/transfer/transfer.routes.js';
 import { calendarRoutes } from './features/calendar/calendar.routes.js';
@@ -102,6 +105,7 @@ export interface Services {
   transfer: TransferService;
   calendar: CalendarService;
   search: SearchService;
+  views: ViewsService;
 }
 
 export type App = FastifyInstance & {
@@ -189,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ProjectDocument,
     CalendarFeed,
     SearchHit,
+    SavedView,
   ])
     app.addSchema(schema);
 
@@ -218,6 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     transfer: new TransferService(database, projects),
     calendar: new CalendarService(db, Date.now, config.publicUrl),
     search: new SearchService(reader, config.searchTimeoutMs),
+    views: new ViewsService(db),
   };
   // Open streams would hold the server's close forever: they end first, and clients resume.
   app.addHook('preClose', async () => services.live.close());
@@ -302,6 +308,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(transferRoutes, { transfer: services.transfer });
       await api.register(calendarRoutes, { calendar: services.calendar });
       await api.register(searchRoutes, { search: services.search });
+      await api.register(viewsRoutes, { views: services.views });
     },
     { prefix: '/api/v1' },
   );

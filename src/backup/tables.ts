@@ -38,6 +38,7 @@ const keys: { [T in TableName]: readonly string[] } = {
   notification_settings: ['user_id'],
   due_reminders: ['task_id', 'kind', 'due_at'],
   calendar_feeds: ['id'],
+  saved_views: ['id'],
 };
 
 /**

@@ -269,6 +269,19 @@ export interface CalendarFeedsTable {
   last_used_at: number | null;
 }
 
+/** A user's named filters of a project's board or list (features/views). */
+export interface SavedViewsTable {
+  id: string;
+  user_id: string;
+  project_id: string;
+  name: string;
+  view: 'board' | 'list';
+  /** The filters as the web UI's query string (`assignee=…&label=…`), normalized. */
+  query: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface NotificationSettingsTable {
   user_id: string;
   /** JSON array of the kinds turned off in the inbox. */
@@ -304,6 +317,7 @@ export interface Database {
   notification_settings: NotificationSettingsTable;
   due_reminders: DueRemindersTable;
   calendar_feeds: CalendarFeedsTable;
+  saved_views: SavedViewsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -98,6 +98,17 @@ async function feedOf(f: Fixture, role: Role, what: 'id' | 'path' = 'id') {
   return reply.body[what] as string;
 }
 
+/** A new saved view of the project, the owner's. */
+async function viewOf(f: Fixture) {
+  const reply = await f.clients.owner.request('POST', `${API}/projects/${f.projectId}/views`, {
+    name: `View ${Math.random()}`,
+    view: 'board',
+    query: 'priority=high',
+  });
+  expect(reply.status).toBe(201);
+  return reply.body.id as string;
+}
+
 const signedIn = (status: number) => [401, status, status, status, status] as RouteCase['expect'];
 const adminOnly = (status: number) => [401, 403, 403, 403, status] as RouteCase['expect'];
 
@@ -199,6 +210,31 @@ const cases: RouteCase[] = [
     route: 'POST /calendar-feeds',
     expect: [401, 404, 201, 201, 201],
     request: (f) => ['POST', `${API}/calendar-feeds`, { projectId: f.projectId }],
+  },
+  // Saved views: any member keeps their own; another's answers 404, as an unknown one.
+  {
+    route: 'GET /projects/:projectId/views',
+    expect: [...DENY_READ],
+    request: (f) => ['GET', `${API}/projects/${f.projectId}/views`],
+  },
+  {
+    route: 'POST /projects/:projectId/views',
+    expect: [401, 404, 201, 201, 201],
+    request: (f) => [
+      'POST',
+      `${API}/projects/${f.projectId}/views`,
+      { name: `Mine ${Math.random()}`, view: 'list', query: 'status=done' },
+    ],
+  },
+  {
+    route: 'PATCH /views/:viewId',
+    expect: [401, 404, 404, 404, 200],
+    request: async (f) => ['PATCH', `${API}/views/${await viewOf(f)}`, { query: 'q=renamed' }],
+  },
+  {
+    route: 'DELETE /views/:viewId',
+    expect: [401, 404, 404, 404, 204],
+    request: async (f) => ['DELETE', `${API}/views/${await viewOf(f)}`],
   },
   {
     route: 'DELETE /calendar-feeds/:id',

@@ -60,6 +60,31 @@ const csvText = (rows: { title: string; description: string }[]) =>
   );
 /** The rows behind each file made here, by its text (the check compares what came back). */
 const written = new Map<string, { title: string; description: string }[]>();
+/** A saved view's filters: any of the board's and the list's, any text, in any order. */
+const viewQuery = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom('q', 'assignee', 'label', 'priority', 'due', 'status', 'sort'),
+      fc.string({ maxLength: 30 }),
+    ),
+    { maxLength: 7 },
+  )
+  .map((pairs) => new URLSearchParams(new Map(pairs)).toString());
+/** What the service answers for it: trimmed, empty ones left out, in the fixed order. */
+const normalViewQuery = (query: string) => {
+  const params = new URLSearchParams(query);
+  const out = new URLSearchParams();
+  for (const key of ['q', 'assignee', 'label', 'priority', 'due', 'status', 'sort']) {
+    const value = params.get(key)?.trim();
+    if (value) out.set(key, value);
+  }
+  return out.toString();
+};
+/** A view name that no earlier run took (names are unique per user and project). */
+const viewName = fc
+  .tuple(fc.string({ maxLength: 20 }), fc.uuid())
+  .map(([text, id]) => `${text} ${id}`);
+
 const csvFile = fc.array(csvRow, { minLength: 1, maxLength: 5 }).map((rows) => {
   const text = csvText(rows);
   written.set(text, rows);
@@ -83,6 +108,7 @@ describe.each(testDatabases)('round trip on $name', (target) => {
   let others: Client[];
   let projectId: string;
   let taskId: string;
+  let viewId: string;
   /** A project of its own for "archive a column" (the others' tasks stay on their boards). */
   let archiveProjectId: string;
   let labelIds: string[];
@@ -462,6 +488,37 @@ describe.each(testDatabases)('round trip on $name', (target) => {
         expect(item.done).toBe(body.done ?? false);
       },
     },
+    'POST /api/v1/projects/{projectId}/views': {
+      url: () => `${API}/projects/${projectId}/views`,
+      overrides: () => ({ name: viewName, query: viewQuery }),
+      async check(body, reply) {
+        const views = await read(
+          owner,
+          '/api/v1/projects/{projectId}/views',
+          `${API}/projects/${projectId}/views`,
+        );
+        const view = views.items.find((v: { id: string }) => v.id === reply.body.id);
+        expect(view).toEqual(reply.body);
+        expect(view.name).toBe(body.name.trim());
+        expect(view.view).toBe(body.view);
+        expect(view.query).toBe(normalViewQuery(body.query));
+      },
+    },
+    'PATCH /api/v1/views/{viewId}': {
+      url: () => `${API}/views/${viewId}`,
+      overrides: () => ({ name: viewName, query: viewQuery }),
+      async check(body, reply) {
+        const views = await read(
+          owner,
+          '/api/v1/projects/{projectId}/views',
+          `${API}/projects/${projectId}/views`,
+        );
+        expect(views.items.find((v: { id: string }) => v.id === viewId)).toEqual(reply.body);
+        if (body.name !== undefined) expect(reply.body.name).toBe(body.name.trim());
+        if (body.view !== undefined) expect(reply.body.view).toBe(body.view);
+        if (body.query !== undefined) expect(reply.body.query).toBe(normalViewQuery(body.query));
+      },
+    },
     'PATCH /api/v1/checklist-items/{itemId}': {
       url: () => `${API}/checklist-items/${checklistItemId}`,
       overrides: () => ({ beforeId: fc.constant(null) }),
@@ -718,6 +775,13 @@ describe.each(testDatabases)('round trip on $name', (target) => {
     projectId = (await owner.request('POST', `${API}/projects`, { name: 'Round trip' })).body.id;
     archiveProjectId = (await owner.request('POST', `${API}/projects`, { name: 'Archive' })).body
       .id;
+    viewId = (
+      await owner.request('POST', `${API}/projects/${projectId}/views`, {
+        name: 'Patched',
+        view: 'board',
+        query: '',
+      })
+    ).body.id;
     await owner.request('POST', `${API}/projects/${projectId}/members`, {
       email: editor.user!.email,
       role: 'editor',

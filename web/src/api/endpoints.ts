@@ -6,6 +6,7 @@ import type {
   InviteInput,
   Preferences,
   MyTaskQuery,
+  NewSavedView,
   NotificationSettings,
   Role,
   SearchQuery,
@@ -86,6 +87,28 @@ export const calendarFeeds = {
     (await call(client.POST('/api/v1/calendar-feeds', { body: { projectId } }))).data,
   revoke: async (id: string) => {
     await call(client.DELETE('/api/v1/calendar-feeds/{id}', { params: { path: { id } } }));
+  },
+};
+
+/** My saved views of a project's board or list (only mine). */
+export const savedViews = {
+  list: async (projectId: string) =>
+    (
+      await call(
+        client.GET('/api/v1/projects/{projectId}/views', { params: { path: { projectId } } }),
+      )
+    ).data.items,
+  create: async (projectId: string, view: NewSavedView) =>
+    (
+      await call(
+        client.POST('/api/v1/projects/{projectId}/views', {
+          params: { path: { projectId } },
+          body: view,
+        }),
+      )
+    ).data,
+  remove: async (viewId: string) => {
+    await call(client.DELETE('/api/v1/views/{viewId}', { params: { path: { viewId } } }));
   },
 };
 

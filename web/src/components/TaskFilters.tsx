@@ -10,6 +10,7 @@ import { useProject } from '../lib/project';
 import type { TaskFilter } from '../lib/taskFilter';
 import { SelectField, TextField } from './form/Field';
 import { SearchInput } from './form/SearchInput';
+import { SavedViews } from './SavedViews';
 
 export type FilterChanges = Partial<Record<keyof TaskFilter | 'status', string | undefined>>;
 
@@ -22,12 +23,15 @@ export function TaskFilters({
   onChange,
   searchLabel,
   searchPlaceholder,
+  savedViews,
 }: {
   idPrefix: string;
   searchId: string;
   /** The search box's label and placeholder, when not the list's. */
   searchLabel?: string;
   searchPlaceholder?: string;
+  /** The screen whose filters can be saved as a view (none: no saved views here). */
+  savedViews?: 'board' | 'list';
   searchRef: Ref<HTMLInputElement>;
   filter: TaskFilter;
   /** The list's status filter; absent on the board. */
@@ -140,6 +144,7 @@ export function TaskFilters({
           {t('list.clear')}
         </button>
       )}
+      {savedViews && <SavedViews screen={savedViews} />}
     </div>
   );
 }

@@ -116,6 +116,22 @@ export const en = {
     labels: 'Labels',
     archive: 'Archive',
   },
+  views: {
+    label: 'Saved views',
+    pick: 'My views…',
+    board: 'board',
+    list: 'list',
+    save: 'Save view',
+    saveTitle: 'Save these filters as a view',
+    saveHint: 'Only you see your views. They open this screen with these filters.',
+    name: 'Name',
+    saved: 'View “{{name}}” saved.',
+    delete: 'Delete view',
+    deleteNamed: 'Delete the view {{name}}',
+    deleteTitle: 'Delete this view?',
+    deleteConfirm: 'The view “{{name}}” will be deleted; no task changes.',
+    deleted: 'View “{{name}}” deleted.',
+  },
   archive: {
     title: 'Archive',
     intro:

@@ -120,6 +120,22 @@ export const es: Resources = {
     labels: 'Etiquetas',
     archive: 'Archivo',
   },
+  views: {
+    label: 'Vistas guardadas',
+    pick: 'Mis vistas…',
+    board: 'tablero',
+    list: 'lista',
+    save: 'Guardar vista',
+    saveTitle: 'Guardar estos filtros como vista',
+    saveHint: 'Solo tú ves tus vistas. Abren esta pantalla con estos filtros.',
+    name: 'Nombre',
+    saved: 'Vista «{{name}}» guardada.',
+    delete: 'Eliminar vista',
+    deleteNamed: 'Eliminar la vista {{name}}',
+    deleteTitle: '¿Eliminar esta vista?',
+    deleteConfirm: 'Se eliminará la vista «{{name}}»; ninguna tarea cambia.',
+    deleted: 'Vista «{{name}}» eliminada.',
+  },
   archive: {
     title: 'Archivo',
     intro:

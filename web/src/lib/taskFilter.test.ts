@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterQuery, isFiltered, readFilter, taskMatcher } from './taskFilter';
+import { filterQuery, isFiltered, readFilter, taskMatcher, viewQuery } from './taskFilter';
 
 const task = (over: Partial<Parameters<ReturnType<typeof taskMatcher>>[0]> = {}) => ({
   title: 'Book the venue',
@@ -26,6 +26,14 @@ describe('the board and list filter', () => {
     expect(filterQuery('?q=hall&label=l1&status=done&new=1')).toBe('?q=hall&label=l1');
     expect(filterQuery('?priority=urgent&sort=title')).toBe('?priority=urgent');
     expect(filterQuery('?status=done')).toBe('');
+  });
+
+  it('writes the saved view part of the URL as the service normalizes it', () => {
+    // The service's order (features/views): filters, then status and sort; empty and other keys out.
+    expect(viewQuery('?sort=-dueAt&new=1&status=done&label=l1&q=%20hall%20&assignee=')).toBe(
+      'q=hall&label=l1&status=done&sort=-dueAt',
+    );
+    expect(viewQuery('')).toBe('');
   });
 
   it('matches text in the title or description, assignee, label, priority and due before a day', () => {

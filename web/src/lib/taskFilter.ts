@@ -39,6 +39,20 @@ export function filterQuery(search: string): string {
   return qs ? `?${qs}` : '';
 }
 
+/** What a saved view keeps: the filters, the list's status and its order (as the service names them). */
+const VIEW_KEYS = [...FILTER_KEYS, 'status', 'sort'] as const;
+
+/** A query string's view part in the service's normalized form (`q=…&status=…`, no "?"). */
+export function viewQuery(search: string): string {
+  const params = new URLSearchParams(search);
+  const kept = new URLSearchParams();
+  for (const key of VIEW_KEYS) {
+    const value = params.get(key)?.trim();
+    if (value) kept.set(key, value);
+  }
+  return kept.toString();
+}
+
 export const isFiltered = (filter: TaskFilter) => FILTER_KEYS.some((key) => filter[key] !== '');
 
 /** A predicate for the filter: the text of `q` in the title or description, as the service reads `q`. */

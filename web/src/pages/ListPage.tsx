@@ -187,6 +187,7 @@ export default function ListPage({ archived = false }: { archived?: boolean }) {
         searchId={archived ? 'archive-search' : 'list-search'}
         searchLabel={archived ? t('archive.search') : undefined}
         searchPlaceholder={archived ? t('archive.searchPlaceholder') : undefined}
+        savedViews={archived ? undefined : 'list'}
         searchRef={searchRef}
         filter={filter}
         status={status}

@@ -337,6 +337,7 @@ export function Board({ initial }: { initial: Task[] }) {
         searchRef={filterRef}
         filter={filter}
         onChange={setParams}
+        savedViews="board"
       />
       <div className="toolbar">
         <span className="muted toolbar-count" aria-live="polite">
