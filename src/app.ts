@@ -121,6 +121,7 @@ export type App = FastifyInstance & {
 };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const HOUR_MS = 3_600_000;
 
 // Two validators: bodies are validated strictly (a number where a string belongs is an error,
 // unknown fields are refused); query strings and path parameters arrive as text and are coerced.
@@ -279,7 +280,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       // The one place that limits requests (sign-in, sign-up, password checks, invite and reset
-      // links), for every route below; counted in the database (features/auth/login-limits.ts).
+      // links, imports), for every route below; counted in the database
+      // (features/auth/login-limits.ts).
       await api.register(fastifyRateLimit, {
         global: false,
         store: services.auth.limits.rateLimitStore(),
@@ -305,7 +307,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(liveRoutes, { live: services.live });
       await api.register(preferencesRoutes, { preferences: services.preferences });
       await api.register(notificationsRoutes, { notifications: services.notifications });
-      await api.register(transferRoutes, { transfer: services.transfer });
+      await api.register(transferRoutes, {
+        transfer: services.transfer,
+        // Costly writes (a file parsed, thousands of rows): per user, counted over all replicas.
+        limits: {
+          import: services.auth.limits.userLimit('import', config.importRateLimitPerHour, HOUR_MS),
+          preview: services.auth.limits.userLimit(
+            'import-preview',
+            config.importRateLimitPerHour,
+            HOUR_MS,
+          ),
+        },
+      });
       await api.register(calendarRoutes, { calendar: services.calendar });
       await api.register(searchRoutes, { search: services.search });
       await api.register(viewsRoutes, { views: services.views });

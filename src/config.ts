@@ -43,6 +43,8 @@ export interface Config {
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   loginRateLimitPerMinute: number;
+  /** Imports (JSON, Trello, CSV) per user per hour, and as many CSV previews, over all replicas. */
+  importRateLimitPerHour: number;
   loginMaxFailuresPerAccount: number;
   /** Where the built web UI lives; without an index.html there the service serves the API only. */
   webRoot: string;
@@ -66,6 +68,20 @@ export interface Config {
   liveHeartbeatMs: number;
   /** SEARCH_TIMEOUT_MS: MySQL/MariaDB stop a search that takes longer (docs/search.md). */
   searchTimeoutMs: number;
+  /** An S3-compatible object store (S3_*), when S3_ENDPOINT is set: backups to s3:// URLs. */
+  s3: S3Config | undefined;
+}
+
+/** An S3-compatible object store, addressed path-style (docs/backup.md, "To an S3 bucket"). */
+export interface S3Config {
+  /** S3_ENDPOINT: https://s3.eu-west-1.amazonaws.com, https://minio.example.com, … */
+  endpoint: string;
+  /** S3_REGION: the region requests are signed for (us-east-1 for most S3-compatible stores). */
+  region: string;
+  /** S3_ACCESS_KEY_ID (or S3_ACCESS_KEY_ID_FILE). */
+  accessKeyId: string;
+  /** From S3_SECRET_ACCESS_KEY_FILE only. */
+  secretAccessKey: string;
 }
 
 export interface ReminderConfig {
@@ -287,6 +303,37 @@ function httpUrl(name: string, raw: string): URL {
   return url;
 }
 
+/** S3_*: an S3-compatible object store, none unless S3_ENDPOINT is set. */
+export function parseS3(env: Env): S3Config | undefined {
+  if (env.S3_SECRET_ACCESS_KEY !== undefined && env.S3_SECRET_ACCESS_KEY !== '') {
+    // A secret in the environment leaks into process listings and crash dumps.
+    throw new ConfigError(
+      'S3_SECRET_ACCESS_KEY: give the secret access key as a file, S3_SECRET_ACCESS_KEY_FILE (a mounted Secret)',
+    );
+  }
+  const endpoint = readVar(env, 'S3_ENDPOINT')?.trim();
+  if (endpoint === undefined || endpoint === '') return undefined;
+  const url = httpUrl('S3_ENDPOINT', endpoint);
+  if (url.pathname !== '/' || url.search !== '' || url.username !== '')
+    throw new ConfigError(
+      `S3_ENDPOINT: expected the store's address only (https://host[:port]), got "${endpoint}"; the bucket goes in the s3:// URL`,
+    );
+  const region = readVar(env, 'S3_REGION')?.trim() ?? 'us-east-1';
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(region))
+    throw new ConfigError(`S3_REGION: expected a region name such as eu-west-1, got "${region}"`);
+  const accessKeyId = readVar(env, 'S3_ACCESS_KEY_ID')?.trim();
+  if (!accessKeyId)
+    throw new ConfigError('S3_ACCESS_KEY_ID: required with S3_ENDPOINT (or S3_ACCESS_KEY_ID_FILE)');
+  if (!env.S3_SECRET_ACCESS_KEY_FILE)
+    throw new ConfigError(
+      'S3_SECRET_ACCESS_KEY_FILE: required with S3_ENDPOINT (a mounted Secret)',
+    );
+  const secretAccessKey = readVar(env, 'S3_SECRET_ACCESS_KEY')?.trim();
+  if (!secretAccessKey)
+    throw new ConfigError(`S3_SECRET_ACCESS_KEY_FILE: ${env.S3_SECRET_ACCESS_KEY_FILE} is empty`);
+  return { endpoint: url.origin, region, accessKeyId, secretAccessKey };
+}
+
 /** OIDC_*: single sign-on, off unless OIDC_ISSUER is set. */
 export function parseOidc(env: Env): OidcConfig | undefined {
   if (env.OIDC_CLIENT_SECRET !== undefined && env.OIDC_CLIENT_SECRET !== '') {
@@ -341,6 +388,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   const trustProxy = parseTrustProxy(readVar(env, 'TRUST_PROXY'));
   const allowList = parseWebhookAllowList(readVar(env, 'WEBHOOK_ALLOWED_HOSTS'));
   const oidc = parseOidc(env);
+  const s3 = parseS3(env);
   const authMode = oneOf(env, 'AUTH_MODE', ['password', 'oidc'] as const, 'password');
   if (authMode === 'oidc' && !oidc) {
     throw new ConfigError('AUTH_MODE: oidc needs single sign-on configured (OIDC_ISSUER, …)');
@@ -368,6 +416,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 60 * 24 * 7, 1, 60 * 24 * 365),
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 24 * 30, 1, 24 * 365),
     loginRateLimitPerMinute: integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 100000),
+    importRateLimitPerHour: integer(env, 'IMPORT_RATE_LIMIT_PER_HOUR', 30, 1, 100000),
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100000),
     webRoot: path.resolve(readVar(env, 'WEB_ROOT') ?? path.join(cwd, 'dist', 'web')),
     commit: readVar(env, 'GIT_COMMIT')?.trim() || 'unknown',
@@ -391,6 +440,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     }),
     liveHeartbeatMs: integer(env, 'LIVE_HEARTBEAT_SECONDS', 15, 1, 300) * 1000,
     searchTimeoutMs: integer(env, 'SEARCH_TIMEOUT_MS', 3000, 1, 60_000),
+    s3: s3 && Object.freeze(s3),
   };
   return Object.freeze(config);
 }

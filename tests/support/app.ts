@@ -28,6 +28,8 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000',
+    // The round-trip properties import hundreds of files (import-limits.test.ts sets its own).
+    IMPORT_RATE_LIMIT_PER_HOUR: '100000',
     WEB_ROOT: '/nonexistent',
     ...env,
   });

@@ -76,6 +76,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
       LOG_LEVEL: 'info',
       // Suites sign in far more often than a person would.
       LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+      IMPORT_RATE_LIMIT_PER_HOUR: '100000',
       // From source there is no built UI to serve; the build serves dist/web as npm start does.
       ...(from === 'source' ? { WEB_ROOT: '/nonexistent' } : {}),
       ...(dataDir ? { DATABASE_URL: `sqlite:${path.join(dataDir, 'taskmanager.db')}` } : {}),

@@ -98,6 +98,19 @@ export class LoginLimits {
     };
   }
 
+  /**
+   * The `config.rateLimit` of a costly route limited per signed-in user (an anonymous request, which
+   * the route refuses anyway, per address), in the shared store: imports (issue 15).
+   */
+  userLimit(route: 'import' | 'import-preview', max: number, windowMs: number) {
+    return {
+      max,
+      timeWindow: windowMs,
+      keyGenerator: (request: FastifyRequest) =>
+        `${route}:${request.auth ? `user:${request.auth.user.id}` : clientKey(request.ip)}`,
+    };
+  }
+
   /** The store @fastify/rate-limit counts in: these counters, so that every replica sees them. */
   rateLimitStore(): FastifyRateLimitStoreCtor {
     const count = (bucket: string, windowMs: number) => this.count(bucket, windowMs);

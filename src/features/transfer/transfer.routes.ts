@@ -1,3 +1,4 @@
+import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -17,10 +18,16 @@ import {
 import { TrelloBoard } from './trello.js';
 import type { TransferService } from './transfer.service.js';
 
-export const transferRoutes: FastifyPluginAsyncTypebox<{ transfer: TransferService }> = async (
-  app,
-  { transfer },
-) => {
+/** The per-user limits of the imports and of the CSV preview (@fastify/rate-limit route config). */
+export interface ImportLimits {
+  import: RateLimitOptions;
+  preview: RateLimitOptions;
+}
+
+export const transferRoutes: FastifyPluginAsyncTypebox<{
+  transfer: TransferService;
+  limits: ImportLimits;
+}> = async (app, { transfer, limits }) => {
   const tags = ['projects'];
 
   app.get(
@@ -66,6 +73,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ transfer: TransferServi
     {
       bodyLimit: IMPORT_BODY_LIMIT,
       onRequest: refuseTooLarge,
+      config: { rateLimit: limits.import },
       schema: {
         tags,
         summary: 'Import a project document as a new project (I become its owner)',
@@ -83,10 +91,11 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ transfer: TransferServi
     {
       bodyLimit: IMPORT_BODY_LIMIT,
       onRequest: refuseTooLarge,
+      config: { rateLimit: limits.import },
       schema: {
         tags,
         summary: 'Import a Trello board export (JSON) as a new project (I become its owner)',
-        description: `The body is a board as Trello exports it (Board menu → Print, export and share → Export as JSON), at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB. Lists become statuses by name (or place), archived cards and lists are left out, label colours kept, checklists in Trello's order, comments with their author's name. All or nothing.`,
+        description: `The body is a board as Trello exports it (Board menu → Print, export and share → Export as JSON), at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB. Lists become statuses by name (or place), archived cards come in archived, archived lists are left out, label colours kept, checklists in Trello's order, comments with their author's name. All or nothing.`,
         body: TrelloBoard,
         response: { 201: TrelloImportResult, ...errors(...authErrors, 413, 415) },
       },
@@ -102,6 +111,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ transfer: TransferServi
     {
       bodyLimit: IMPORT_BODY_LIMIT,
       onRequest: refuseTooLarge,
+      config: { rateLimit: limits.preview },
       schema: {
         tags,
         summary:
@@ -121,6 +131,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ transfer: TransferServi
     {
       bodyLimit: IMPORT_BODY_LIMIT,
       onRequest: refuseTooLarge,
+      config: { rateLimit: limits.import },
       schema: {
         tags,
         summary: 'Add the tasks of a CSV file to the project (editor), at the end of their columns',
