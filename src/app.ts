@@ -288,7 +288,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       });
       await api.register(authRoutes, { auth: services.auth, config });
       await api.register(oidcRoutes, {
-        oidc: config.oidc && new OidcService(db, services.auth, config.oidc),
+        // An invite accepted through single sign-on is claimed as features/accounts does it.
+        oidc:
+          config.oidc &&
+          new OidcService(db, services.auth, config.oidc, {
+            claim: async (trx, hash, user, now) =>
+              (await services.accounts.claim(trx, hash, user, now)) !== false,
+          }),
         limits: services.auth.limits,
         config,
       });

@@ -225,6 +225,8 @@ export interface OidcLoginsTable {
   code_verifier: string;
   next_path: string;
   expires_at: number;
+  /** SHA-256 of the invite this sign-in accepts (AUTH_MODE=oidc invites), if any. */
+  invite_hash: string | null;
 }
 
 /** Who is told about changes of a task (features/notifications). */

@@ -213,4 +213,54 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: AUTH_MODE=oidc', () =>
     await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
     expect(problems).toEqual([]);
   });
+
+  it('accepts an invite through the provider: the account joins the project of the invite', async () => {
+    // The admin (the first account, signed in above in its own browser) invites into a project.
+    const admin = await newContext(browser, service.url);
+    const adminPage = await admin.newPage();
+    await adminPage.goto('/signin');
+    await adminPage.getByRole('link', { name: 'Sign in with SSO' }).click();
+    await atProviderPage(adminPage, 'only-sso');
+    await adminPage.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+    const { csrfToken } = (await (await adminPage.request.get('/api/v1/auth/session')).json()) as {
+      csrfToken: string;
+    };
+    const headers = { 'x-csrf-token': csrfToken };
+    const project = (await (
+      await adminPage.request.post('/api/v1/projects', { data: { name: 'Invited into' }, headers })
+    ).json()) as { id: string };
+    const invite = await adminPage.request.post('/api/v1/admin/invites', {
+      data: { project: { id: project.id, role: 'editor' } },
+      headers,
+    });
+    expect(invite.status()).toBe(201);
+    const { path: invitePath } = (await invite.json()) as { path: string };
+
+    provider.accounts.set('invited-sso', {
+      email: 'invited.sso@example.com',
+      email_verified: true,
+    });
+    const context = await newContext(browser, service.url);
+    const page = await context.newPage();
+    const { problems } = watchPage(page);
+    await page.goto(invitePath);
+    const accept = page.getByRole('link', { name: 'Accept with single sign-on' });
+    await accept.waitFor();
+    // No password to choose: the provider keeps it.
+    expect(await page.getByLabel('Password').count()).toBe(0);
+    await checkScreen(page, 'sso-only-invite');
+    await accept.click();
+    await atProviderPage(page, 'invited-sso');
+    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Invited into' }).first().waitFor();
+
+    // Used: the same link signs nobody else up.
+    provider.accounts.set('late-sso', { email: 'late.sso@example.com', email_verified: true });
+    const late = await (await newContext(browser, service.url)).newPage();
+    await late.goto(invitePath);
+    await late.getByRole('link', { name: 'Accept with single sign-on' }).click();
+    await atProviderPage(late, 'late-sso');
+    await late.getByText('This invite link is not valid').waitFor();
+    expect(problems).toEqual([]);
+  });
 });

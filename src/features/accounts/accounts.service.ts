@@ -150,6 +150,7 @@ export class AccountsService {
     userId: string,
   ): Promise<Static<typeof PasswordResetLink>> {
     await this.requireAdmin(this.db, caller);
+    this.auth.requirePasswordMode();
     if (userId === caller.user.id) {
       throw Conflict('Change your own password from your account page');
     }
@@ -179,6 +180,7 @@ export class AccountsService {
     client: ClientInfo,
     replacesSessionId?: string,
   ): Promise<NewSession> {
+    this.auth.requirePasswordMode();
     const hash = sha256(input.token);
     const now = this.now();
     const user = await repo.findUserByResetHash(this.db, hash, now);
@@ -261,6 +263,8 @@ export class AccountsService {
     client: ClientInfo,
     replacesSessionId?: string,
   ): Promise<{ session: NewSession; projectId: string | null }> {
+    // With single sign-on only, an invite is accepted through the provider (claim below).
+    this.auth.requirePasswordMode();
     const now = this.now();
     const invite = await repo.findInviteByHash(this.db, sha256(input.token));
     if (!invite || invite.used_at !== null || invite.expires_at <= now)
@@ -268,26 +272,44 @@ export class AccountsService {
     const user = await prepareAccount(this.db, input, 'user', now);
     const joined = await this.db.transaction().execute(async (trx) => {
       await insertAccount(trx, user);
-      if (!(await repo.claimInvite(trx, invite.id, user.id, now))) throw linkNotValid('invite');
-      if (!invite.project_id || !invite.project_role) return null;
-      const [locked] = await lockProject(trx, invite.project_id);
-      if (Number(locked?.numUpdatedRows) !== 1) return null;
-      await insertMember(trx, {
-        project_id: invite.project_id,
-        user_id: user.id,
-        role: invite.project_role,
-        created_at: now,
-      });
-      await recordActivity(trx, {
-        projectId: invite.project_id,
-        actorId: invite.created_by,
-        action: 'member.added',
-        details: { userId: user.id, name: user.name, role: invite.project_role, invite: true },
-        at: now,
-      });
-      return invite.project_id;
+      const claimed = await this.claim(trx, sha256(input.token), user, now);
+      if (claimed === false) throw linkNotValid('invite');
+      return claimed.projectId;
     });
     const session = await this.auth.startSession(user, client, replacesSessionId);
     return { session, projectId: joined };
+  }
+
+  /**
+   * Claims the invite for a new account, in the transaction that stores the account: false when
+   * the invite is unknown, used or expired; else the project it joined (if it still exists).
+   * Single use: of two simultaneous claims one wins. Also the seam of invites accepted through
+   * single sign-on (features/auth/oidc.service.ts).
+   */
+  async claim(
+    trx: Db,
+    inviteHash: string,
+    user: Pick<UserRow, 'id' | 'name'>,
+    now: number,
+  ): Promise<false | { projectId: string | null }> {
+    const invite = await repo.findInviteByHash(trx, inviteHash);
+    if (!invite || !(await repo.claimInvite(trx, invite.id, user.id, now))) return false;
+    if (!invite.project_id || !invite.project_role) return { projectId: null };
+    const [locked] = await lockProject(trx, invite.project_id);
+    if (Number(locked?.numUpdatedRows) !== 1) return { projectId: null };
+    await insertMember(trx, {
+      project_id: invite.project_id,
+      user_id: user.id,
+      role: invite.project_role,
+      created_at: now,
+    });
+    await recordActivity(trx, {
+      projectId: invite.project_id,
+      actorId: invite.created_by,
+      action: 'member.added',
+      details: { userId: user.id, name: user.name, role: invite.project_role, invite: true },
+      at: now,
+    });
+    return { projectId: invite.project_id };
   }
 }

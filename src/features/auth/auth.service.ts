@@ -112,8 +112,11 @@ export class AuthService {
     return this.changes.publish(db, CREDENTIALS_TOPIC, userOrSessionId);
   }
 
-  /** AUTH_MODE=oidc: accounts sign in through the provider only (403 FORBIDDEN here). */
-  private requirePasswordMode(): void {
+  /**
+   * AUTH_MODE=oidc: accounts sign in through the provider only (403 FORBIDDEN here): no sign-up,
+   * sign-in, password change, reset link or invite accepted with a password.
+   */
+  requirePasswordMode(): void {
     if (this.config.authMode === 'oidc') {
       throw Forbidden('Password sign-in is turned off on this server; sign in with single sign-on');
     }
@@ -356,6 +359,7 @@ export class AuthService {
    * whoever held a stolen cookie or token is out.
    */
   async changePassword(auth: AuthContext, currentPassword: string, newPassword: string) {
+    this.requirePasswordMode();
     const user = await this.requirePassword(auth, currentPassword);
     checkPasswordPolicy(newPassword, 'newPassword', [user.email, user.name]);
     const now = this.now();

@@ -60,6 +60,14 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<OidcRoutesOptions> = async (
           next: Type.Optional(
             Type.String({ maxLength: 2000, description: 'A path of this site to land on' }),
           ),
+          invite: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description:
+                'The secret of an invite link: a first sign-in creates the account it allows (also while registration is closed) and joins its project; used, expired or revoked ends on `/signin?error=sso_invite`',
+            }),
+          ),
         }),
         response: {
           302: Redirect('To the provider or the sign-in page'),
@@ -70,7 +78,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<OidcRoutesOptions> = async (
     async (request, reply) => {
       const sso = enabled();
       try {
-        const { url, cookie } = await sso.start(request.query.next ?? '/');
+        const { url, cookie } = await sso.start(request.query.next ?? '/', request.query.invite);
         void reply.setCookie(COOKIE, cookie, { ...cookieOptions, maxAge: LOGIN_TTL_MS / 1000 });
         return reply.redirect(url, 302);
       } catch (error) {

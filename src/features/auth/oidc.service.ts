@@ -12,6 +12,7 @@ import { AppError } from '../../platform/errors.js';
 import { newId, randomToken, sha256 } from '../../platform/ids.js';
 import { normalizeEmail, normalizeName } from '../../platform/text.js';
 import { findUserByEmail, lockAdmins } from './auth.repository.js';
+import { insertAccount } from './auth.service.js';
 import type { AuthService, ClientInfo, NewSession } from './auth.service.js';
 import * as repo from './oidc.repository.js';
 
@@ -25,8 +26,18 @@ export const OIDC_ERROR_CODES = [
   'sso_email_unverified',
   'sso_closed',
   'sso_disabled',
+  'sso_invite',
 ] as const;
 export type OidcErrorCode = (typeof OIDC_ERROR_CODES)[number];
+
+/**
+ * Accepting an invite, as features/accounts does it: claims the invite for the new account in the
+ * transaction that stores it (joining the invite's project); false when the invite is unknown,
+ * used or expired. Given by the app: this feature depends on none.
+ */
+export interface InviteClaim {
+  claim(db: Db, inviteHash: string, user: UserRow, now: number): Promise<boolean>;
+}
 
 export class OidcError extends Error {
   override name = 'OidcError';
@@ -74,6 +85,7 @@ export class OidcService {
     private readonly db: Db,
     private readonly auth: AuthService,
     readonly settings: Readonly<OidcConfig>,
+    private readonly invites?: InviteClaim,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -107,8 +119,11 @@ export class OidcService {
     return this.discovered.config;
   }
 
-  /** Where to send the browser, and the cookie value that binds the sign-in to it. */
-  async start(nextPath: string): Promise<{ url: string; cookie: string }> {
+  /**
+   * Where to send the browser, and the cookie value that binds the sign-in to it. With `invite`
+   * (the secret of an invite link), a first sign-in creates the account the invite allows.
+   */
+  async start(nextPath: string, invite?: string): Promise<{ url: string; cookie: string }> {
     const config = await this.provider();
     const cookie = randomToken(32);
     const state = client.randomState();
@@ -124,6 +139,7 @@ export class OidcService {
         code_verifier: verifier,
         next_path: safeNextPath(nextPath),
         expires_at: now + LOGIN_TTL_MS,
+        invite_hash: invite ? sha256(invite) : null,
       },
       now,
     );
@@ -177,7 +193,7 @@ export class OidcService {
     } catch (error) {
       throw providerFailure(error);
     }
-    const user = await this.account(config.serverMetadata().issuer, claims);
+    const user = await this.account(config.serverMetadata().issuer, claims, login.invite_hash);
     const session = await this.auth
       .startSession(user, clientInfo, replacesSessionId)
       .catch((error: unknown) => {
@@ -196,8 +212,15 @@ export class OidcService {
     );
   }
 
-  /** The account an identity signs in to: linked before, linked now by email, or new. */
-  private async account(issuer: string, claims: Claims): Promise<UserRow> {
+  /**
+   * The account an identity signs in to: linked before, linked now by email, or new (through an
+   * invite when the sign-in carries one: also while registration is closed).
+   */
+  private async account(
+    issuer: string,
+    claims: Claims,
+    inviteHash: string | null = null,
+  ): Promise<UserRow> {
     const now = this.now();
     const linked = await repo.findLinkedUser(this.db, issuer, claims.sub);
     if (linked) {
@@ -237,6 +260,21 @@ export class OidcService {
       password_reset_hash: null,
       password_reset_expires_at: null,
     };
+    if (inviteHash && this.invites) {
+      const invites = this.invites;
+      await this.link(
+        this.db.transaction().execute(async (trx) => {
+          await insertAccount(trx, user);
+          await repo.linkIdentity(trx, { ...identity, userId: user.id }, now);
+          if (!(await invites.claim(trx, inviteHash, user, now)))
+            throw new OidcError(
+              'sso_invite',
+              'This invite link is not valid: it was used, it expired or it was revoked; ask for a new one',
+            );
+        }),
+      );
+      return this.applyAdminGroup(user, claims);
+    }
     await this.link(
       this.auth.createAccount(
         user,

@@ -81,10 +81,12 @@ interface Started {
   ssoCookie: string;
 }
 
-async function start(t: TestApp, next = '/projects'): Promise<Started> {
+async function start(t: TestApp, next = '/projects', invite?: string): Promise<Started> {
   const reply = await t.app.inject({
     method: 'GET',
-    url: `${API}/auth/oidc/start?next=${encodeURIComponent(next)}`,
+    url: `${API}/auth/oidc/start?next=${encodeURIComponent(next)}${
+      invite ? `&invite=${encodeURIComponent(invite)}` : ''
+    }`,
   });
   expect(reply.statusCode, reply.body).toBe(302);
   const ssoCookie = cookieOf(reply.headers, 'tm_sso');
@@ -106,12 +108,16 @@ async function callback(t: TestApp, url: URL, ssoCookie: string | undefined) {
 }
 
 /** The whole sign-in; the client holds the session it ends with. */
-async function signIn(t: TestApp, account: string) {
-  const started = await start(t);
+async function signIn(t: TestApp, account: string, invite?: string) {
+  const started = await start(t, '/projects', invite);
   const back = await throughProvider(started.authorizeUrl, account);
   const done = await callback(t, back, started.ssoCookie);
   const client = new Client(t.app);
-  if (done.session) client.cookie = `tm_session=${done.session}`;
+  if (done.session) {
+    client.cookie = `tm_session=${done.session}`;
+    // As the web UI does after a sign-in: the session's CSRF token for its writes.
+    client.csrfToken = (await client.request('GET', `${API}/auth/me`)).body.csrfToken;
+  }
   return { ...done, client };
 }
 
@@ -353,6 +359,95 @@ describe.each(testDatabases)('AUTH_MODE=oidc with OIDC_ADMIN_GROUP on $name', (t
       expect((await me(aliceAgain.client)).role).toBe('user');
       // The demotion holds for the admin routes at once.
       expectError(await aliceAgain.client.request('GET', `${API}/admin/users`), 'FORBIDDEN');
+    },
+  );
+});
+
+describe.each(testDatabases)('invites with single sign-on only on $name', (target) => {
+  const it_ = it.skipIf(target.skipReason);
+  let provider: TestProvider;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    provider = await startTestProvider([REDIRECT]);
+    if (!target.skipReason) {
+      t = await createTestApp(target, {
+        ...oidcEnv(provider),
+        AUTH_MODE: 'oidc',
+        REGISTRATION: 'closed',
+      });
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+    await provider?.stop();
+  });
+
+  it_(
+    'accepts an invite through the provider, once, into its project; no password is ever set',
+    async () => {
+      for (const id of ['boss', 'newbie', 'late', 'stranger'])
+        provider.accounts.set(id, { email: uniqueEmail(id), email_verified: true });
+      // The first account administers the instance, registration closed or not.
+      const boss = (await signIn(t, 'boss')).client;
+      expect((await me(boss)).role).toBe('admin');
+      const project = await boss.request('POST', `${API}/projects`, { name: 'Invited into' });
+      const invite = await boss.request('POST', `${API}/admin/invites`, {
+        project: { id: project.body.id, role: 'editor' },
+      });
+      expect(invite.status, JSON.stringify(invite.body)).toBe(201);
+      const token = invite.body.token as string;
+
+      // Passwords are off: not through the invite, nor by a reset link, nor by a change.
+      const before = await rowCounts(t);
+      const anonymous = new Client(t.app);
+      expectError(
+        await anonymous.request('POST', `${API}/invites/accept`, {
+          token,
+          email: uniqueEmail('pw'),
+          name: 'Password Person',
+          password: 'correct horse battery staple',
+        }),
+        'FORBIDDEN',
+      );
+      expect(await rowCounts(t)).toEqual(before);
+
+      // Without an invite, closed registration keeps a stranger out.
+      expect((await signIn(t, 'stranger')).location).toBe('/signin?error=sso_closed');
+
+      const newbie = await signIn(t, 'newbie', token);
+      expect(newbie.location).toBe('/projects');
+      const user = await me(newbie.client);
+      const members = await boss.request('GET', `${API}/projects/${project.body.id}/members`);
+      expect(members.body.items).toContainEqual(
+        expect.objectContaining({ userId: user.id, role: 'editor' }),
+      );
+      const invites = await boss.request('GET', `${API}/admin/invites`);
+      expect(invites.body.items[0]).toMatchObject({ id: invite.body.id, usedBy: { id: user.id } });
+
+      // Used: the next person with the same link is told so, and no account is made.
+      const counted = await rowCounts(t);
+      expect((await signIn(t, 'late', token)).location).toBe('/signin?error=sso_invite');
+      expect(await rowCounts(t)).toEqual(counted);
+
+      expectError(
+        await boss.request('POST', `${API}/admin/users/${user.id}/password-reset`),
+        'FORBIDDEN',
+      );
+      expectError(
+        await anonymous.request('POST', `${API}/password-reset`, {
+          token: 'reset_x',
+          newPassword: 'another horse battery staple',
+        }),
+        'FORBIDDEN',
+      );
+      expectError(
+        await newbie.client.request('POST', `${API}/auth/password`, {
+          currentPassword: 'x',
+          newPassword: 'another horse battery staple',
+        }),
+        'FORBIDDEN',
+      );
     },
   );
 });

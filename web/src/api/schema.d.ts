@@ -1142,6 +1142,8 @@ export interface paths {
         query?: {
           /** @description A path of this site to land on */
           next?: string;
+          /** @description The secret of an invite link: a first sign-in creates the account it allows (also while registration is closed) and joins its project; used, expired or revoked ends on `/signin?error=sso_invite` */
+          invite?: string;
         };
         header?: never;
         path?: never;
@@ -1220,7 +1222,7 @@ export interface paths {
     };
     /**
      * Where the provider sends the browser back: signs in and redirects
-     * @description Sets the session cookie and answers 302 to the page the sign-in started from; else 302 to `/signin?error=<code>`, one of: sso_unavailable, sso_state, sso_failed, sso_denied, sso_no_email, sso_email_unverified, sso_closed, sso_disabled. 404 when single sign-on is not configured.
+     * @description Sets the session cookie and answers 302 to the page the sign-in started from; else 302 to `/signin?error=<code>`, one of: sso_unavailable, sso_state, sso_failed, sso_denied, sso_no_email, sso_email_unverified, sso_closed, sso_disabled, sso_invite. 404 when single sign-on is not configured.
      */
     get: {
       parameters: {
@@ -7412,7 +7414,7 @@ export interface paths {
     put?: never;
     /**
      * Import a Trello board export (JSON) as a new project (I become its owner)
-     * @description The body is a board as Trello exports it (Board menu → Print, export and share → Export as JSON), at most 16 MiB. Lists become statuses by name (or place), archived cards and lists are left out, label colours kept, checklists in Trello's order, comments with their author's name. All or nothing.
+     * @description The body is a board as Trello exports it (Board menu → Print, export and share → Export as JSON), at most 16 MiB. Lists become statuses by name (or place), archived cards come in archived, archived lists are left out, label colours kept, checklists in Trello's order, comments with their author's name. All or nothing.
      */
     post: {
       parameters: {

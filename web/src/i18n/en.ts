@@ -55,6 +55,8 @@ export const en = {
         'An account with this email already exists, and the provider does not confirm the email is yours. Sign in with your password, or ask an administrator.',
       sso_closed: 'Registration is closed on this server; ask an administrator for an account.',
       sso_disabled: 'This account is disabled; ask an administrator to enable it.',
+      sso_invite:
+        'This invite link is not valid: it was used, it expired or it was revoked. Ask for a new one.',
     },
   },
   projects: {
@@ -594,6 +596,11 @@ export const en = {
     broken: 'Open the whole link you were sent, or ask for a new one.',
     inviteTitle: 'Join TaskManager',
     inviteText: 'You were invited. Create your account to start.',
+    inviteSsoText:
+      'You were invited. Continue with single sign-on: your account is created as you sign in.',
+    inviteSso: 'Accept with single sign-on',
+    resetOff:
+      'Passwords are turned off on this server: sign in with single sign-on, where your password is kept.',
     resetTitle: 'Set a new password',
     resetText: 'An administrator reset your password. Choose a new one to sign in.',
     resetSubmit: 'Set password and sign in',

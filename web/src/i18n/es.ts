@@ -59,6 +59,8 @@ export const es: Resources = {
         'Ya existe una cuenta con este correo y el proveedor no confirma que sea tuyo. Inicia sesión con tu contraseña o pregunta a un administrador.',
       sso_closed: 'El registro está cerrado en este servidor; pide una cuenta a un administrador.',
       sso_disabled: 'Esta cuenta está desactivada; pide a un administrador que la active.',
+      sso_invite:
+        'Este enlace de invitación no es válido: ya se usó, caducó o se revocó. Pide uno nuevo.',
     },
   },
   projects: {
@@ -601,6 +603,11 @@ export const es: Resources = {
     broken: 'Abre el enlace completo que te enviaron, o pide uno nuevo.',
     inviteTitle: 'Únete a TaskManager',
     inviteText: 'Te han invitado. Crea tu cuenta para empezar.',
+    inviteSsoText:
+      'Te han invitado. Continúa con el inicio de sesión único: tu cuenta se crea al entrar.',
+    inviteSso: 'Aceptar con inicio de sesión único',
+    resetOff:
+      'Las contraseñas están desactivadas en este servidor: entra con el inicio de sesión único, donde se guarda tu contraseña.',
     resetTitle: 'Elige una contraseña nueva',
     resetText:
       'Un administrador ha restablecido tu contraseña. Elige una nueva para iniciar sesión.',

@@ -112,3 +112,24 @@ export function useAuth(): AuthContextValue {
   if (!value) throw new Error('useAuth outside AuthProvider');
   return value;
 }
+
+export type AuthMethods = Awaited<ReturnType<typeof auth.methods>>;
+
+/**
+ * How this server signs people in: passwords (off with AUTH_MODE=oidc) and single sign-on. Until
+ * the server says, passwords only (every server has had them).
+ */
+export function useAuthMethods(): AuthMethods {
+  const [methods, setMethods] = useState<AuthMethods>({ password: true, sso: false });
+  useEffect(() => {
+    let live = true;
+    auth.methods().then(
+      (found) => live && setMethods(found),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return methods;
+}

@@ -13,7 +13,7 @@ import { InlineError } from '../components/States';
 import { auth } from '../api/endpoints';
 import { en } from '../i18n/en';
 import type { SessionInfo } from '../api/types';
-import { useAuth } from '../lib/auth';
+import { useAuth, useAuthMethods } from '../lib/auth';
 import { Link, navigate, safeNext, useSearchParams } from '../lib/router';
 
 function AuthCard({ title, children }: { title: string; children: ReactNode }) {
@@ -107,7 +107,6 @@ function AuthForm({
   );
 }
 
-type AuthMethods = Awaited<ReturnType<typeof auth.methods>>;
 // The codes a single sign-on comes back with (docs/integrations.md), as the messages name them.
 const SSO_ERRORS = Object.keys(en.auth.ssoErrors) as (keyof typeof en.auth.ssoErrors)[];
 
@@ -133,13 +132,22 @@ function SignInNotice() {
   );
 }
 
-/** Single sign-on: a plain link, the server sends the browser on to the provider. */
-function SsoLink({ next }: { next: string }) {
+/**
+ * Single sign-on: a plain link, the server sends the browser on to the provider. With `invite`,
+ * a first sign-in creates the account the invite allows.
+ */
+function SsoLink({ next, invite }: { next: string; invite?: string }) {
   const { t } = useTranslation();
-  const query = next !== '/' ? `?next=${encodeURIComponent(next)}` : '';
+  const params = new URLSearchParams();
+  if (next !== '/') params.set('next', next);
+  if (invite) params.set('invite', invite);
+  const query = params.toString();
   return (
-    <a className="button button-block auth-sso" href={`/api/v1/auth/oidc/start${query}`}>
-      {t('auth.sso')}
+    <a
+      className="button button-block auth-sso"
+      href={`/api/v1/auth/oidc/start${query ? `?${query}` : ''}`}
+    >
+      {t(invite ? 'links.inviteSso' : 'auth.sso')}
     </a>
   );
 }
@@ -151,18 +159,7 @@ export function SignInPage() {
   const next = safeNext(params.get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  // Until the server says otherwise, the password form (every server has had it).
-  const [methods, setMethods] = useState<AuthMethods>({ password: true, sso: false });
-  useEffect(() => {
-    let live = true;
-    auth.methods().then(
-      (found) => live && setMethods(found),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  const methods = useAuthMethods();
   useRedirectWhenSignedIn(methods.password ? undefined : next);
 
   if (!methods.password) {
@@ -312,11 +309,29 @@ export function InvitePage() {
   const token = useLinkSecret();
   const signedIn = useSignedInBy();
   const [account, setAccount] = useState(NO_ACCOUNT);
+  const methods = useAuthMethods();
   if (!token) return <BrokenLink />;
+  // Single sign-on only (AUTH_MODE=oidc): the invite is accepted through the provider.
+  if (!methods.password) {
+    return (
+      <AuthCard title={t('links.inviteTitle')}>
+        <p className="muted">{t('links.inviteSsoText')}</p>
+        {methods.sso && <SsoLink next="/" invite={token} />}
+      </AuthCard>
+    );
+  }
   return (
     <AuthForm
       title={t('links.inviteTitle')}
       notice={<p className="muted">{t('links.inviteText')}</p>}
+      alternative={
+        methods.sso && (
+          <>
+            <p className="auth-or">{t('auth.or')}</p>
+            <SsoLink next="/" invite={token} />
+          </>
+        )
+      }
       redirect={false}
       action={async () => {
         const session = await auth.acceptInvite(
@@ -340,7 +355,18 @@ export function ResetPasswordPage() {
   const token = useLinkSecret();
   const signedIn = useSignedInBy();
   const [password, setPassword] = useState('');
+  const methods = useAuthMethods();
   if (!token) return <BrokenLink />;
+  if (!methods.password) {
+    return (
+      <AuthCard title={t('links.resetTitle')}>
+        <p className="notice notice-warning" role="alert">
+          {t('links.resetOff')}
+        </p>
+        {methods.sso && <SsoLink next="/" />}
+      </AuthCard>
+    );
+  }
   return (
     <AuthForm
       title={t('links.resetTitle')}

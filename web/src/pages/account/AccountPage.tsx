@@ -6,7 +6,7 @@ import { CardSection } from '../../components/CardSection';
 import { Avatar } from '../../components/Avatar';
 import { LanguageSelect } from '../../components/LanguageSelect';
 import { ThemeSelect } from '../../components/ThemeSelect';
-import { useAuth } from '../../lib/auth';
+import { useAuth, useAuthMethods } from '../../lib/auth';
 import { CalendarFeeds } from './CalendarFeeds';
 import { NotificationSettings } from './NotificationSettings';
 import { PasswordForm } from './PasswordForm';
@@ -15,6 +15,7 @@ import { Tokens } from './Tokens';
 
 export default function AccountPage() {
   const { t } = useTranslation();
+  const methods = useAuthMethods();
   const { user } = useAuth();
   // A password change ends the other sessions and every token: their lists load again.
   const [generation, setGeneration] = useState(0);
@@ -42,7 +43,8 @@ export default function AccountPage() {
           <p className="muted hint">{t('account.themeHint')}</p>
         </CardSection>
         <NotificationSettings />
-        <PasswordForm onChanged={() => setGeneration((g) => g + 1)} />
+        {/* Single sign-on only (AUTH_MODE=oidc): the provider keeps the password. */}
+        {methods.password && <PasswordForm onChanged={() => setGeneration((g) => g + 1)} />}
         <Tokens key={`tokens-${generation}`} />
         <CalendarFeeds />
         <Sessions key={`sessions-${generation}`} />

@@ -9,7 +9,7 @@ import { CardSection } from '../../components/CardSection';
 import { ConfirmDialog } from '../../components/Dialog';
 import { SecretOnce } from '../../components/SecretOnce';
 import { AsyncList } from '../../components/States';
-import { useAuth } from '../../lib/auth';
+import { useAuth, useAuthMethods } from '../../lib/auth';
 import { describeError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { useToast } from '../../lib/toast';
@@ -19,6 +19,7 @@ type Pending = { user: AdminUser; action: 'disable' | 'reset' };
 
 export function Users() {
   const { t, i18n } = useTranslation();
+  const methods = useAuthMethods();
   const toast = useToast();
   const { user: me } = useAuth();
   const list = useAsync(() => adminApi.users(), []);
@@ -160,14 +161,16 @@ export function Users() {
                             </button>
                           ) : (
                             <>
-                              <button
-                                type="button"
-                                className="button"
-                                aria-label={t('admin.users.resetNamed', { name: user.name })}
-                                onClick={() => setPending({ user, action: 'reset' })}
-                              >
-                                {t('admin.users.reset')}
-                              </button>
+                              {methods.password && (
+                                <button
+                                  type="button"
+                                  className="button"
+                                  aria-label={t('admin.users.resetNamed', { name: user.name })}
+                                  onClick={() => setPending({ user, action: 'reset' })}
+                                >
+                                  {t('admin.users.reset')}
+                                </button>
+                              )}
                               <button
                                 type="button"
                                 className="button button-danger-ghost"
