@@ -17,6 +17,7 @@ import { ProjectsPage } from './pages/projects/ProjectsPage';
 import { InvitePage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/AuthPages';
 
 const ListPage = lazyWithPreload(() => import('./pages/ListPage'));
+const CalendarPage = lazyWithPreload(() => import('./pages/calendar/CalendarPage'));
 const TaskPage = lazyWithPreload(() => import('./pages/task/TaskPage'));
 const MembersPage = lazyWithPreload(() => import('./pages/MembersPage'));
 const LabelsPage = lazyWithPreload(() => import('./pages/LabelsPage'));
@@ -125,6 +126,14 @@ function route(pathname: string): ReactNode {
     return (
       <ProjectShell projectId={params.projectId} view="list">
         <ListPage />
+      </ProjectShell>
+    );
+  }
+  params = matchPath('/projects/:projectId/calendar', pathname);
+  if (params?.projectId) {
+    return (
+      <ProjectShell projectId={params.projectId} view="calendar">
+        <CalendarPage />
       </ProjectShell>
     );
   }

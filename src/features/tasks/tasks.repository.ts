@@ -43,6 +43,8 @@ export interface TaskFilter {
   priority?: number;
   q?: string;
   dueBefore?: number;
+  /** Due at or after (inclusive): with dueBefore, a half-open range such as a calendar's month. */
+  dueAfter?: number;
   /** The archive (archived tasks only) rather than the board's tasks (active only). */
   archived: boolean;
   sort: TaskSort;
@@ -170,6 +172,7 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
   if (filter.priority !== undefined) q = q.where('t.priority', '=', filter.priority);
   if (filter.q) q = q.where(containsText(filter.q));
   if (filter.dueBefore !== undefined) q = q.where('t.due_at', '<', filter.dueBefore);
+  if (filter.dueAfter !== undefined) q = q.where('t.due_at', '>=', filter.dueAfter);
   const after = filter.after;
   if (after) q = q.where((eb) => afterCursor(eb as unknown as Eb, spec, after));
 
@@ -192,6 +195,8 @@ export interface AssignedFilter {
   priority?: number;
   q?: string;
   dueBefore?: number;
+  /** Due at or after (inclusive): with dueBefore, a half-open range such as a calendar's month. */
+  dueAfter?: number;
   limit: number;
   after?: Cursor;
 }
@@ -214,6 +219,7 @@ export function listAssignedTasks(db: Db, filter: AssignedFilter): Promise<TaskL
   if (filter.priority !== undefined) q = q.where('t.priority', '=', filter.priority);
   if (filter.q) q = q.where(containsText(filter.q));
   if (filter.dueBefore !== undefined) q = q.where('t.due_at', '<', filter.dueBefore);
+  if (filter.dueAfter !== undefined) q = q.where('t.due_at', '>=', filter.dueAfter);
   const after = filter.after;
   if (after) q = q.where((eb) => afterCursor(eb as unknown as Eb, spec, after));
   return q

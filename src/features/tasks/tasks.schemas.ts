@@ -102,6 +102,7 @@ export const TaskListQuery = Type.Object(
     priority: Type.Optional(Priority),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     dueBefore: Type.Optional(DateTimeInput('Tasks due strictly before this date-time')),
+    dueAfter: Type.Optional(DateTimeInput('Tasks due at or after this date-time')),
     archived: Type.Optional(
       Type.Boolean({
         default: false,
@@ -128,6 +129,7 @@ export const MyTaskQuery = Type.Object(
       }),
     ),
     dueBefore: Type.Optional(DateTimeInput('Tasks due strictly before this date-time')),
+    dueAfter: Type.Optional(DateTimeInput('Tasks due at or after this date-time')),
     ...PageQuery,
   },
   { additionalProperties: false },

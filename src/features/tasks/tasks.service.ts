@@ -38,6 +38,7 @@ export interface ListInput {
   priority?: Priority;
   q?: string;
   dueBefore?: string;
+  dueAfter?: string;
   archived?: boolean;
   sort?: TaskSort;
   limit?: number;
@@ -100,6 +101,7 @@ export class TasksService {
       priority: input.priority === undefined ? undefined : PRIORITIES.indexOf(input.priority),
       q: input.q?.trim() || undefined,
       dueBefore: input.dueBefore ? fromIso(input.dueBefore, 'dueBefore') : undefined,
+      dueAfter: input.dueAfter ? fromIso(input.dueAfter, 'dueAfter') : undefined,
       archived: input.archived ?? false,
       sort,
       limit,
@@ -117,7 +119,7 @@ export class TasksService {
     auth: AuthContext,
     input: Pick<
       ListInput,
-      'status' | 'label' | 'priority' | 'q' | 'dueBefore' | 'limit' | 'cursor'
+      'status' | 'label' | 'priority' | 'q' | 'dueBefore' | 'dueAfter' | 'limit' | 'cursor'
     >,
   ) {
     const limit = input.limit ?? 50;
@@ -128,6 +130,7 @@ export class TasksService {
       priority: input.priority === undefined ? undefined : PRIORITIES.indexOf(input.priority),
       q: input.q?.trim() || undefined,
       dueBefore: input.dueBefore ? fromIso(input.dueBefore, 'dueBefore') : undefined,
+      dueAfter: input.dueAfter ? fromIso(input.dueAfter, 'dueAfter') : undefined,
       limit,
       after: decodeCursor(input.cursor),
     });

@@ -48,6 +48,26 @@ describe.each(testDatabases)('my work on $name', (target) => {
     expect(await titles('?q=LATE')).toEqual(['Later']);
     expect(await titles(`?dueBefore=${encodeURIComponent(day(15))}`)).toEqual(['Soon', 'Labelled']);
     expect(await titles(`?q=o&dueBefore=${encodeURIComponent(day(15))}`)).toEqual(['Soon']);
+    // dueAfter: at or after, so with dueBefore a calendar's range; undated tasks never match.
+    expect(await titles(`?dueAfter=${encodeURIComponent(day(10))}`)).toEqual(['Labelled', 'Later']);
+    expect(
+      await titles(
+        `?dueAfter=${encodeURIComponent(day(2))}&dueBefore=${encodeURIComponent(day(10))}`,
+      ),
+    ).toEqual(['Soon']);
+    // Pages of one within a range: each once, in order.
+    const ranged: string[] = [];
+    let next: string | null = null;
+    do {
+      const page: { status: number; body: any } = await editor.request(
+        'GET',
+        `${API}/me/tasks?limit=1&dueAfter=${encodeURIComponent(day(1))}&dueBefore=${encodeURIComponent(day(21))}${next ? `&cursor=${next}` : ''}`,
+      );
+      expect(page.status).toBe(200);
+      ranged.push(...page.body.items.map((task: { title: string }) => task.title));
+      next = page.body.nextCursor;
+    } while (next);
+    expect(ranged).toEqual(['Soon', 'Labelled', 'Later']);
 
     // Pages of one, across the end of the dated tasks: each once, in order.
     const seen: string[] = [];
@@ -86,6 +106,10 @@ describe.each(testDatabases)('my work on $name', (target) => {
     expectError(await editor.request('GET', `${API}/me/tasks?priority=huge`), 'VALIDATION_FAILED');
     expectError(
       await editor.request('GET', `${API}/me/tasks?dueBefore=tomorrow`),
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await editor.request('GET', `${API}/me/tasks?dueAfter=tomorrow`),
       'VALIDATION_FAILED',
     );
     expectError(await new Client(t.app).request('GET', `${API}/me/tasks`), 'UNAUTHENTICATED');

@@ -216,6 +216,7 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
           'archived',
           'assigneeId',
           'cursor',
+          'dueAfter',
           'dueBefore',
           'label',
           'limit',

@@ -82,6 +82,19 @@ describe.each(testDatabases)('tasks on $name', (target) => {
       ['q=nothing-matches', []],
       ['dueBefore=2030-02-01T00:00:00Z', ['Write report', 'snakeXcase naming']],
       ['dueBefore=2030-01-31T23:59:59Z', ['Write report']],
+      // dueAfter is inclusive; with dueBefore a half-open range (a calendar's month).
+      ['dueAfter=2030-01-31T23:59:59Z', ['Review 50% done', 'snakeXcase naming']],
+      ['dueAfter=2030-02-01T00:00:00Z', ['Review 50% done']],
+      [
+        'dueAfter=2030-01-01T00:00:00Z&dueBefore=2030-02-01T00:00:00Z',
+        ['Write report', 'snakeXcase naming'],
+      ],
+      ['dueAfter=2030-01-10T00:00:00.001Z&dueBefore=2030-02-01T00:00:00Z', ['snakeXcase naming']],
+      ['dueAfter=2030-02-01T00:00:00Z&dueBefore=2030-02-01T00:00:00Z', []],
+      [
+        'dueAfter=2030-01-01T00:00:00%2B01:00&sort=dueAt',
+        ['Review 50% done', 'Write report', 'snakeXcase naming'],
+      ],
       ['status=todo&q=naming', ['snake_case naming', 'snakeXcase naming']],
       ['priority=urgent', ['Wow! great']],
       ['priority=low&q=great', ['Wowza great']],
@@ -108,6 +121,8 @@ describe.each(testDatabases)('tasks on $name', (target) => {
       'priority=critical',
       'dueBefore=tomorrow',
       'dueBefore=2030-02-30T00:00:00Z',
+      'dueAfter=tomorrow',
+      'dueAfter=2030-02-30T00:00:00Z',
       'sort=random',
       'limit=0',
       'limit=201',
@@ -242,6 +257,22 @@ describe.each(testDatabases)('tasks on $name', (target) => {
       expectSorted(items, '-dueAt');
       expect(pages.at(-1)!.length).toBeGreaterThan(0);
     });
+
+    it_(
+      'pages through a due-date range (dueAfter and dueBefore, as the calendar asks)',
+      async () => {
+        const range = `dueAfter=${encodeURIComponent('2030-01-01T00:00:00Z')}&dueBefore=${encodeURIComponent('2030-02-01T00:00:00.001Z')}`;
+        const pages = await allPages(
+          owner,
+          `${API}/projects/${projectId}/tasks?${range}&sort=dueAt&limit=5`,
+        );
+        const items = pages.flat();
+        // Every task due on 2030-01-01 or 2030-02-01 (dues[0], dues[1]), each once;
+        // none undated or outside the range.
+        expect(ids(items).sort()).toEqual(created.filter((_, i) => i % dues.length < 2).sort());
+        expectSorted(items, 'dueAt');
+      },
+    );
 
     it_('limit defaults to 50 and goes up to 200', async () => {
       const first = await owner.request('GET', `${API}/projects/${projectId}/tasks`);

@@ -3066,6 +3066,8 @@ export interface paths {
           q?: string;
           /** @description Tasks due strictly before this date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC */
           dueBefore?: string;
+          /** @description Tasks due at or after this date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC */
+          dueAfter?: string;
           /** @description true: the archive (archived tasks only, e.g. sort=-archivedAt); false: the active tasks */
           archived?: boolean;
           sort?:
@@ -3288,6 +3290,8 @@ export interface paths {
           q?: string;
           /** @description Tasks due strictly before this date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC */
           dueBefore?: string;
+          /** @description Tasks due at or after this date-time; 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z in UTC */
+          dueAfter?: string;
           limit?: number;
           cursor?: string;
         };

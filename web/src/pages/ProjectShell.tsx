@@ -25,7 +25,8 @@ interface Loaded {
 
 export const BoardPage = lazyWithPreload(() => import('./board/BoardPage'));
 
-export type ProjectView = 'board' | 'list' | 'archive' | 'members' | 'labels' | 'webhooks' | 'task';
+export type ProjectView =
+  'board' | 'list' | 'calendar' | 'archive' | 'members' | 'labels' | 'webhooks' | 'task';
 
 export function ProjectShell({
   projectId,
@@ -108,6 +109,7 @@ export function ProjectShell({
   const tabs: { view: ProjectView; to: string; label: string; icon: IconName }[] = [
     { view: 'board', to: base + filters, label: t('project.board'), icon: 'board' },
     { view: 'list', to: `${base}/list${filters}`, label: t('project.list'), icon: 'list' },
+    { view: 'calendar', to: `${base}/calendar`, label: t('project.calendar'), icon: 'calendar' },
     { view: 'archive', to: `${base}/archive`, label: t('project.archive'), icon: 'archive' },
     { view: 'members', to: `${base}/members`, label: t('project.members'), icon: 'users' },
     { view: 'labels', to: `${base}/labels`, label: t('project.labels'), icon: 'tag' },

@@ -1,10 +1,11 @@
 // "My work": the tasks assigned to me in all my projects, by due date, grouped here by the
 // browser's own calendar (overdue, today, this week, later, no date), with the list view's
-// filters but the assignee (status, label, priority, text, due before).
-import { useEffect, useMemo, useState } from 'react';
+// filters but the assignee (status, label, priority, text, due before); or, with
+// `?view=calendar`, on a calendar (pages/calendar, loaded when first shown).
+import { Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { projects as projectsApi, tasks as tasksApi } from '../../api/endpoints';
-import type { Label, Priority, Status, Task } from '../../api/types';
+import type { Label, Priority, Project, Status, Task } from '../../api/types';
 import { PRIORITIES, STATUSES } from '../../api/types';
 import { LabelChip, PriorityBadge, StatusBadge } from '../../components/Badges';
 import { SelectField, TextField } from '../../components/form/Field';
@@ -13,8 +14,12 @@ import { ErrorState, Loading } from '../../components/States';
 import { formatDue, startOfDateInput } from '../../lib/format';
 import { useMorePages } from '../../lib/morePages';
 import { MoreButton } from '../../components/MoreButton';
-import { Link } from '../../lib/router';
+import { lazyWithPreload } from '../../lib/lazy';
+import { Link, useSearchParams } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
+import type { CalendarSource } from '../calendar/CalendarView';
+
+const CalendarView = lazyWithPreload(() => import('../calendar/CalendarView'));
 
 const GROUPS = ['overdue', 'earlier', 'today', 'thisWeek', 'later', 'noDate'] as const;
 type Group = (typeof GROUPS)[number];
@@ -34,6 +39,77 @@ export function groupOf(task: Pick<Task, 'dueAt' | 'status'>, now = new Date()):
 }
 
 export default function MyWorkPage() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const calendar = params.get('view') === 'calendar';
+  const projects = useAsync(() => projectsApi.list(), []);
+  const projectName = useMemo(
+    () => new Map((projects.data ?? []).map((p) => [p.id, p.name])),
+    [projects.data],
+  );
+  // The calendar shows only what the view needs: the month or week goes, the list's filters stay.
+  const show = (view: 'calendar' | undefined) =>
+    setParams(view ? { view } : { view: undefined, month: undefined, week: undefined }, {
+      replace: false,
+    });
+
+  return (
+    <div className="page mywork-page">
+      <div className="page-header">
+        <div>
+          <h1>{t('myWork.title')}</h1>
+          <p className="page-subtitle">{t('myWork.subtitle')}</p>
+        </div>
+        <div className="segmented page-switch" role="group" aria-label={t('myWork.views')}>
+          <button
+            type="button"
+            className="segmented-button"
+            aria-pressed={!calendar}
+            onClick={() => show(undefined)}
+          >
+            {t('myWork.viewList')}
+          </button>
+          <button
+            type="button"
+            className="segmented-button"
+            aria-pressed={calendar}
+            onClick={() => show('calendar')}
+          >
+            {t('myWork.viewCalendar')}
+          </button>
+        </div>
+      </div>
+      {calendar ? (
+        <Suspense fallback={<Loading />}>
+          <MyWorkCalendar projects={projects.data} projectName={projectName} />
+        </Suspense>
+      ) : (
+        <MyWorkList projectName={projectName} />
+      )}
+    </div>
+  );
+}
+
+/** My tasks on the calendar; moved where my role in their project lets me. */
+function MyWorkCalendar({
+  projects,
+  projectName,
+}: {
+  projects: Project[] | undefined;
+  projectName: Map<string, string>;
+}) {
+  const source = useMemo<CalendarSource>(() => {
+    const roles = new Map((projects ?? []).map((p) => [p.id, p.role]));
+    return {
+      page: (range, cursor) => tasksApi.mine({ ...range, limit: 200, cursor }),
+      canMove: (task) => (roles.get(task.projectId) ?? 'viewer') !== 'viewer',
+      detail: (task) => projectName.get(task.projectId),
+    };
+  }, [projects, projectName]);
+  return <CalendarView source={source} />;
+}
+
+function MyWorkList({ projectName }: { projectName: Map<string, string> }) {
   const { t, i18n } = useTranslation();
   const [status, setStatus] = useState<Status | ''>('');
   const [label, setLabel] = useState('');
@@ -70,12 +146,6 @@ export default function MyWorkPage() {
   };
   const list = useAsync(() => load(), [status, label, priority, q, due]);
   const more = useMorePages(list, load);
-  const projects = useAsync(() => projectsApi.list(), []);
-
-  const projectName = useMemo(
-    () => new Map((projects.data ?? []).map((p) => [p.id, p.name])),
-    [projects.data],
-  );
   const groups = useMemo(() => {
     const now = new Date();
     const by = new Map<Group, Task[]>();
@@ -87,13 +157,7 @@ export default function MyWorkPage() {
   }, [list.data]);
 
   return (
-    <div className="page mywork-page">
-      <div className="page-header">
-        <div>
-          <h1>{t('myWork.title')}</h1>
-          <p className="page-subtitle">{t('myWork.subtitle')}</p>
-        </div>
-      </div>
+    <>
       <div className="filters" role="search" aria-label={t('list.filters')}>
         <SearchInput
           id="mywork-search"
@@ -192,6 +256,6 @@ export default function MyWorkPage() {
         </section>
       ))}
       <MoreButton more={more} />
-    </div>
+    </>
   );
 }
