@@ -80,7 +80,8 @@ export const en = {
     importDropped: 'Not added (no account here): {{emails}}',
     importUnassigned: '{{count}} tasks left unassigned: their assignee is not a member here.',
     importReattributed: '{{count}} items by people who are not members here are now yours.',
-    importSkipped: 'Archived Trello cards left out: {{count}}',
+    importSkipped:
+      'Cards of archived Trello lists left out: {{count}} (archived cards are in the Archive)',
     importOpen: 'Open the board',
     importDismiss: 'Dismiss',
     members: 'Members',

@@ -84,7 +84,8 @@ export const es: Resources = {
     importDropped: 'No añadidos (sin cuenta aquí): {{emails}}',
     importUnassigned: '{{count}} tareas sin asignar: su responsable no es miembro aquí.',
     importReattributed: '{{count}} elementos de personas que no son miembros aquí ahora son tuyos.',
-    importSkipped: 'Tarjetas archivadas de Trello no importadas: {{count}}',
+    importSkipped:
+      'Tarjetas de listas archivadas de Trello no importadas: {{count}} (las tarjetas archivadas están en el Archivo)',
     importOpen: 'Abrir el tablero',
     importDismiss: 'Cerrar',
     members: 'Miembros',
