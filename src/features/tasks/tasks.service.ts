@@ -381,7 +381,12 @@ export class TasksService {
     }
     if ((row.archived_at !== null) === archived) return toTask(row);
     const now = this.now();
-    const applied = await repo.inPlacementTransaction(this.db, row.project_id, async (trx) => {
+    // Only a restore places the task; archiving need not wait for placements (as in update).
+    const inTransaction = <T>(fn: (trx: Db) => Promise<T>) =>
+      archived
+        ? this.db.transaction().execute(fn)
+        : repo.inPlacementTransaction(this.db, row.project_id, fn);
+    const applied = await inTransaction(async (trx) => {
       const changes: TaskUpdate = archived
         ? { archived_at: now, updated_at: now }
         : {
