@@ -2,14 +2,16 @@
 // service on SQLite, part 1 of issue 3's journey: signing up, the board, the list, the task page,
 // conflicts, a viewer and touch. axe-core on every main screen, and screenshots of each at desktop
 // and 360 px width, light and dark, in test-results/screenshots/. Part 2: ui-account.test.ts.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
 import { ApiClient } from '../support/http.js';
 import {
   CHROMIUM,
+  DESKTOP,
   launchChromium,
   newContext,
+  PHONE,
   screenshotDir,
   watchPage,
 } from './support/browser.js';
@@ -17,7 +19,6 @@ import {
   card,
   checkScreen,
   column,
-  keyboardMoveTo,
   OWNER,
   submitSignIn,
   VIEWER,
@@ -27,6 +28,25 @@ import {
 import { startService, type Service } from '../support/service.js';
 
 const chromium = requireTool(CHROMIUM, 'apt-get install chromium');
+
+/** Waits until a live region (dnd-kit's announcements; the toasts) says exactly `text`. */
+const announced = (page: Page, text: string) =>
+  expect
+    .poll(() => page.getByRole('status').allTextContents(), { timeout: 10_000 })
+    .toContain(text);
+/** Whether a click at the centre of the control would reach it, not something on top of it. */
+const reachable = (control: Locator) =>
+  control.evaluate((element) => {
+    const { document } = globalThis as unknown as {
+      document: { elementFromPoint: (x: number, y: number) => unknown };
+    };
+    const box = element.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return hit !== null && element.contains(hit as typeof element);
+  });
+/** The titles of a column's cards, top to bottom. */
+const cardTitles = (page: Page, columnName: string) =>
+  page.getByRole('list', { name: columnName, exact: true }).getByRole('link').allTextContents();
 
 describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
   let service: Service;
@@ -174,24 +194,53 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
       .toBe('4');
   });
 
-  it('drags a card with the keyboard, announced in a live region', async () => {
+  it('drags a card with the keyboard, each key announced with the real position', async () => {
     const handle = page.getByRole('button', { name: 'Move task: Book the venue' });
     await handle.focus();
     await page.keyboard.press('Space');
-    const liveRegion = page.locator('[id^="DndLiveRegion"]');
-    await expect
-      .poll(() => liveRegion.textContent())
-      .toMatch(/Picked up task Book the venue|Task Book the venue is over To do/);
-    await keyboardMoveTo(page, 'Done');
+    await announced(page, 'Picked up task Book the venue, position 4 of 4 in To do.');
+    // One press, one move: ↑ and ↓ within the column, → to the next column at the same row (the
+    // end of a shorter one).
+    await page.keyboard.press('ArrowUp');
+    await announced(page, 'Task Book the venue is over To do, position 3 of 4.');
+    await page.keyboard.press('ArrowDown');
+    await announced(page, 'Task Book the venue is over To do, position 4 of 4.');
+    await page.keyboard.press('ArrowRight');
+    await announced(page, 'Task Book the venue is over In progress, position 2 of 2.');
+    await page.keyboard.press('ArrowRight');
+    await announced(page, 'Task Book the venue is over Done, position 2 of 2.');
     const saved = page.waitForResponse(
       (r) => r.url().endsWith('/move') && r.request().method() === 'POST',
     );
     await page.keyboard.press('Space');
     expect((await saved).status()).toBe(200);
-    await expect.poll(() => liveRegion.textContent()).toContain('dropped in Done');
-    await card(column(page, 'done'), 'Book the venue').waitFor();
+    await announced(page, 'Task Book the venue dropped in Done at position 2.');
+    await expect
+      .poll(() => cardTitles(page, 'Done'))
+      .toEqual(['Write the launch plan', 'Book the venue']);
     await page.reload();
-    await card(column(page, 'done'), 'Book the venue').waitFor();
+    await expect
+      .poll(() => cardTitles(page, 'Done'))
+      .toEqual(['Write the launch plan', 'Book the venue']);
+
+    // ← then Escape: the card goes back where it was, and nothing is saved.
+    await page.getByRole('button', { name: 'Move task: Book the venue' }).focus();
+    await page.keyboard.press('Space');
+    await announced(page, 'Picked up task Book the venue, position 2 of 2 in Done.');
+    await page.keyboard.press('ArrowLeft');
+    await announced(page, 'Task Book the venue is over In progress, position 2 of 2.');
+    await expect
+      .poll(() => cardTitles(page, 'In progress'))
+      .toEqual(['Draft the budget', 'Book the venue']);
+    await page.keyboard.press('Escape');
+    await announced(page, 'Moving task Book the venue was cancelled.');
+    await expect
+      .poll(() => cardTitles(page, 'Done'))
+      .toEqual(['Write the launch plan', 'Book the venue']);
+    await page.reload();
+    await expect
+      .poll(() => cardTitles(page, 'Done'))
+      .toEqual(['Write the launch plan', 'Book the venue']);
     await checkScreen(page, 'board');
   });
 
@@ -348,14 +397,14 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     const handle = page.getByRole('button', { name: `Move task: ${XSS_SCRIPT}` });
     await handle.focus();
     await page.keyboard.press('Space');
-    const liveRegion = page.locator('[id^="DndLiveRegion"]');
-    await expect.poll(() => liveRegion.textContent()).toMatch(/Picked up|is over To do/);
+    await announced(page, `Picked up task ${XSS_SCRIPT}, position 2 of 2 in To do.`);
     // Someone deletes the task while it is being dragged (the live board holds its refresh until
     // the drop, so the card is still in hand): the service refuses the move.
     const other = new ApiClient(service.url);
     await other.login(OWNER.email, OWNER.password);
     await other.ok('DELETE', `/api/v1/tasks/${taskId}`);
-    await keyboardMoveTo(page, 'In progress');
+    await page.keyboard.press('ArrowRight');
+    await announced(page, `Task ${XSS_SCRIPT} is over In progress, position 2 of 3.`);
     const refused = page.waitForResponse((r) => r.url().endsWith('/move'));
     await page.keyboard.press('Space');
     expect((await refused).status()).toBe(404);
@@ -405,6 +454,40 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
       await card(column(touchPage, 'done'), 'Draft the budget').waitFor();
     } finally {
       await tablet.close();
+    }
+  });
+
+  it('keeps toasts off the columns: the last quick-add stays reachable', async () => {
+    await page.goto(projectUrl);
+    const input = page.getByRole('textbox', { name: 'New task title for Done' });
+    const submit = page.getByRole('button', { name: 'Add task to Done' });
+    // A laptop's browser window with little height left for the page, and a phone.
+    const laptop = { width: 1280, height: 480 };
+    try {
+      for (const [viewport, title] of [
+        [laptop, 'Thank the speakers'],
+        [PHONE, 'Send the photos'],
+      ] as const) {
+        await page.setViewportSize(viewport);
+        // The quick-add at the bottom of the screen, as on a phone with its keyboard open.
+        await input.evaluate((element) => element.scrollIntoView({ block: 'end' }));
+        await input.fill(title);
+        await input.press('Enter');
+        const toast = page.getByRole('status').getByText(`Task “${title}” added.`);
+        await toast.waitFor();
+        await expect.poll(() => reachable(input)).toBe(true);
+        await expect.poll(() => reachable(submit)).toBe(true);
+        // And the toast is on the screen.
+        const box = await toast.boundingBox();
+        expect(box).not.toBeNull();
+        expect(box!.y).toBeGreaterThanOrEqual(0);
+        expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
+        expect(box!.x).toBeGreaterThanOrEqual(0);
+        expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width);
+        await card(column(page, 'done'), title).waitFor();
+      }
+    } finally {
+      await page.setViewportSize(DESKTOP);
     }
   });
 

@@ -1,6 +1,19 @@
 // Messages after an action: polite for success, assertive (role=alert) for failures. They stay
 // until dismissed or for a few seconds, and are read by screen readers.
-import { createContext, useCallback, useContext, useMemo, useRef, useState } from 'react';
+//
+// They must not hide what the user is working on. The stack sits at the bottom right (the width
+// of a phone) and only the toasts themselves take the pointer; where that would cover a control a
+// page keeps clear (marked [data-toast-avoid]: the board's column headers and quick-add) or the
+// focused one, the stack moves to the top, under the sticky header, if that covers less.
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -13,6 +26,69 @@ interface Toast {
 interface ToastApi {
   success: (message: string) => void;
   error: (message: string) => void;
+}
+
+/** The stack's distance from the viewport's bottom edge (`.toasts` in dialog.css). */
+const EDGE = 16;
+/** Below the sticky header, when at the top. */
+const GAP = 8;
+
+function overlap(
+  box: { left: number; right: number; top: number; bottom: number },
+  rect: DOMRect,
+): number {
+  const width = Math.min(box.right, rect.right) - Math.max(box.left, rect.left);
+  const height = Math.min(box.bottom, rect.bottom) - Math.max(box.top, rect.top);
+  return width > 0 && height > 0 ? width * height : 0;
+}
+
+/** The stack's top when moved up, or undefined to keep it at the bottom. */
+function topPlacement(stack: HTMLElement): number | undefined {
+  const { left, right } = stack.getBoundingClientRect();
+  const height = stack.offsetHeight;
+  if (height === 0) return undefined;
+  const keepClear = [...document.querySelectorAll('[data-toast-avoid]')];
+  const focused = document.activeElement;
+  if (focused && focused !== document.body && !stack.contains(focused)) keepClear.push(focused);
+  const rects = keepClear.map((element) => element.getBoundingClientRect());
+  const covered = (top: number) =>
+    rects.reduce((sum, rect) => sum + overlap({ left, right, top, bottom: top + height }, rect), 0);
+  const atBottom = covered(document.documentElement.clientHeight - EDGE - height);
+  if (atBottom === 0) return undefined;
+  const header = document.querySelector('.topbar')?.getBoundingClientRect().bottom ?? 0;
+  const top = Math.max(header, 0) + GAP;
+  return covered(top) < atBottom ? top : undefined;
+}
+
+/** Places the stack (see the top of the file) while it shows toasts, and again as the page moves. */
+function usePlacement(stackRef: React.RefObject<HTMLDivElement | null>, toasts: readonly Toast[]) {
+  useLayoutEffect(() => {
+    const stack = stackRef.current;
+    if (!stack || toasts.length === 0) return;
+    let frame = 0;
+    const place = () => {
+      frame = 0;
+      const top = topPlacement(stack);
+      stack.toggleAttribute('data-top', top !== undefined);
+      stack.style.top = top === undefined ? '' : `${top}px`;
+    };
+    const later = () => {
+      frame ||= requestAnimationFrame(place);
+    };
+    place();
+    window.addEventListener('scroll', later, { capture: true, passive: true });
+    window.addEventListener('resize', later);
+    document.addEventListener('focusin', later);
+    const resized = new ResizeObserver(later);
+    resized.observe(stack);
+    return () => {
+      cancelAnimationFrame(frame);
+      window.removeEventListener('scroll', later, { capture: true });
+      window.removeEventListener('resize', later);
+      document.removeEventListener('focusin', later);
+      resized.disconnect();
+    };
+  }, [stackRef, toasts]);
 }
 
 const ToastContext = createContext<ToastApi | undefined>(undefined);
@@ -37,6 +113,8 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextId = useRef(1);
+  const stackRef = useRef<HTMLDivElement>(null);
+  usePlacement(stackRef, toasts);
 
   const dismiss = useCallback((id: number) => {
     setToasts((list) => list.filter((toast) => toast.id !== id));
@@ -45,7 +123,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const push = useCallback(
     (kind: Toast['kind'], message: string) => {
       const id = nextId.current++;
-      setToasts((list) => [...list.slice(-3), { id, kind, message }]);
+      // A success replaces the one before (news, not a log); failures stack, up to three.
+      setToasts((list) => {
+        const errors = list.filter((toast) => toast.kind === 'error');
+        const successes = list.filter((toast) => toast.kind === 'success');
+        const toast = { id, kind, message };
+        return kind === 'success' ? [...errors, toast] : [...errors.slice(-2), toast, ...successes];
+      });
       window.setTimeout(() => dismiss(id), kind === 'error' ? 10_000 : 4_000);
     },
     [dismiss],
@@ -62,19 +146,21 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <div className="toasts" role="status" aria-live="polite">
-        {toasts
-          .filter((toast) => toast.kind === 'success')
-          .map((toast) => (
-            <ToastItem key={toast.id} toast={toast} onDismiss={dismiss} />
-          ))}
-      </div>
-      <div className="toasts toasts-errors" role="alert">
-        {toasts
-          .filter((toast) => toast.kind === 'error')
-          .map((toast) => (
-            <ToastItem key={toast.id} toast={toast} onDismiss={dismiss} />
-          ))}
+      <div className="toasts" ref={stackRef}>
+        <div className="toast-list" role="alert">
+          {toasts
+            .filter((toast) => toast.kind === 'error')
+            .map((toast) => (
+              <ToastItem key={toast.id} toast={toast} onDismiss={dismiss} />
+            ))}
+        </div>
+        <div className="toast-list" role="status" aria-live="polite">
+          {toasts
+            .filter((toast) => toast.kind === 'success')
+            .map((toast) => (
+              <ToastItem key={toast.id} toast={toast} onDismiss={dismiss} />
+            ))}
+        </div>
       </div>
     </ToastContext.Provider>
   );

@@ -18,7 +18,6 @@ import {
   type DragStartEvent,
   type UniqueIdentifier,
 } from '@dnd-kit/core';
-import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tasks as tasksApi } from '../../api/endpoints';
@@ -49,6 +48,7 @@ import { isFiltered, readFilter, taskMatcher } from '../../lib/taskFilter';
 import { useToast } from '../../lib/toast';
 import { CardBody } from './CardBody';
 import { Column } from './Column';
+import { useKeyboardMoves } from './keyboard';
 
 export function Board({ initial }: { initial: Task[] }) {
   const { t, i18n } = useTranslation();
@@ -146,10 +146,11 @@ export function Board({ initial }: { initial: Task[] }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [columns, tasks, filterKey]);
 
+  const keyboard = useKeyboardMoves(columnsRef);
   const sensors = useSensors(
     useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+    useSensor(KeyboardSensor, { coordinateGetter: keyboard.coordinateGetter }),
   );
 
   // Prefer the card under the pointer; over a column's empty space, the nearest card in it.
@@ -173,31 +174,42 @@ export function Board({ initial }: { initial: Task[] }) {
     }
     return hits;
   }, []);
+  // From the keyboard, the place the last arrow key chose (keyboard.ts).
+  const detectCollisions = useCallback<CollisionDetection>(
+    (args) => keyboard.collisions() ?? collisionDetection(args),
+    [keyboard, collisionDetection],
+  );
 
   const titleOf = useCallback(
     (id: UniqueIdentifier) => tasks.get(String(id))?.title ?? '',
     [tasks],
   );
+  // Where the card would land if dropped now. onDragOver has already moved it into the column it
+  // is over; over another card of that column it takes that card's place (onDragEnd), over itself
+  // or the column it stays where it is.
   const describeSpot = useCallback(
     (overId: UniqueIdentifier, activeTaskId: UniqueIdentifier) => {
       const cols = columnsRef.current;
-      const status = findColumn(cols, String(overId));
+      const status = findColumn(cols, String(activeTaskId));
       if (!status) return undefined;
-      const list = cols[status].filter((id) => id !== activeTaskId);
-      const index = isStatus(overId) ? list.length : Math.max(0, list.indexOf(String(overId)));
-      return {
-        column: t(`status.${status}`),
-        position: index + 1,
-        total: list.length + 1,
-      };
+      const list = cols[status];
+      const overIndex = isStatus(overId) ? -1 : list.indexOf(String(overId));
+      const index = overIndex >= 0 ? overIndex : list.indexOf(String(activeTaskId));
+      return { column: t(`status.${status}`), position: index + 1, total: list.length };
     },
     [t],
   );
+  // The first "over" of a drag is the card's own place, which the pick-up already announced.
+  const pickedUp = useRef(false);
 
   const announcements = useMemo<Announcements>(
     () => ({
-      onDragStart: ({ active }) => t('board.dnd.picked', { title: titleOf(active.id) }),
+      onDragStart: ({ active }) =>
+        t('board.dnd.picked', { title: titleOf(active.id), ...describeSpot(active.id, active.id) }),
       onDragOver: ({ active, over }) => {
+        const first = pickedUp.current;
+        pickedUp.current = false;
+        if (first && over?.id === active.id) return undefined;
         const spot = over ? describeSpot(over.id, active.id) : undefined;
         return spot
           ? t('board.dnd.over', { title: titleOf(active.id), ...spot })
@@ -217,9 +229,11 @@ export function Board({ initial }: { initial: Task[] }) {
     [t, titleOf, describeSpot],
   );
 
-  const onDragStart = ({ active }: DragStartEvent) => {
+  const onDragStart = (event: DragStartEvent) => {
     snapshot.current = columnsRef.current;
-    setActiveId(String(active.id));
+    pickedUp.current = true;
+    keyboard.begin(event);
+    setActiveId(String(event.active.id));
   };
 
   const onDragOver = ({ active, over }: DragOverEvent) => {
@@ -228,8 +242,9 @@ export function Board({ initial }: { initial: Task[] }) {
     const from = findColumn(columnsRef.current, id);
     const to = findColumn(columnsRef.current, String(over.id));
     if (!from || !to || from === to) return;
-    // Entering another column: place the card where the pointer is (above or below that card).
-    let beforeId: string | undefined;
+    // Entering another column: place the card where the pointer is (above or below that card);
+    // from the keyboard, at the row it was on.
+    let beforeId = isStatus(over.id) ? keyboard.beforeIdIn(over.id) : undefined;
     if (!isStatus(over.id)) {
       const translated = active.rect.current.translated;
       const below = translated && translated.top > over.rect.top + over.rect.height / 2;
@@ -271,6 +286,7 @@ export function Board({ initial }: { initial: Task[] }) {
     const id = String(active.id);
     const before = snapshot.current ?? columnsRef.current;
     snapshot.current = undefined;
+    keyboard.end();
     setActiveId(undefined);
     let after = columnsRef.current;
     if (over) {
@@ -292,6 +308,7 @@ export function Board({ initial }: { initial: Task[] }) {
   };
 
   const onDragCancel = () => {
+    keyboard.end();
     if (snapshot.current) {
       columnsRef.current = snapshot.current;
       setColumns(snapshot.current);
@@ -361,7 +378,7 @@ export function Board({ initial }: { initial: Task[] }) {
       </div>
       <DndContext
         sensors={sensors}
-        collisionDetection={collisionDetection}
+        collisionDetection={detectCollisions}
         onDragStart={onDragStart}
         onDragOver={onDragOver}
         onDragEnd={onDragEnd}

@@ -40,7 +40,7 @@ export function Column({
       aria-labelledby={headingId}
       data-status={status}
     >
-      <header className="column-header">
+      <header className="column-header" data-toast-avoid>
         <h2 id={headingId}>
           <span className="column-dot" aria-hidden="true" />
           {t(`status.${status}`)}

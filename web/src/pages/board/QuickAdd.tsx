@@ -49,7 +49,7 @@ export function QuickAdd({
   };
 
   return (
-    <div className="quick-add-wrap">
+    <div className="quick-add-wrap" data-toast-avoid>
       <form className="quick-add" onSubmit={(event) => void submit(event)}>
         <HiddenLabelInput
           id={id}
