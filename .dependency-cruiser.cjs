@@ -20,6 +20,8 @@ const featureMayUse = {
   search: ['tasks'],
   // Saved views keep the board's and the list's filters; they read no other feature.
   views: [],
+  // Files on a task and its cover; they read no other feature.
+  attachments: [],
 };
 const features = Object.keys(featureMayUse);
 

@@ -24,6 +24,9 @@ import { User } from './features/auth/auth.schemas.js';
 import { AuthService, CREDENTIALS_TOPIC } from './features/auth/auth.service.js';
 import { oidcRoutes } from './features/auth/oidc.routes.js';
 import { OidcService } from './features/auth/oidc.service.js';
+import { attachmentsRoutes } from './features/attachments/attachments.routes.js';
+import { Attachment } from './features/attachments/attachments.schemas.js';
+import { AttachmentsService } from './features/attachments/attachments.service.js';
 import { checklistsRoutes } from './features/checklists/checklists.routes.js';
 import { ChecklistItem } from './features/checklists/checklists.schemas.js';
 import { ChecklistsService } from './features/checklists/checklists.service.js';
@@ -106,6 +109,7 @@ export interface Services {
   calendar: CalendarService;
   search: SearchService;
   views: ViewsService;
+  attachments: AttachmentsService;
 }
 
 export type App = FastifyInstance & {
@@ -195,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     CalendarFeed,
     SearchHit,
     SavedView,
+    Attachment,
   ])
     app.addSchema(schema);
 
@@ -225,6 +230,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     calendar: new CalendarService(db, Date.now, config.publicUrl),
     search: new SearchService(reader, config.searchTimeoutMs),
     views: new ViewsService(db),
+    attachments: new AttachmentsService(db, config.attachmentMaxBytes, Date.now, reader),
   };
   // Open streams would hold the server's close forever: they end first, and clients resume.
   app.addHook('preClose', async () => services.live.close());
@@ -328,6 +334,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(calendarRoutes, { calendar: services.calendar });
       await api.register(searchRoutes, { search: services.search });
       await api.register(viewsRoutes, { views: services.views });
+      await api.register(attachmentsRoutes, { attachments: services.attachments });
     },
     { prefix: '/api/v1' },
   );

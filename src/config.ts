@@ -68,6 +68,8 @@ export interface Config {
   liveHeartbeatMs: number;
   /** SEARCH_TIMEOUT_MS: MySQL/MariaDB stop a search that takes longer (docs/search.md). */
   searchTimeoutMs: number;
+  /** ATTACHMENT_MAX_BYTES: the largest file a task may hold (docs/configuration.md). */
+  attachmentMaxBytes: number;
   /** An S3-compatible object store (S3_*), when S3_ENDPOINT is set: backups to s3:// URLs. */
   s3: S3Config | undefined;
 }
@@ -439,6 +441,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
       pollIntervalMs: integer(env, 'REMINDER_POLL_MS', 60_000, 50, 3_600_000),
     }),
     liveHeartbeatMs: integer(env, 'LIVE_HEARTBEAT_SECONDS', 15, 1, 300) * 1000,
+    // 32 MiB at most: a file is one statement (MySQL/MariaDB's max_allowed_packet must exceed it).
+    attachmentMaxBytes: integer(env, 'ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1, 32 * 1024 * 1024),
     searchTimeoutMs: integer(env, 'SEARCH_TIMEOUT_MS', 3000, 1, 60_000),
     s3: s3 && Object.freeze(s3),
   };

@@ -9,8 +9,10 @@
 //   {"trailer":{"rows":{"users":2,...},"sha256":"…"}}      SHA-256 of every byte above this line
 //
 // The trailer comes last so that a truncated archive is detected: no trailer, no restore.
+// Bytes (attachments' files) are a value `{"$bytes":"<base64>"}` (encodeRow, decodeRow).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { DatabaseDialect } from '../config.js';
 
@@ -46,6 +48,16 @@ export type ArchiveEvent =
   | { kind: 'rows'; table: string; rows: unknown[][]; bytes: number }
   | { kind: 'end'; table: string; rows: number };
 
+/**
+ * Where an archive is read from: a file path, or anything that opens a stream (an object in a
+ * bucket: src/backup/s3-archives.ts). `open` may be called more than once (restore reads twice);
+ * its failures, and its stream's, should be BackupErrors.
+ */
+export type ArchiveSource = string | { name: string; open(): Promise<Readable> };
+
+export const sourceName = (source: ArchiveSource): string =>
+  typeof source === 'string' ? source : source.name;
+
 /** Rows handed out per 'rows' event: large enough to batch inserts, small enough to stay flat. */
 const ROWS_PER_EVENT = 500;
 /** ...or fewer when rows are long (MySQL's max_allowed_packet is 16 MiB by default). */
@@ -57,14 +69,15 @@ const BYTES_PER_EVENT = 2 * 1024 * 1024;
  * truncated or non-gzip file become one BackupError; the trailer is returned at the end.
  */
 export async function readArchive(
-  file: string,
+  from: ArchiveSource,
   onHeader: (header: ArchiveHeader) => void | Promise<void>,
   onEvent: (event: ArchiveEvent) => void | Promise<void>,
 ): Promise<{ header: ArchiveHeader; trailer: ArchiveTrailer }> {
+  const file = sourceName(from);
   const hash = createHash('sha256');
-  const source = createReadStream(file);
+  const source = typeof from === 'string' ? createReadStream(from) : await from.open();
   const gunzip = createGunzip();
-  source.on('error', (error) => gunzip.destroy(error));
+  source.on('error', (error: Error) => gunzip.destroy(error));
   source.pipe(gunzip);
   gunzip.setEncoding('utf8');
 
@@ -192,8 +205,24 @@ export async function readArchive(
 
 /** Reads a whole archive and checks its structure, counts and checksum, changing nothing. */
 export async function verifyArchive(
-  file: string,
+  file: ArchiveSource,
   onHeader: (header: ArchiveHeader) => void | Promise<void> = () => {},
 ): Promise<{ header: ArchiveHeader; trailer: ArchiveTrailer }> {
   return readArchive(file, onHeader, () => {});
 }
+
+/** A row's values as an archive line holds them: bytes (a BLOB) as `{"$bytes": base64}`. */
+export const encodeRow = (row: unknown[]): unknown[] =>
+  row.some((value) => Buffer.isBuffer(value))
+    ? row.map((value) => (Buffer.isBuffer(value) ? { $bytes: value.toString('base64') } : value))
+    : row;
+
+/** The values of an archive line as the database takes them (`{"$bytes"}` back to a Buffer). */
+export const decodeRow = (row: unknown[]): unknown[] =>
+  row.map((value) =>
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { $bytes?: unknown }).$bytes === 'string'
+      ? Buffer.from((value as { $bytes: string }).$bytes, 'base64')
+      : value,
+  );

@@ -39,6 +39,8 @@ const keys: { [T in TableName]: readonly string[] } = {
   due_reminders: ['task_id', 'kind', 'due_at'],
   calendar_feeds: ['id'],
   saved_views: ['id'],
+  attachments: ['id'],
+  task_covers: ['task_id'],
 };
 
 /**

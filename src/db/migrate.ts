@@ -17,6 +17,7 @@ import * as searchIndex from './migrations/20261202T1500_search_index.js';
 import * as taskArchive from './migrations/20261202T1600_task_archive.js';
 import * as savedViews from './migrations/20261202T1610_saved_views.js';
 import * as oidcLoginInvites from './migrations/20261202T1620_oidc_login_invites.js';
+import * as attachments from './migrations/20261202T1630_attachments.js';
 import * as notifications from './migrations/20261202T0400_notifications.js';
 import * as utf8mb4ExactText from './migrations/20261201T2100_utf8mb4_exact_text.js';
 import * as webhooks from './migrations/20261202T0320_webhooks.js';
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '20261202T1600_task_archive': taskArchive,
   '20261202T1610_saved_views': savedViews,
   '20261202T1620_oidc_login_invites': oidcLoginInvites,
+  '20261202T1630_attachments': attachments,
 };
 
 export async function migrateToLatest(

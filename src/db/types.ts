@@ -294,6 +294,28 @@ export interface NotificationSettingsTable {
   updated_at: number;
 }
 
+/** A file on a task (features/attachments); its bytes in `data` while `storage` is 'db'. */
+export interface AttachmentsTable {
+  id: string;
+  task_id: string;
+  project_id: string;
+  name: string;
+  /** The type sniffed from the bytes when uploaded; the client's is never kept. */
+  content_type: string;
+  size: number;
+  sha256: string;
+  storage: 'db';
+  data: Buffer | null;
+  uploaded_by: string;
+  created_at: number;
+}
+
+/** The image attachment shown on a task's card (at most one per task). */
+export interface TaskCoversTable {
+  task_id: string;
+  attachment_id: string;
+}
+
 export interface Database {
   users: UsersTable;
   user_preferences: UserPreferencesTable;
@@ -320,6 +342,8 @@ export interface Database {
   due_reminders: DueRemindersTable;
   calendar_feeds: CalendarFeedsTable;
   saved_views: SavedViewsTable;
+  attachments: AttachmentsTable;
+  task_covers: TaskCoversTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

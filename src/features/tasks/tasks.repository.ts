@@ -62,6 +62,9 @@ export type TaskListRow = TaskRow & {
   /** Counts of the task's checklist items, all and checked (numbers or numeric strings). */
   checklist_total: number | string | null;
   checklist_done: number | string | null;
+  /** How many files are attached (features/attachments), and the cover's id. */
+  attachment_count: number | string | null;
+  cover_attachment_id: string | null;
 };
 
 /**
@@ -78,13 +81,20 @@ export function labelsJson(db: Db) {
     where tl.task_id = t.id)`.as('labels_json');
 }
 
-/** The task's checklist progress as two columns of its row (one index range each). */
+/**
+ * The task's checklist progress as two columns of its row (one index range each), and its
+ * attachments: how many, and the cover's id (one primary-key probe).
+ */
 export const checklistCounts = [
   sql<number>`(select count(*) from checklist_items ci where ci.task_id = t.id)`.as(
     'checklist_total',
   ),
   sql<number>`(select coalesce(sum(ci.done), 0) from checklist_items ci where ci.task_id = t.id)`.as(
     'checklist_done',
+  ),
+  sql<number>`(select count(*) from attachments af where af.task_id = t.id)`.as('attachment_count'),
+  sql<string | null>`(select tc.attachment_id from task_covers tc where tc.task_id = t.id)`.as(
+    'cover_attachment_id',
   ),
 ];
 

@@ -26,6 +26,13 @@ export const Task = Type.Object(
     assignee: Nullable(Type.Object({ id: Id, name: Type.String() })),
     labels: Type.Array(Type.Ref('Label')),
     checklist: ChecklistProgress,
+    attachments: Type.Integer({ minimum: 0, description: 'How many files are attached' }),
+    cover: Nullable(
+      Type.Object(
+        { attachmentId: Id, url: Type.String() },
+        { description: 'The cover image (an image attachment): url shows it inline' },
+      ),
+    ),
     version: Type.Integer({ description: 'Also sent as the ETag; send it back in If-Match' }),
     archivedAt: Nullable(Timestamp, {
       description:

@@ -62,6 +62,13 @@ export const toTask = (row: TaskListRow): Task => ({
   assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? '' } : null,
   labels: repo.labelsOf(row).map(toLabel),
   checklist: { done: Number(row.checklist_done ?? 0), total: Number(row.checklist_total ?? 0) },
+  attachments: Number(row.attachment_count ?? 0),
+  cover: row.cover_attachment_id
+    ? {
+        attachmentId: row.cover_attachment_id,
+        url: `/api/v1/attachments/${row.cover_attachment_id}?inline=1`,
+      }
+    : null,
   version: row.version,
   archivedAt: toIsoOrNull(row.archived_at === null ? null : Number(row.archived_at)),
   createdBy: row.created_by,

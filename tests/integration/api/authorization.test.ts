@@ -50,6 +50,23 @@ async function freshTask(f: Fixture) {
   return (await createTask(f.clients.owner, f.projectId, { title: 'Disposable' })).id;
 }
 
+/** The smallest PNG (one pixel), for attachments that may be a cover. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** A new image attachment of the fixture's task, uploaded by its owner. */
+async function attachmentOf(f: Fixture): Promise<string> {
+  const reply = await f.clients.owner.request(
+    'POST',
+    `${API}/tasks/${f.taskId}/attachments?name=pixel.png`,
+    PNG,
+  );
+  expect(reply.status).toBe(201);
+  return reply.body.id as string;
+}
+
 /** A new checklist item of the fixture's task, added by its owner. */
 async function itemOf(f: Fixture): Promise<string> {
   const reply = await f.clients.owner.request('POST', `${API}/tasks/${f.taskId}/checklist`, {
@@ -520,6 +537,36 @@ const cases: RouteCase[] = [
     expect: [401, 404, 403, 204, 204],
     request: async (f) => ['DELETE', `${API}/checklist-items/${await itemOf(f)}`],
   },
+  // Attachments: the upload's body is the file itself.
+  {
+    route: 'GET /tasks/:taskId/attachments',
+    expect: [...DENY_READ],
+    request: (f) => ['GET', `${API}/tasks/${f.taskId}/attachments`],
+  },
+  {
+    route: 'POST /tasks/:taskId/attachments',
+    expect: [401, 404, 403, 201, 201],
+    request: (f) => ['POST', `${API}/tasks/${f.taskId}/attachments?name=a.txt`, Buffer.from('a')],
+  },
+  {
+    route: 'GET /attachments/:attachmentId',
+    expect: [...DENY_READ],
+    request: async (f) => ['GET', `${API}/attachments/${await attachmentOf(f)}`],
+  },
+  {
+    route: 'DELETE /attachments/:attachmentId',
+    expect: [401, 404, 403, 204, 204],
+    request: async (f) => ['DELETE', `${API}/attachments/${await attachmentOf(f)}`],
+  },
+  {
+    route: 'PUT /tasks/:taskId/cover',
+    expect: [401, 404, 403, 200, 200],
+    request: async (f) => [
+      'PUT',
+      `${API}/tasks/${f.taskId}/cover`,
+      { attachmentId: await attachmentOf(f) },
+    ],
+  },
   // Comments.
   {
     route: 'GET /tasks/:taskId/comments',
@@ -784,6 +831,7 @@ describe.each(testDatabases)('authorization matrix on $name', (target) => {
         ['DELETE', `${API}/comments/${commentId}`, `${API}/comments/${madeUp}`],
         ['GET', `${API}/tasks/${f.taskId}/comments`, `${API}/tasks/${madeUp}/comments`],
         ['GET', `${API}/tasks/${f.taskId}/checklist`, `${API}/tasks/${madeUp}/checklist`],
+        ['GET', `${API}/tasks/${f.taskId}/attachments`, `${API}/tasks/${madeUp}/attachments`],
         ['PATCH', `${API}/labels/${f.labelId}`, `${API}/labels/${madeUp}`, { color: '#000000' }],
       ];
       for (const [method, real, fake, body] of pairs) {

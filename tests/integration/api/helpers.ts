@@ -117,6 +117,8 @@ const TABLES = [
   'checklist_items',
   'activity',
   'invites',
+  'attachments',
+  'task_covers',
 ] as const;
 
 /** Row count of every table: equal before and after a refused request means nothing was written. */

@@ -121,6 +121,12 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
         } else if (ok.content?.['text/calendar']) {
           // A calendar feed is text for calendar apps (RFC 5545), not a JSON document.
           expect(resolve(doc, ok.content['text/calendar'].schema).type, route).toBe('string');
+        } else if (ok.content?.['application/octet-stream']) {
+          // A file download (an attachment): its bytes, whatever they are.
+          expect(ok.content['application/octet-stream'].schema, route).toMatchObject({
+            type: 'string',
+            format: 'binary',
+          });
         } else {
           // The live stream describes the data of its events.
           const schema = (ok.content?.['application/json'] ?? ok.content?.['text/event-stream'])
@@ -167,7 +173,13 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
         ([route]) => /^(POST|PATCH|PUT) /.test(route) && !bodiless.includes(route),
       );
       expect(withBody.length).toBeGreaterThanOrEqual(13);
-      for (const [route, operation] of withBody) {
+      // A file upload: the body is the file itself, of any type (no JSON, no multipart).
+      const rawBody = ['POST /tasks/:taskId/attachments'];
+      for (const route of rawBody) {
+        const content = documented(doc).get(route)?.requestBody?.content ?? {};
+        expect(Object.keys(content), route).toEqual(['application/octet-stream']);
+      }
+      for (const [route, operation] of withBody.filter(([route]) => !rawBody.includes(route))) {
         const schema = operation.requestBody?.content['application/json']?.schema;
         expect(schema, `${route} request body`).toBeDefined();
         const resolved = resolve(doc, schema!);
@@ -192,7 +204,9 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
           'archivedAt',
           'assignee',
           'assigneeId',
+          'attachments',
           'checklist',
+          'cover',
           'createdAt',
           'createdBy',
           'description',

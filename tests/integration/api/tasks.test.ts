@@ -30,6 +30,8 @@ describe.each(testDatabases)('tasks on $name', (target) => {
         assignee: null,
         labels: [],
         checklist: { done: 0, total: 0 },
+        attachments: 0,
+        cover: null,
         version: 1,
         archivedAt: null,
         createdBy: editor.user!.id,

@@ -24,6 +24,9 @@ export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 
+/** The session's CSRF token, for requests made without the client (an upload with progress). */
+export const currentCsrfToken = (): string | undefined => csrfToken;
+
 export function setSessionLostHandler(handler: (() => void) | undefined): void {
   onSessionLost = handler;
 }

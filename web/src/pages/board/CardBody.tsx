@@ -1,5 +1,5 @@
-// What a card shows (title, priority, due date, checklist progress, labels, assignee); also the card under the
-// pointer while dragging (`overlay`).
+// What a card shows (cover image, title, priority, due date, checklist progress, attachments, labels,
+// assignee); also the card under the pointer while dragging (`overlay`).
 import type { TFunction } from 'i18next';
 import type { Task } from '../../api/types';
 import { Avatar } from '../../components/Avatar';
@@ -27,6 +27,16 @@ export function CardBody({
   const overdue = isOverdue(task);
   return (
     <div className={overlay ? 'task-card task-card-overlay' : 'task-card-body'}>
+      {task.cover && (
+        <img
+          className="task-card-cover"
+          src={task.cover.url}
+          alt=""
+          loading="lazy"
+          decoding="async"
+          draggable={false}
+        />
+      )}
       {overlay ? (
         <span className="task-card-title">{task.title}</span>
       ) : (
@@ -47,6 +57,15 @@ export function CardBody({
           </span>
         )}
         <ChecklistBadge progress={task.checklist} />
+        {task.attachments > 0 && (
+          <span className="attachments-badge">
+            <Icon name="paperclip" size={14} />
+            <span aria-hidden="true">{task.attachments}</span>
+            <span className="visually-hidden">
+              {t('attachments.cardCount', { count: task.attachments })}
+            </span>
+          </span>
+        )}
         {task.labels.map((label) => (
           <LabelChip key={label.id} label={label} />
         ))}

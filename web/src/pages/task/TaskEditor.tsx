@@ -16,6 +16,7 @@ import { useProject } from '../../lib/project';
 import { Link, navigate } from '../../lib/router';
 import { useToast } from '../../lib/toast';
 import { ActivityFeed } from './ActivityFeed';
+import { Attachments } from './Attachments';
 import { Checklist } from './Checklist';
 import { Comments } from './Comments';
 import { ConflictPanel } from './ConflictPanel';
@@ -249,6 +250,7 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
             </div>
           )}
           <Checklist taskId={task.id} onChange={() => setActivityVersion((v) => v + 1)} />
+          <Attachments taskId={task.id} onChange={() => setActivityVersion((v) => v + 1)} />
           <Comments taskId={task.id} onChange={() => setActivityVersion((v) => v + 1)} />
         </div>
         <div className="task-column task-column-side">

@@ -66,6 +66,12 @@ export function describeActivity(item: Activity, t: TFunction): string {
     }
     case 'checklist.item_deleted':
       return t('activity.actions.checklist_deleted', { text: String(details.text) });
+    case 'attachment.added':
+      return t('activity.actions.attachment_added', { name: String(details.name) });
+    case 'attachment.deleted':
+      return t('activity.actions.attachment_deleted', { name: String(details.name) });
+    case 'attachment.cover_set':
+      return t('activity.actions.attachment_cover_set');
     default:
       return item.action;
   }
