@@ -5,6 +5,62 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 
 describe('loadConfig', () => {
+  it('reads an S3-compatible store from S3_*, the secret access key only from a file', () => {
+    expect(loadConfig({}).s3).toBeUndefined();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'config-s3-'));
+    writeFileSync(path.join(dir, 'secret'), 'wJalrXUtnFEMI/K7MDENG\n');
+    writeFileSync(path.join(dir, 'id'), 'AKIAEXAMPLE\n');
+    writeFileSync(path.join(dir, 'empty'), '');
+    const base = {
+      S3_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com/',
+      S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      S3_SECRET_ACCESS_KEY_FILE: path.join(dir, 'secret'),
+    };
+    expect(loadConfig(base).s3).toEqual({
+      endpoint: 'https://s3.eu-west-1.amazonaws.com',
+      region: 'us-east-1',
+      accessKeyId: 'AKIAEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG',
+    });
+    expect(
+      loadConfig({
+        ...base,
+        S3_ENDPOINT: 'http://127.0.0.1:9000',
+        S3_REGION: 'eu-west-1',
+        S3_ACCESS_KEY_ID: '',
+        S3_ACCESS_KEY_ID_FILE: path.join(dir, 'id'),
+      }).s3,
+    ).toMatchObject({
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'eu-west-1',
+      accessKeyId: 'AKIAEXAMPLE',
+    });
+    const refused: [Record<string, string>, RegExp][] = [
+      [
+        { S3_SECRET_ACCESS_KEY: 'in-env' },
+        /S3_SECRET_ACCESS_KEY: give the secret access key as a file/,
+      ],
+      [{ S3_ENDPOINT: 'http://minio.example.com' }, /S3_ENDPOINT: expected an https:\/\/ URL/],
+      [
+        { S3_ENDPOINT: 'https://minio.example.com/backups' },
+        /S3_ENDPOINT: expected the store's address only/,
+      ],
+      [{ S3_REGION: 'EU West' }, /S3_REGION: expected a region name/],
+      [{ S3_ACCESS_KEY_ID: '' }, /S3_ACCESS_KEY_ID: required with S3_ENDPOINT/],
+      [{ S3_SECRET_ACCESS_KEY_FILE: '' }, /S3_SECRET_ACCESS_KEY_FILE: required with S3_ENDPOINT/],
+      [
+        { S3_SECRET_ACCESS_KEY_FILE: path.join(dir, 'empty') },
+        /S3_SECRET_ACCESS_KEY_FILE: .* is empty/,
+      ],
+      [
+        { S3_SECRET_ACCESS_KEY_FILE: path.join(dir, 'missing') },
+        /S3_SECRET_ACCESS_KEY_FILE: cannot read/,
+      ],
+    ];
+    for (const [env, message] of refused)
+      expect(() => loadConfig({ ...base, ...env })).toThrow(message);
+  });
+
   it('turns single sign-on on with OIDC_ISSUER; the client secret only from a file', () => {
     expect(loadConfig({})).toMatchObject({ authMode: 'password', oidc: undefined });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'config-oidc-'));

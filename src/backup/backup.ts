@@ -7,6 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { sql } from 'kysely';
@@ -15,7 +16,7 @@ import type { DatabaseHandle, Db } from '../db/database.js';
 import { migrations as knownMigrations, recordedMigrations } from '../db/migrate.js';
 import { version } from '../version.js';
 import type { ArchiveHeader, ArchiveTrailer } from './archive.js';
-import { BackupError, FORMAT, FORMAT_VERSION } from './archive.js';
+import { BackupError, encodeRow, FORMAT, FORMAT_VERSION } from './archive.js';
 import { OPTIONAL_TABLES, TABLES, isBookkeepingTable } from './tables.js';
 import type { TableSpec } from './tables.js';
 
@@ -116,13 +117,34 @@ async function archivedTables(
     .map((spec) => ({ spec, columns: present.get(spec.name)! }));
 }
 
-export async function writeBackup(
+/**
+ * Where `streamArchive` sends the archive's bytes: a stream to write them to, and the promise of
+ * their being safely there (a file: when the stream has finished; an upload: when it completed).
+ */
+export interface ArchiveSink {
+  stream: Writable;
+  done: Promise<void>;
+}
+
+export interface StreamedArchive {
+  header: ArchiveHeader;
+  rows: Record<string, number>;
+  /** SHA-256 and size of the gzip'd bytes that went to the sink. */
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * Writes the archive of the whole database, read in one snapshot, through gzip into the sink
+ * that `open` makes once the snapshot is taken, with backpressure all the way (memory stays flat).
+ * When either side fails, the other is stopped and both have settled before this rejects.
+ */
+export async function streamArchive(
   handle: DatabaseHandle,
-  file: string,
-  options: BackupOptions = {},
-): Promise<BackupSummary> {
+  options: BackupOptions,
+  open: () => ArchiveSink,
+): Promise<StreamedArchive> {
   const pageSize = options.pageSize ?? 5000;
-  const partial = `${file}.partial`;
   const applied = await recordedMigrations(handle.db);
   if (applied.length === 0)
     throw new BackupError('the database has no schema yet (run `taskmanager migrate` first)');
@@ -133,69 +155,89 @@ export async function writeBackup(
     );
 
   const fileHash = createHash('sha256');
+  let bytes = 0;
   const rows: Record<string, number> = {};
-  let header: ArchiveHeader | undefined;
-  try {
-    await inSnapshot(handle, async (db) => {
-      const tables = await archivedTables(db, options.includeSessions === true);
-      const totals = new Map<string, number>();
-      for (const { spec } of tables) {
-        const { rows: counted } = await sql<{
-          n: number | string;
-        }>`select count(*) as n from ${sql.table(spec.name)}`.execute(db);
-        totals.set(spec.name, Number(counted[0]?.n ?? 0));
-      }
-      header = {
-        format: FORMAT,
-        formatVersion: FORMAT_VERSION,
-        createdAt: new Date().toISOString(),
-        appVersion: version,
-        sourceDialect: handle.dialect,
-        schemaVersion: applied[applied.length - 1]!,
-        migrations: applied,
-        tables: tables.map((t) => t.spec.name),
+  const header = await inSnapshot(handle, async (db) => {
+    const tables = await archivedTables(db, options.includeSessions === true);
+    const totals = new Map<string, number>();
+    for (const { spec } of tables) {
+      const { rows: counted } = await sql<{
+        n: number | string;
+      }>`select count(*) as n from ${sql.table(spec.name)}`.execute(db);
+      totals.set(spec.name, Number(counted[0]?.n ?? 0));
+    }
+    const archiveHeader: ArchiveHeader = {
+      format: FORMAT,
+      formatVersion: FORMAT_VERSION,
+      createdAt: new Date().toISOString(),
+      appVersion: version,
+      sourceDialect: handle.dialect,
+      schemaVersion: applied[applied.length - 1]!,
+      migrations: applied,
+      tables: tables.map((t) => t.spec.name),
+    };
+    const contentHash = createHash('sha256');
+    async function* lines(): AsyncGenerator<string> {
+      const emit = (text: string) => {
+        contentHash.update(text);
+        return text;
       };
-      const contentHash = createHash('sha256');
-      const archiveHeader = header;
-      async function* lines(): AsyncGenerator<string> {
-        const emit = (text: string) => {
-          contentHash.update(text);
-          return text;
-        };
-        yield emit(JSON.stringify(archiveHeader) + '\n');
-        for (const { spec, columns } of tables) {
-          const total = totals.get(spec.name)!;
-          let done = 0;
+      yield emit(JSON.stringify(archiveHeader) + '\n');
+      for (const { spec, columns } of tables) {
+        const total = totals.get(spec.name)!;
+        let done = 0;
+        options.onProgress?.({ table: spec.name, done, total });
+        yield emit(JSON.stringify({ table: spec.name, columns }) + '\n');
+        for await (const page of tableRows(db, spec, columns, pageSize, options.onPage)) {
+          let chunk = '';
+          for (const row of page) chunk += JSON.stringify(encodeRow(row)) + '\n';
+          done += page.length;
+          yield emit(chunk);
           options.onProgress?.({ table: spec.name, done, total });
-          yield emit(JSON.stringify({ table: spec.name, columns }) + '\n');
-          for await (const page of tableRows(db, spec, columns, pageSize, options.onPage)) {
-            let chunk = '';
-            for (const row of page) chunk += JSON.stringify(row) + '\n';
-            done += page.length;
-            yield emit(chunk);
-            options.onProgress?.({ table: spec.name, done, total });
-          }
-          rows[spec.name] = done;
-          yield emit(JSON.stringify({ end: spec.name, rows: done }) + '\n');
         }
-        const trailer: ArchiveTrailer = { rows, sha256: contentHash.digest('hex') };
-        yield JSON.stringify({ trailer }) + '\n';
+        rows[spec.name] = done;
+        yield emit(JSON.stringify({ end: spec.name, rows: done }) + '\n');
       }
-      const hashing = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          fileHash.update(chunk);
-          callback(null, chunk);
-        },
-      });
-      // Level 3: most of level 6's size at a fraction of its CPU (bench/README.md).
-      await pipeline(
-        Readable.from(lines()),
-        createGzip({ level: 3 }),
-        hashing,
-        // flush: fsync before close, so the rename below never publishes unwritten data.
-        createWriteStream(partial, { mode: 0o600, flush: true }),
-      );
+      const trailer: ArchiveTrailer = { rows, sha256: contentHash.digest('hex') };
+      yield JSON.stringify({ trailer }) + '\n';
+    }
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        fileHash.update(chunk);
+        bytes += chunk.length;
+        callback(null, chunk);
+      },
     });
+    const sink = open();
+    // Level 3: most of level 6's size at a fraction of its CPU (bench/README.md).
+    const piping = pipeline(Readable.from(lines()), createGzip({ level: 3 }), hashing, sink.stream);
+    try {
+      await Promise.all([piping, sink.done]);
+    } catch (error) {
+      // The sink failed (the pipeline then stops with a premature close), or the rows did (the
+      // sink's stream is destroyed with their error): wait for both, e.g. for an upload's abort.
+      sink.stream.destroy();
+      await Promise.allSettled([piping, sink.done]);
+      throw error;
+    }
+    return archiveHeader;
+  });
+  return { header, rows, sha256: fileHash.digest('hex'), bytes };
+}
+
+export async function writeBackup(
+  handle: DatabaseHandle,
+  file: string,
+  options: BackupOptions = {},
+): Promise<BackupSummary> {
+  const partial = `${file}.partial`;
+  let archive: StreamedArchive;
+  try {
+    archive = await streamArchive(handle, options, () => ({
+      // flush: fsync before close, so the rename below never publishes unwritten data.
+      stream: createWriteStream(partial, { mode: 0o600, flush: true }),
+      done: Promise.resolve(),
+    }));
     await rename(partial, file);
     await syncDirectory(path.dirname(file));
   } catch (error) {
@@ -203,11 +245,11 @@ export async function writeBackup(
     if (error instanceof BackupError) throw error;
     throw fileError(error, file);
   }
-  const sha256 = fileHash.digest('hex');
+  const { sha256, rows, header } = archive;
   const sidecar = `${file}.sha256`;
   try {
     const sums = await open(`${sidecar}.partial`, 'w', 0o600);
-    await sums.writeFile(`${sha256}  ${path.basename(file)}\n`);
+    await sums.writeFile(sha256sumLine(sha256, path.basename(file)));
     await sums.sync();
     await sums.close();
     await rename(`${sidecar}.partial`, sidecar);
@@ -215,8 +257,11 @@ export async function writeBackup(
     await rm(`${sidecar}.partial`, { force: true });
     throw fileError(error, sidecar);
   }
-  return { file, bytes: (await stat(file)).size, rows, sha256, header: header! };
+  return { file, bytes: (await stat(file)).size, rows, sha256, header };
 }
+
+/** The line of FILE.sha256, as `sha256sum` writes it and `sha256sum -c` reads it. */
+export const sha256sumLine = (sha256: string, name: string): string => `${sha256}  ${name}\n`;
 
 /** Makes a rename durable: the directory entry is fsync'd too (no-op where unsupported). */
 async function syncDirectory(dir: string): Promise<void> {

@@ -11,8 +11,8 @@ import type { Transaction } from 'kysely';
 import type { DatabaseHandle, Db } from '../db/database.js';
 import { migrateTo, migrations as knownMigrations, recordedMigrations } from '../db/migrate.js';
 import type { Database } from '../db/types.js';
-import type { ArchiveHeader, ArchiveTrailer } from './archive.js';
-import { BackupError, readArchive, verifyArchive } from './archive.js';
+import type { ArchiveHeader, ArchiveSource, ArchiveTrailer } from './archive.js';
+import { BackupError, decodeRow, readArchive, sourceName, verifyArchive } from './archive.js';
 import { TABLES, isBookkeepingTable } from './tables.js';
 
 type Migrations = typeof knownMigrations;
@@ -67,13 +67,15 @@ function checkSchema(header: ArchiveHeader, migrations: Migrations, file: string
 
 export async function restoreBackup(
   handle: DatabaseHandle,
-  file: string,
+  file: ArchiveSource,
   options: RestoreOptions = {},
 ): Promise<RestoreSummary> {
   const migrations = options.migrations ?? knownMigrations;
   const known = Object.keys(migrations);
   // Pass 1: the whole archive is sound before anything is touched.
-  const verified = await verifyArchive(file, (header) => checkSchema(header, migrations, file));
+  const verified = await verifyArchive(file, (header) =>
+    checkSchema(header, migrations, sourceName(file)),
+  );
   const { header } = verified;
 
   const db = handle.db;
@@ -145,7 +147,7 @@ async function dropSecondaryIndexes(trx: Transaction<Database>): Promise<string[
 async function load(
   db: Db,
   dialect: DatabaseHandle['dialect'],
-  file: string,
+  file: ArchiveSource,
   header: ArchiveHeader,
   verified: ArchiveTrailer,
   before: Record<string, number>,
@@ -189,7 +191,7 @@ async function load(
           try {
             // Raw placeholders: building thousands of Kysely fragments per batch cost more
             // than the inserts (bench/README.md); the statement text repeats per batch size.
-            const params = event.rows.flat();
+            const params = event.rows.flatMap(decodeRow);
             const values = Array(event.rows.length).fill(rowPlaceholders).join(',');
             await trx.executeQuery(CompiledQuery.raw(`${insertHead} values ${values}`, params));
           } catch (error) {
@@ -210,7 +212,9 @@ async function load(
     // The file may have changed between the passes: the checksum of what was loaded must be the
     // one that was verified.
     if (trailer.sha256 !== verified.sha256)
-      throw new BackupError(`${file} changed while it was being restored; nothing was restored`);
+      throw new BackupError(
+        `${sourceName(file)} changed while it was being restored; nothing was restored`,
+      );
     // Built once over the loaded rows: several times faster than maintained row by row.
     for (const create of indexes) await sql.raw(create).execute(trx);
     const after = await rowCounts(trx);

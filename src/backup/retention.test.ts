@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { archiveName, expired } from './retention.js';
+import { archiveName, expired, newest } from './retention.js';
 
 describe('backup retention', () => {
   it('names archives by UTC time, sortable', () => {
@@ -31,5 +31,18 @@ describe('backup retention', () => {
         'taskmanager-20261201T141700Z.ndjson.gz',
       ].filter((n, i, all) => all.indexOf(n) === i),
     );
+  });
+
+  it('finds the newest archive by the time in its name, ignoring other files', () => {
+    expect(
+      newest([
+        'taskmanager-20261130T021700Z.ndjson.gz',
+        'taskmanager-20261201T021700Z.ndjson.gz.sha256',
+        'taskmanager-20261201T021700Z.ndjson.gz',
+        'taskmanager-20261129T235959Z.ndjson.gz',
+        'zz-notes.txt',
+      ]),
+    ).toBe('taskmanager-20261201T021700Z.ndjson.gz');
+    expect(newest(['notes.txt'])).toBeUndefined();
   });
 });

@@ -56,6 +56,16 @@ export function expired(names: string[], keep: { daily: number; weekly: number }
   return archives.filter((a) => !kept.has(a.name)).map((a) => a.name);
 }
 
+/** The name of the most recent archive among `names` (by the time in its name), if any. */
+export function newest(names: string[]): string | undefined {
+  let best: { name: string; at: number } | undefined;
+  for (const name of names) {
+    const at = takenAt(name)?.getTime();
+    if (at !== undefined && (!best || at > best.at)) best = { name, at };
+  }
+  return best?.name;
+}
+
 /** Deletes the expired archives of `dir` (and their .sha256 files); returns their names. */
 export async function prune(dir: string, keep: { daily: number; weekly: number }) {
   const names = await readdir(dir);

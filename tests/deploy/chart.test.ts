@@ -12,6 +12,7 @@ import {
   envs,
   findKubernetesValidate,
   kubeVersion,
+  mustRender,
   prepareKubernetesSchemas,
   renderedEnvs,
   root,
@@ -201,6 +202,18 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
         : kinds.filter((k) => k !== 'InnoDBCluster').length;
       expect(report.summary.valid).toBe(expected);
       expect(report.summary.skipped).toBe(0);
+    });
+
+    it.skipIf(schemaSkip)('validates the backup objects of the S3 variant (staging, backup.s3 on)', () => {
+      const s3 = mustRender(helm.path!, 'staging', [
+        ...['--set', 'backup.s3.enabled=true', '--set', 'backup.s3.endpoint=https://minio.example.com:9000'],
+        ...['--set', 'backup.s3.bucket=tm-backups', '--set', 'backup.s3.existingSecret=tm-backup-s3'],
+        ...['--set', 'networkPolicy.s3Endpoint.ports={9000}'],
+      ]);
+      const { status, report, stderr } = kubeconformCheck(s3.stdout);
+      expect(report.resources.filter((r) => r.status !== 'statusValid'), stderr).toEqual([]);
+      expect(status).toBe(0);
+      expect(report.summary.valid).toBe(s3.objects.length);
     });
 
     it.skipIf(schemaSkip)('rejects a broken object (the schemas are really applied)', () => {

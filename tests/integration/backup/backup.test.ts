@@ -25,7 +25,7 @@ import { Client, createTestApp } from '../../support/app.js';
 import type { TestApp } from '../../support/app.js';
 import { testDatabases } from '../../support/databases.js';
 import type { TestDatabase } from '../../support/databases.js';
-import { exportAll, ok, populate, rewriteArchive } from './support.js';
+import { EVERY_BYTE, exportAll, ok, populate, rewriteArchive, withoutSessions } from './support.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'taskmanager-backup-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -68,9 +68,6 @@ const nextRelease: Record<string, Migration> = {
   },
 };
 
-const withoutSessions = (rows: Record<string, unknown[]>) =>
-  Object.fromEntries(Object.entries(rows).filter(([table]) => table !== 'sessions'));
-
 describe.each(testDatabases)('backup and restore on $name', (target) => {
   let source: TestApp;
   let archive: string;
@@ -93,6 +90,10 @@ describe.each(testDatabases)('backup and restore on $name', (target) => {
     expect(restored.sessions).toEqual([]);
     expect(withoutSessions(restored)).toEqual(archived);
     expect(summary.rows.tasks).toBe(archived.tasks!.length);
+    // Attachments' bytes, every byte value, as they were.
+    const files = restored.attachments as { name: string; data: Buffer }[];
+    expect(Buffer.from(files.find((f) => f.name === 'bytes ✓.bin')!.data)).toEqual(EVERY_BYTE);
+    expect(restored.task_covers).toHaveLength(1);
     expect(await recordedMigrations(into.db)).toEqual(Object.keys(migrations));
   });
 

@@ -13,6 +13,13 @@ import type { TestApp } from '../../support/app.js';
 
 const API = '/api/v1';
 
+/** Every byte value twice, and the smallest PNG: attachments the archive must keep exactly. */
+export const EVERY_BYTE = Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256));
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 /** Every row of every table, ordered by primary key: two databases compare with toEqual. */
 export async function exportAll(db: Db): Promise<Record<string, unknown[]>> {
   const present = new Set((await db.introspection.getTables()).map((t) => t.name));
@@ -27,9 +34,13 @@ export async function exportAll(db: Db): Promise<Record<string, unknown[]>> {
   return all;
 }
 
+/** An export without sign-in sessions (archived only with --include-sessions). */
+export const withoutSessions = (rows: Record<string, unknown[]>) =>
+  Object.fromEntries(Object.entries(rows).filter(([table]) => table !== 'sessions'));
+
 export async function ok<T = any>(
   client: Client,
-  method: 'POST' | 'PATCH' | 'DELETE',
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
   body?: unknown,
 ): Promise<T> {
@@ -92,6 +103,15 @@ export async function populate(t: TestApp, bulk = 300): Promise<{ owner: Client 
   await ok(owner, 'POST', `/tasks/${plain.id}/comments`, { body: 'x'.repeat(5000) });
   await ok(editor, 'POST', `/tasks/${long.id}/checklist`, { text: 'Prüfen 🎉', done: true });
   await ok(editor, 'POST', `/tasks/${long.id}/checklist`, { text: 'then ship' });
+  // A file holding every byte value (kept as bytes: base64 in the archive), and an image cover.
+  await ok(
+    editor,
+    'POST',
+    `/tasks/${long.id}/attachments?name=${encodeURIComponent('bytes ✓.bin')}`,
+    EVERY_BYTE,
+  );
+  const cover = await ok(owner, 'POST', `/tasks/${long.id}/attachments?name=pixel.png`, PNG);
+  await ok(owner, 'PUT', `/tasks/${long.id}/cover`, { attachmentId: cover.id });
   // The owner signed up first, so administers: a used and a pending invite, a disabled account
   // and a forced password reset (the reset link's hash and expiry are archived with the user).
   const invite = await ok(owner, 'POST', '/admin/invites', {

@@ -180,6 +180,13 @@ seccompProfile:
 {{- fail (printf "config.extraEnv.%s looks like a secret: extraEnv lands in a ConfigMap; mount secrets from a Secret instead" $name) }}
 {{- end }}
 {{- end }}
+{{- with .Values.backup.s3 }}
+{{- if .enabled }}
+{{- if not .endpoint }}{{ fail "backup.s3.endpoint is required with backup.s3.enabled (https://host[:port] of the store)" }}{{ end }}
+{{- if not .bucket }}{{ fail "backup.s3.bucket is required with backup.s3.enabled" }}{{ end }}
+{{- if not .existingSecret }}{{ fail "backup.s3.existingSecret is required with backup.s3.enabled (a Secret with the access key id and secret; the chart never stores them)" }}{{ end }}
+{{- end }}
+{{- end }}
 {{- if and .Values.ingress.enabled (eq .Values.service.type "NodePort") }}
 {{- fail "use either ingress.enabled or service.type NodePort, not both" }}
 {{- end }}
@@ -425,9 +432,28 @@ LIVE_HEARTBEAT_SECONDS: {{ .Values.config.liveHeartbeatSeconds | toString | quot
 {{- .Values.backup.persistence.existingClaim | default (printf "%s-backups" (include "taskmanager.fullname" .)) }}
 {{- end }}
 
+{{/* "true" when the archives go to the backup PVC (not to an S3 bucket). */}}
+{{- define "taskmanager.backupOnVolume" -}}
+{{- if not .Values.backup.s3.enabled }}true{{ end }}
+{{- end }}
+
+{{/* s3://bucket/prefix/ of the archives (backup.s3). */}}
+{{- define "taskmanager.backupS3Url" -}}
+{{- $prefix := trimAll "/" .Values.backup.s3.prefix }}
+{{- printf "s3://%s/%s" .Values.backup.s3.bucket (ternary "" (printf "%s/" $prefix) (eq $prefix "")) }}
+{{- end }}
+
+{{/* Where the archives are: the volume's /backups, or the bucket's s3://bucket/prefix/. */}}
+{{- define "taskmanager.backupLocation" -}}
+{{- if .Values.backup.s3.enabled }}{{ include "taskmanager.backupS3Url" . }}{{ else }}/backups{{ end }}
+{{- end }}
+
+{{- define "taskmanager.s3SecretMountPath" -}}/var/run/secrets/cloudedu-s3{{- end }}
+
 {{/* Pod spec of the backup CronJob and the restore Job: the app image running `taskmanager <args>`. */}}
 {{- define "taskmanager.backupPodSpec" -}}
 {{- $ := .ctx }}
+{{- $s3 := $.Values.backup.s3 }}
 restartPolicy: Never
 automountServiceAccountToken: false
 enableServiceLinks: false
@@ -448,6 +474,17 @@ containers:
       - name: {{ $name }}
         value: {{ $value | toString | quote }}
       {{- end }}
+      {{- if $s3.enabled }}
+      {{- /* The access key id and its secret are files (the Secret's keys), never env values. */}}
+      - name: S3_ENDPOINT
+        value: {{ $s3.endpoint | quote }}
+      - name: S3_REGION
+        value: {{ $s3.region | quote }}
+      - name: S3_ACCESS_KEY_ID_FILE
+        value: {{ printf "%s/access-key-id" (include "taskmanager.s3SecretMountPath" $) | quote }}
+      - name: S3_SECRET_ACCESS_KEY_FILE
+        value: {{ printf "%s/secret-access-key" (include "taskmanager.s3SecretMountPath" $) | quote }}
+      {{- end }}
     resources:
       {{- toYaml $.Values.backup.resources | nindent 6 }}
     securityContext:
@@ -458,14 +495,53 @@ containers:
       - name: database-password
         mountPath: {{ include "taskmanager.dbPasswordMountPath" $ }}
         readOnly: true
+      {{- /* The configuration the command loads names these files (SMTP_URL_FILE, OIDC_CLIENT_SECRET_FILE). */}}
+      {{- include "taskmanager.smtpSecretMount" $ | nindent 6 }}
+      {{- include "taskmanager.oidcSecretMount" $ | nindent 6 }}
+      {{- if $s3.enabled }}
+      - name: s3-credentials
+        mountPath: {{ include "taskmanager.s3SecretMountPath" $ }}
+        readOnly: true
+      {{- else }}
       - name: backups
         mountPath: /backups
+      {{- end }}
 volumes:
   {{- include "taskmanager.tmpVolume" $ | nindent 2 }}
   {{- include "taskmanager.dbPasswordVolume" $ | nindent 2 }}
+  {{- include "taskmanager.smtpSecretVolume" $ | nindent 2 }}
+  {{- include "taskmanager.oidcSecretVolume" $ | nindent 2 }}
+  {{- if $s3.enabled }}
+  - name: s3-credentials
+    secret:
+      secretName: {{ $s3.existingSecret }}
+      defaultMode: 0440
+      items:
+        - key: {{ $s3.accessKeyIdKey }}
+          path: access-key-id
+        - key: {{ $s3.secretAccessKeyKey }}
+          path: secret-access-key
+  {{- else }}
   - name: backups
     persistentVolumeClaim:
       claimName: {{ include "taskmanager.backupClaim" $ }}
+  {{- end }}
+{{- end }}
+
+{{/* Egress rule to the S3-compatible store of backup.s3 (networkPolicy.s3Endpoint), when on. */}}
+{{- define "taskmanager.s3Egress" -}}
+{{- if .Values.backup.s3.enabled }}
+- to:
+    {{- range .Values.networkPolicy.s3Endpoint.cidrs }}
+    - ipBlock:
+        cidr: {{ . }}
+    {{- end }}
+  ports:
+    {{- range .Values.networkPolicy.s3Endpoint.ports }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+{{- end }}
 {{- end }}
 
 {{/* Egress rule(s) to the database server of every mode: app, migration, backup and restore pods. */}}
