@@ -177,7 +177,9 @@ export function readRows(
         ? 'todo'
         : (STATUSES as readonly string[]).includes(statusText)
           ? (statusText as Status)
-          : STATUS_NAMES[key(statusText)];
+          : Object.hasOwn(STATUS_NAMES, key(statusText))
+            ? STATUS_NAMES[key(statusText)]
+            : undefined; // not "constructor" and its kin
     if (!status) problem('status', `is not a status (to do, in progress, done): ${statusText}`);
 
     const priorityText = at('priority').trim().toLowerCase();

@@ -162,6 +162,22 @@ describe.each(testDatabases)('CSV import on $name', (target) => {
     },
   );
 
+  it_('a status named like a property of every JavaScript object is not a status', async () => {
+    const { t, editor, projectId } = await setUp();
+    const before = await rowCounts(t);
+    const csv = 'title,status\nOne,constructor\nTwo,__proto__\nThree,To String\nFour,Doing\n';
+    const refused = await editor.request('POST', `${API}/projects/${projectId}/import/csv`, {
+      csv,
+    });
+    const error = expectError(refused, 'VALIDATION_FAILED');
+    expect((error.details as { field: string }[]).map((d) => d.field)).toEqual([
+      'rows.2.status',
+      'rows.3.status',
+      'rows.4.status',
+    ]);
+    expect(await rowCounts(t)).toEqual(before);
+  });
+
   it_('reads back its own CSV export', async () => {
     const { owner, projectId } = await setUp();
     await createTask(owner, projectId, { title: '@mention-like, "quoted"', priority: 'low' });
