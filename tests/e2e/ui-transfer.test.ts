@@ -1,13 +1,17 @@
 // Export and import in a real browser against the real built service (issue 15): an owner
 // downloads a project as JSON (and its tasks as CSV) from the project's Export buttons, imports
 // the JSON file on the projects page, reads the summary and opens the imported board; then a
-// Trello board export (tests/fixtures/trello) through the same button.
-import { readFile } from 'node:fs/promises';
+// Trello board export (tests/fixtures/trello) through the same button, and a 50,000-card one
+// (tests/support/trello-board.ts) with its progress bar, under the service's memory budget.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
 import { ApiClient } from '../support/http.js';
 import { startService, type Service } from '../support/service.js';
+import { writeTrelloBoard } from '../support/trello-board.js';
 import { CHROMIUM, launchChromium, newContext, watchPage } from './support/browser.js';
 import { OWNER, checkScreen, signIn } from './support/ui.js';
 
@@ -110,6 +114,45 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: export and import', ()
     await checkScreen(page, 'project-imported-trello');
     expect(problems).toEqual([]);
   });
+
+  it('imports a 50,000-card Trello board with progress, within the memory budget', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-big-board-'));
+    try {
+      const file = path.join(dir, 'big-board.json');
+      await writeTrelloBoard(file, { cards: 50_000, checklistEvery: 5 });
+      await page.goto('/');
+      // Every value the progress bar shows, as the page renders it.
+      await page.evaluate(`(() => {
+        window.__importProgress = [];
+        new MutationObserver(() => {
+          const bar = document.querySelector('.import-progress progress');
+          if (bar) window.__importProgress.push(Number(bar.getAttribute('value')));
+        }).observe(document.body, { subtree: true, childList: true, attributes: true });
+      })()`);
+      await page.getByLabel('Import project').setInputFiles(file);
+      const status = page.locator('.import-progress[role="status"]');
+      await status.waitFor();
+      await checkScreen(page, 'project-import-progress');
+      await status.getByText('Saving the project…').waitFor({ timeout: 120_000 });
+      const summary = page.getByRole('status').filter({ hasText: 'Imported “Big board”' });
+      await summary.getByText('Tasks: 50000 ', { exact: false }).waitFor({ timeout: 120_000 });
+      expect(await status.count()).toBe(0);
+      const seen = await page.evaluate<number[]>('window.__importProgress');
+      // The bar moved while the file was read, not only at its end.
+      expect(
+        seen.some((value) => value > 0 && value < 100),
+        String(seen),
+      ).toBe(true);
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+      // The service's peak resident memory stayed under the app container's limit (384 MiB).
+      const status_ = await readFile(`/proc/${service.child.pid}/status`, 'utf8');
+      const peakKiB = Number(/VmHWM:\s+(\d+) kB/.exec(status_)![1]);
+      expect(peakKiB).toBeLessThan(384 * 1024);
+      expect(problems).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   it('imports tasks from a CSV file: mapping, a problem per row, then the valid rows', async () => {
     await page.goto(projectUrl);

@@ -1,9 +1,15 @@
 import type { RateLimitOptions } from '@fastify/rate-limit';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type {
+  FastifyPluginAsyncTypebox,
+  TypeBoxTypeProvider,
+} from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { requireAuth } from '../../access/caller.js';
 import { AppError } from '../../platform/errors.js';
+import { readJsonObject } from '../../platform/json-stream.js';
+import type { KeepElement } from '../../platform/json-stream.js';
 import { authErrors, errors, ProjectParams } from '../../platform/schemas.js';
 import {
   CsvImportBody,
@@ -11,11 +17,12 @@ import {
   CsvPreview,
   ExportQuery,
   IMPORT_BODY_LIMIT,
+  IMPORT_JSON_LIMIT,
   ImportResult,
   ProjectDocument,
   TrelloImportResult,
 } from './transfer.schemas.js';
-import { TrelloBoard } from './trello.js';
+import { keepOfTrello, TrelloBoard } from './trello.js';
 import type { TransferService } from './transfer.service.js';
 
 /** The per-user limits of the imports and of the CSV preview (@fastify/rate-limit route config). */
@@ -68,41 +75,65 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{
     },
   );
 
-  app.post(
-    '/projects/import',
-    {
-      bodyLimit: IMPORT_BODY_LIMIT,
-      onRequest: refuseTooLarge,
-      config: { rateLimit: limits.import },
-      schema: {
-        tags,
-        summary: 'Import a project document as a new project (I become its owner)',
-        description: `The body is a ProjectDocument as GET /projects/{projectId}/export writes it, at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB. Members are matched by email to existing accounts; the answer lists who and what could not be matched. All or nothing.`,
-        body: ProjectDocument,
-        response: { 201: ImportResult, ...errors(...authErrors, 413, 415) },
-      },
-    },
-    async (request, reply) =>
-      reply.status(201).send(await transfer.importProject(requireAuth(request), request.body)),
-  );
+  // The two JSON imports read their body as it arrives (platform/json-stream.ts), up to
+  // IMPORT_JSON_LIMIT: neither the file's text nor what the import ignores is ever held whole.
+  await app.register(async (context) => {
+    const streamed = context.withTypeProvider<TypeBoxTypeProvider>();
+    streamed.removeContentTypeParser('application/json');
+    const parseWith =
+      (keep?: KeepElement) =>
+      (
+        _request: FastifyRequest,
+        payload: Readable,
+        done: (error: Error | null, body?: unknown) => void,
+      ) => {
+        readJsonObject(payload, { maxBytes: IMPORT_JSON_LIMIT, keep }).then(
+          (body) => done(null, body),
+          (error: Error) => done(error),
+        );
+      };
+    const limit = `${IMPORT_JSON_LIMIT / 1024 / 1024} MiB`;
 
-  app.post(
-    '/projects/import/trello',
-    {
-      bodyLimit: IMPORT_BODY_LIMIT,
-      onRequest: refuseTooLarge,
-      config: { rateLimit: limits.import },
-      schema: {
-        tags,
-        summary: 'Import a Trello board export (JSON) as a new project (I become its owner)',
-        description: `The body is a board as Trello exports it (Board menu → Print, export and share → Export as JSON), at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB. Lists become statuses by name (or place), archived cards come in archived, archived lists are left out, label colours kept, checklists in Trello's order, comments with their author's name. All or nothing.`,
-        body: TrelloBoard,
-        response: { 201: TrelloImportResult, ...errors(...authErrors, 413, 415) },
-      },
-    },
-    async (request, reply) =>
-      reply.status(201).send(await transfer.importTrello(requireAuth(request), request.body)),
-  );
+    await streamed.register(async (documents) => {
+      documents.addContentTypeParser('application/json', parseWith());
+      documents.withTypeProvider<TypeBoxTypeProvider>().post(
+        '/projects/import',
+        {
+          onRequest: refuseTooLarge(IMPORT_JSON_LIMIT),
+          config: { rateLimit: limits.import },
+          schema: {
+            tags,
+            summary: 'Import a project document as a new project (I become its owner)',
+            description: `The body is a ProjectDocument as GET /projects/{projectId}/export writes it, at most ${limit}, read as it arrives. Members are matched by email to existing accounts; the answer lists who and what could not be matched. All or nothing.`,
+            body: ProjectDocument,
+            response: { 201: ImportResult, ...errors(...authErrors, 413, 415) },
+          },
+        },
+        async (request, reply) =>
+          reply.status(201).send(await transfer.importProject(requireAuth(request), request.body)),
+      );
+    });
+
+    await streamed.register(async (boards) => {
+      boards.addContentTypeParser('application/json', parseWith(keepOfTrello));
+      boards.withTypeProvider<TypeBoxTypeProvider>().post(
+        '/projects/import/trello',
+        {
+          onRequest: refuseTooLarge(IMPORT_JSON_LIMIT),
+          config: { rateLimit: limits.import },
+          schema: {
+            tags,
+            summary: 'Import a Trello board export (JSON) as a new project (I become its owner)',
+            description: `The body is a board as Trello exports it (Board menu → Print, export and share → Export as JSON), at most ${limit}, read as it arrives (only the fields the import reads are kept). Lists become statuses by name (or place), archived cards come in archived, archived lists are left out, label colours kept, checklists in Trello's order, comments with their author's name. All or nothing.`,
+            body: TrelloBoard,
+            response: { 201: TrelloImportResult, ...errors(...authErrors, 413, 415) },
+          },
+        },
+        async (request, reply) =>
+          reply.status(201).send(await transfer.importTrello(requireAuth(request), request.body)),
+      );
+    });
+  });
 
   const csvDoc = `The body holds the CSV text (at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB, 10,000 rows) and, optionally, which column holds each field; without a mapping, columns are matched by their header names (title, description, status, priority, due date, labels, assignee; our own CSV export's names included). Statuses: todo, in_progress, done (or "To do", "In progress", "Done"); priorities: low, medium, high, urgent; dates: 2026-12-31 (the end of that day, UTC) or an RFC 3339 time; labels: names of the project's labels separated by ; or ,; assignee: a member's email.`;
 
@@ -110,7 +141,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{
     '/projects/:projectId/import/csv/preview',
     {
       bodyLimit: IMPORT_BODY_LIMIT,
-      onRequest: refuseTooLarge,
+      onRequest: refuseTooLarge(IMPORT_BODY_LIMIT),
       config: { rateLimit: limits.preview },
       schema: {
         tags,
@@ -130,7 +161,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{
     '/projects/:projectId/import/csv',
     {
       bodyLimit: IMPORT_BODY_LIMIT,
-      onRequest: refuseTooLarge,
+      onRequest: refuseTooLarge(IMPORT_BODY_LIMIT),
       config: { rateLimit: limits.import },
       schema: {
         tags,
@@ -151,10 +182,9 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{
 };
 
 /** A clear answer before the body is read, for a declared length over the limit. */
-async function refuseTooLarge(request: FastifyRequest) {
-  if (Number(request.headers['content-length'] ?? 0) > IMPORT_BODY_LIMIT)
-    throw new AppError(
-      'PAYLOAD_TOO_LARGE',
-      `An import is at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB`,
-    );
-}
+const refuseTooLarge = (limit: number) => async (request: FastifyRequest) => {
+  if (Number(request.headers['content-length'] ?? 0) > limit)
+    throw new AppError('PAYLOAD_TOO_LARGE', `An import is at most ${limit / 1024 / 1024} MiB`, {
+      maxBytes: limit,
+    });
+};

@@ -13,7 +13,10 @@ export const FORMAT = 'taskmanager-project';
 export const FORMAT_VERSION = 1;
 
 /** The largest import body: the whole document is parsed at once (docs/integrations.md). */
+/** The CSV imports' body (the file is one JSON string, held whole). */
 export const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
+/** The JSON imports' body (a project document or a Trello board), read as it arrives. */
+export const IMPORT_JSON_LIMIT = 256 * 1024 * 1024;
 
 const Email = Type.String({ minLength: 3, maxLength: 254, description: "An account's email" });
 const At = DateTimeInput();

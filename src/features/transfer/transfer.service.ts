@@ -35,6 +35,8 @@ type Document = Static<typeof ProjectDocument>;
 
 /** Rows per INSERT: far below the bound-parameter limits of both databases. */
 const BATCH = 200;
+/** Tasks whose rows an import makes and writes together (with their labels, checklists, comments). */
+const TASKS_PER_SLICE = 1000;
 /** A history entry's details are a TEXT column (64 KiB on MySQL). */
 const MAX_DETAILS_BYTES = 65_535;
 
@@ -81,6 +83,11 @@ export class TransferService {
   /** A Trello board export, as a new project (trello.ts says what is kept and what is not). */
   async importTrello(auth: AuthContext, board: Static<typeof TrelloBoard>) {
     const { document, skipped } = trelloToDocument(board, auth.user.email, this.now());
+    // The board is the request's body: its arrays are let go before the (long) writing, so that
+    // a large board and its document are not both held (issue 15's memory budget).
+    board.cards = [];
+    board.checklists = [];
+    board.actions = [];
     return { ...(await this.importProject(auth, document, 'trello')), skipped };
   }
 
@@ -219,21 +226,87 @@ export class TransferService {
     const rows = {
       members: [] as Database['project_members'][],
       labels: [] as Database['labels'][],
+    };
+    // The rows of the tasks are made and written a slice of tasks at a time: a 50,000-card
+    // board never has all its rows in memory at once (issue 15).
+    const slice = () => ({
       tasks: [] as Database['tasks'][],
       taskLabels: [] as Database['task_labels'][],
       checklist: [] as Database['checklist_items'][],
       comments: [] as Database['comments'][],
-      activity: [] as Omit<Database['activity'], 'project_id'>[],
-    };
-    const history = (entry: Document['activity'][number], taskId: string | null) =>
-      rows.activity.push({
+      activity: [] as Database['activity'][],
+    });
+    type Slice = ReturnType<typeof slice>;
+    const counts = { tasks: 0, checklistItems: 0, comments: 0, activity: 0 };
+    const history = (into: Slice, entry: Document['activity'][number], taskId: string | null) =>
+      into.activity.push({
         id: idAt(ms(entry.createdAt)),
+        project_id: projectId,
         task_id: taskId,
         actor_id: person(entry.actor),
         action: entry.action,
         details: entry.details === null ? null : JSON.stringify(entry.details),
         created_at: ms(entry.createdAt),
       });
+    const addTask = (into: Slice, task: Document['tasks'][number]) => {
+      const id = idAt(ms(task.createdAt));
+      let assigneeId: string | null = null;
+      if (task.assignee !== null) {
+        assigneeId = accounts.get(normalizeEmail(task.assignee)) ?? null;
+        if (!assigneeId) unassignedTasks.push({ title: task.title, assignee: task.assignee });
+      }
+      into.tasks.push({
+        id,
+        project_id: projectId,
+        title: task.title.trim(),
+        description: task.description,
+        status: task.status,
+        priority: PRIORITIES.indexOf(task.priority),
+        // 15 significant digits: what MariaDB gives back of a double, so an export of this
+        // import says the same on either database.
+        position: Number(task.position.toPrecision(15)),
+        due_at: task.dueAt === null ? null : ms(task.dueAt),
+        archived_at: task.archivedAt ? ms(task.archivedAt) : null,
+        assignee_id: assigneeId,
+        created_by: person(task.createdBy),
+        version: task.version,
+        created_at: ms(task.createdAt),
+        updated_at: ms(task.updatedAt),
+      });
+      for (const name of task.labels)
+        into.taskLabels.push({ task_id: id, label_id: labelIds.get(normalizeName(name))! });
+      for (const item of task.checklist)
+        into.checklist.push({
+          id: idAt(ms(item.createdAt)),
+          task_id: id,
+          text: item.text.trim(),
+          done: item.done ? 1 : 0,
+          position: item.position,
+          created_at: ms(item.createdAt),
+          updated_at: ms(item.updatedAt),
+        });
+      for (const comment of task.comments)
+        into.comments.push({
+          id: idAt(ms(comment.createdAt)),
+          task_id: id,
+          author_id: person(comment.author),
+          body: comment.body,
+          created_at: ms(comment.createdAt),
+          updated_at: ms(comment.updatedAt),
+        });
+      for (const entry of task.activity) history(into, entry, id);
+    };
+    const write = async (trx: Db, part: Slice) => {
+      await insertAll(trx, 'tasks', part.tasks);
+      await insertAll(trx, 'task_labels', part.taskLabels);
+      await insertAll(trx, 'checklist_items', part.checklist);
+      await insertAll(trx, 'comments', part.comments);
+      await insertAll(trx, 'activity', part.activity);
+      counts.tasks += part.tasks.length;
+      counts.checklistItems += part.checklist.length;
+      counts.comments += part.comments.length;
+      counts.activity += part.activity.length;
+    };
 
     const callerEntry = doc.members.find(
       (m) => normalizeEmail(m.email) === normalizeEmail(caller.email),
@@ -268,55 +341,6 @@ export class TransferService {
         created_at: ms(label.createdAt),
       });
     }
-    for (const task of doc.tasks) {
-      const id = idAt(ms(task.createdAt));
-      let assigneeId: string | null = null;
-      if (task.assignee !== null) {
-        assigneeId = accounts.get(normalizeEmail(task.assignee)) ?? null;
-        if (!assigneeId) unassignedTasks.push({ title: task.title, assignee: task.assignee });
-      }
-      rows.tasks.push({
-        id,
-        project_id: projectId,
-        title: task.title.trim(),
-        description: task.description,
-        status: task.status,
-        priority: PRIORITIES.indexOf(task.priority),
-        // 15 significant digits: what MariaDB gives back of a double, so an export of this
-        // import says the same on either database.
-        position: Number(task.position.toPrecision(15)),
-        due_at: task.dueAt === null ? null : ms(task.dueAt),
-        archived_at: task.archivedAt ? ms(task.archivedAt) : null,
-        assignee_id: assigneeId,
-        created_by: person(task.createdBy),
-        version: task.version,
-        created_at: ms(task.createdAt),
-        updated_at: ms(task.updatedAt),
-      });
-      for (const name of task.labels)
-        rows.taskLabels.push({ task_id: id, label_id: labelIds.get(normalizeName(name))! });
-      for (const item of task.checklist)
-        rows.checklist.push({
-          id: idAt(ms(item.createdAt)),
-          task_id: id,
-          text: item.text.trim(),
-          done: item.done ? 1 : 0,
-          position: item.position,
-          created_at: ms(item.createdAt),
-          updated_at: ms(item.updatedAt),
-        });
-      for (const comment of task.comments)
-        rows.comments.push({
-          id: idAt(ms(comment.createdAt)),
-          task_id: id,
-          author_id: person(comment.author),
-          body: comment.body,
-          created_at: ms(comment.createdAt),
-          updated_at: ms(comment.updatedAt),
-        });
-      for (const entry of task.activity) history(entry, id);
-    }
-    for (const entry of doc.activity) history(entry, null);
 
     // One transaction: a failed import leaves nothing behind.
     await this.handle.db.transaction().execute(async (trx) => {
@@ -333,15 +357,14 @@ export class TransferService {
         .execute();
       await insertAll(trx, 'project_members', rows.members);
       await insertAll(trx, 'labels', rows.labels);
-      await insertAll(trx, 'tasks', rows.tasks);
-      await insertAll(trx, 'task_labels', rows.taskLabels);
-      await insertAll(trx, 'checklist_items', rows.checklist);
-      await insertAll(trx, 'comments', rows.comments);
-      await insertAll(
-        trx,
-        'activity',
-        rows.activity.map((row) => ({ ...row, project_id: projectId })),
-      );
+      for (let start = 0; start < doc.tasks.length; start += TASKS_PER_SLICE) {
+        const part = slice();
+        for (const task of doc.tasks.slice(start, start + TASKS_PER_SLICE)) addTask(part, task);
+        await write(trx, part);
+      }
+      const projectHistory = slice();
+      for (const entry of doc.activity) history(projectHistory, entry, null);
+      await write(trx, projectHistory);
       await recordActivity(trx, {
         projectId,
         actorId: caller.id,
@@ -349,7 +372,7 @@ export class TransferService {
         details: {
           format: source,
           formatVersion: source === FORMAT ? FORMAT_VERSION : null,
-          tasks: rows.tasks.length,
+          tasks: counts.tasks,
           droppedMembers: droppedMembers.length,
         },
         at: now,
@@ -361,10 +384,7 @@ export class TransferService {
       imported: {
         members: rows.members.length,
         labels: rows.labels.length,
-        tasks: rows.tasks.length,
-        checklistItems: rows.checklist.length,
-        comments: rows.comments.length,
-        activity: rows.activity.length,
+        ...counts,
       },
       droppedMembers,
       unassignedTasks,

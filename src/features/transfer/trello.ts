@@ -7,6 +7,7 @@
 // reported as unassigned and authors' names are kept in the comment text.
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
+import { Value } from 'typebox/value';
 import {
   formatTimestamp,
   parseTimestamp,
@@ -19,6 +20,18 @@ import { FORMAT, FORMAT_VERSION } from './transfer.schemas.js';
 
 const TrelloId = Type.String({ minLength: 1, maxLength: 64 });
 const Loose = { additionalProperties: true } as const;
+
+/** An action of the board's history: the import reads the comments (type `commentCard`). */
+const TrelloAction = Type.Object(
+  {
+    id: TrelloId,
+    type: Type.String(),
+    date: Type.Optional(Type.String()),
+    data: Type.Optional(Type.Object({}, Loose)),
+    memberCreator: Type.Optional(Type.Object({}, Loose)),
+  },
+  Loose,
+);
 
 /** The parts of Trello's board JSON the import reads; anything else in it is ignored. */
 export const TrelloBoard = Type.Object(
@@ -88,20 +101,7 @@ export const TrelloBoard = Type.Object(
         ),
       ),
     ),
-    actions: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            id: TrelloId,
-            type: Type.String(),
-            date: Type.Optional(Type.String()),
-            data: Type.Optional(Type.Object({}, Loose)),
-            memberCreator: Type.Optional(Type.Object({}, Loose)),
-          },
-          Loose,
-        ),
-      ),
-    ),
+    actions: Type.Optional(Type.Array(TrelloAction)),
     members: Type.Optional(
       Type.Array(
         Type.Object(
@@ -118,24 +118,90 @@ export const TrelloBoard = Type.Object(
   { ...Loose, description: "A Trello board's JSON export" },
 );
 
+/** The fields of each array's elements that the import reads (TrelloBoard above). */
+const READ: Record<string, readonly string[]> = {
+  labels: ['id', 'name', 'color'],
+  lists: ['id', 'name', 'closed', 'pos'],
+  cards: [
+    'id',
+    'name',
+    'desc',
+    'closed',
+    'idList',
+    'idLabels',
+    'idMembers',
+    'due',
+    'pos',
+    'dateLastActivity',
+  ],
+  checklists: ['id', 'idCard', 'name', 'pos', 'checkItems'],
+  members: ['id', 'fullName', 'username'],
+};
+const ITEM_FIELDS = ['name', 'state', 'pos'];
+
+function pick(value: unknown, fields: readonly string[]): unknown {
+  // Not an object: kept as it is, for the schema to refuse with its place in the file.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const source = value as Record<string, unknown>;
+  const kept: Record<string, unknown> = {};
+  for (const field of fields) if (field in source) kept[field] = source[field];
+  return kept;
+}
+
+/**
+ * What a streamed Trello export keeps of each element of its arrays (platform/json-stream.ts):
+ * the fields the import reads, comments among the actions, nothing of the arrays it ignores
+ * (custom fields, plugin data, …). A 50,000-card board is then a fraction of its file in memory.
+ */
+export function keepOfTrello(array: string, element: unknown): unknown {
+  if (array === 'actions') {
+    // An action the schema would refuse stays whole, so the import is refused as it would be had
+    // the file been read at once; of a valid one, only a comment's text, card and author are read.
+    if (!Value.Check(TrelloAction, element)) return element;
+    const action = element; // checked: a TrelloAction
+    if (action.type !== 'commentCard') return undefined;
+    const data = action.data as { text?: unknown; card?: unknown } | undefined;
+    return {
+      ...(pick(action, ['id', 'type', 'date']) as object),
+      ...(data !== undefined ? { data: { text: data.text, card: pick(data.card, ['id']) } } : {}),
+      ...(action.memberCreator !== undefined
+        ? { memberCreator: pick(action.memberCreator, ['fullName', 'username']) }
+        : {}),
+    };
+  }
+  // An array the import does not read is left out (an own key only: not "constructor").
+  if (!Object.hasOwn(READ, array)) return undefined;
+  const fields = READ[array]!;
+  const kept = pick(element, fields);
+  if (array === 'checklists' && typeof kept === 'object' && kept !== null) {
+    const checklist = kept as { checkItems?: unknown };
+    if (Array.isArray(checklist.checkItems))
+      checklist.checkItems = checklist.checkItems.map((item) => pick(item, ITEM_FIELDS));
+  }
+  return kept;
+}
+
 type Board = Static<typeof TrelloBoard>;
 type Document = Static<typeof ProjectDocument>;
 
 /** Trello's label colours (its palette's main shades) as hex; unknown or none: grey. */
-const COLOURS: Record<string, string> = {
-  green: '#4bce97',
-  yellow: '#f5cd47',
-  orange: '#fea362',
-  red: '#f87168',
-  purple: '#9f8fef',
-  blue: '#579dff',
-  sky: '#6cc3e0',
-  lime: '#94c748',
-  pink: '#e774bb',
-  black: '#8590a2',
-};
+const COLOURS = new Map(
+  Object.entries({
+    green: '#4bce97',
+    yellow: '#f5cd47',
+    orange: '#fea362',
+    red: '#f87168',
+    purple: '#9f8fef',
+    blue: '#579dff',
+    sky: '#6cc3e0',
+    lime: '#94c748',
+    pink: '#e774bb',
+    black: '#8590a2',
+  }),
+);
+// A Map: a colour named like an Object property ("toString") is unknown too, not a function.
 const colourOf = (name: string | null | undefined) =>
-  COLOURS[(name ?? '').replace(/_(dark|light)$/, '')] ?? '#8590a2';
+  COLOURS.get((name ?? '').replace(/_(dark|light)$/, '')) ?? '#8590a2';
 
 /** Which column a list's cards go to: by its name, else by its place among the open lists. */
 function statusOf(name: string, index: number, count: number): Status {

@@ -206,12 +206,11 @@ describe.each(testDatabases)('project export and import on $name', (target) => {
     await refused({ ...good, tasks: [{ ...good.tasks[0], status: 'doing' }] }, 'tasks.0.status');
     await refused({ ...good, extra: true }, 'extra');
     await refused(text.slice(0, 200), 'JSON');
-    const tooBig = await owner.request(
-      'POST',
-      `${API}/projects/import`,
-      ' '.repeat(17 * 1024 * 1024),
-    );
-    expect(expectError(tooBig, 'PAYLOAD_TOO_LARGE').message).toContain('16 MiB');
+    // A declared length over the limit is refused before a byte is read.
+    const tooBig = await owner.request('POST', `${API}/projects/import`, '{}', {
+      headers: { 'content-length': String(256 * 1024 * 1024 + 1) },
+    });
+    expect(expectError(tooBig, 'PAYLOAD_TOO_LARGE').message).toContain('256 MiB');
     expect(await rowCounts(t)).toEqual(before);
   });
 
@@ -398,5 +397,85 @@ describe.each(testDatabases)('project export and import on $name', (target) => {
       );
       expect(await rowCounts(t)).toEqual(before);
     },
+  );
+
+  it_(
+    'a Trello export over the CSV limit streams in: only what the import reads is kept',
+    async () => {
+      const t = app();
+      const owner = await signUp(t, 'Big board');
+      const fixture = JSON.parse(await readFile('tests/fixtures/trello/board.json', 'utf8')) as {
+        lists: { id: string; closed?: boolean }[];
+        labels: { id: string }[];
+      };
+      const open = fixture.lists.filter((list) => !list.closed);
+      const ignored = 'x'.repeat(6000); // what Trello exports beside the fields read
+      const cards = Array.from({ length: 3000 }, (_, i) => ({
+        id: `65a0f1d0${String(i).padStart(16, '0')}`,
+        name: `Card ${i}`,
+        desc: i % 2 ? `Details of ${i}` : '',
+        closed: false,
+        idList: open[i % open.length]!.id,
+        idLabels: [fixture.labels[i % fixture.labels.length]!.id],
+        pos: 3000 - i,
+        badges: { attachments: 0, description: ignored },
+        pluginData: [{ value: ignored }],
+      }));
+      const actions = Array.from({ length: 1000 }, (_, i) => ({
+        id: `65a0f1e0${String(i).padStart(16, '0')}`,
+        type: i % 4 === 0 ? 'commentCard' : 'updateCard',
+        date: '2024-02-01T10:00:00.000Z',
+        data: { text: `Comment ${i}`, card: { id: cards[i]!.id, name: 'ignored' }, old: ignored },
+        memberCreator: { fullName: 'Ana López', avatarUrl: 'ignored' },
+      }));
+      const text = JSON.stringify({ ...fixture, cards, checklists: [], actions });
+      // Over the 16 MiB that a buffered body may have: this one is read as it arrives.
+      expect(text.length).toBeGreaterThan(24 * 1024 * 1024);
+      const reply = await owner.request('POST', `${API}/projects/import/trello`, text);
+      expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+      expect(reply.body.imported).toMatchObject({ tasks: 3000, comments: 250 });
+      const doc = JSON.parse((await exportOf(t, owner, reply.body.project.id)).raw.body) as Doc;
+      const card7 = doc.tasks.find((task) => task.title === 'Card 7')!;
+      expect(card7).toMatchObject({ description: 'Details of 7', labels: [expect.any(String)] });
+      expect(doc.tasks.find((task) => task.title === 'Card 4')!.comments).toMatchObject([
+        { body: 'Ana López (Trello): Comment 4' },
+      ]);
+      expect(reply.body.project.taskCounts).toEqual({ todo: 1000, in_progress: 1000, done: 1000 });
+
+      // Cut short: a clear 400, and nothing written.
+      const before = await rowCounts(t);
+      const cut = await owner.request(
+        'POST',
+        `${API}/projects/import/trello`,
+        text.slice(0, 5 * 1024 * 1024),
+      );
+      expect(expectError(cut, 'VALIDATION_FAILED').details).toEqual([
+        expect.objectContaining({ field: 'body', message: 'ends before its JSON is complete' }),
+      ]);
+      expect(await rowCounts(t)).toEqual(before);
+
+      // An action the import would not read is still checked: one the schema refuses is refused.
+      const badAction = { id: 'a1', type: 'updateCard', memberCreator: ['not', 'an', 'object'] };
+      const refusedAction = await owner.request('POST', `${API}/projects/import/trello`, {
+        ...fixture,
+        actions: [badAction],
+      });
+      expect(JSON.stringify(expectError(refusedAction, 'VALIDATION_FAILED').details)).toContain(
+        'memberCreator',
+      );
+      expect(await rowCounts(t)).toEqual(before);
+
+      // Names that every JavaScript object has are data like any other: a colour "toString" is
+      // an unknown colour (grey), an array "constructor" one the import does not read.
+      const odd = await owner.request('POST', `${API}/projects/import/trello`, {
+        ...fixture,
+        labels: fixture.labels.map((label) => ({ ...label, color: 'toString' })),
+        constructor: [{ id: 'x' }],
+      });
+      expect(odd.status, JSON.stringify(odd.body)).toBe(201);
+      const oddDoc = JSON.parse((await exportOf(t, owner, odd.body.project.id)).raw.body) as Doc;
+      expect(new Set(oddDoc.labels.map((label) => label.color))).toEqual(new Set(['#8590a2']));
+    },
+    120_000,
   );
 });

@@ -1,5 +1,6 @@
 // Every API call the UI makes, one function each, typed end to end by the generated schema.
 import { call, client } from './http';
+import { sendFile } from './upload';
 import type { paths } from './schema';
 import type {
   ChecklistChange,
@@ -204,10 +205,18 @@ export const projects = {
   /** A download link (the session cookie authenticates it; the answer is an attachment). */
   exportUrl: (projectId: string, format: 'json' | 'csv') =>
     `/api/v1/projects/${encodeURIComponent(projectId)}/export?format=${format}`,
-  importDocument: async (document: ProjectDocument) =>
-    (await call(client.POST('/api/v1/projects/import', { body: document }))).data,
-  importTrello: async (board: TrelloBoard) =>
-    (await call(client.POST('/api/v1/projects/import/trello', { body: board }))).data,
+  /**
+   * A JSON file as it is (a project document, or a Trello board export), with the share sent:
+   * the server reads the file as it arrives, so that is the share read.
+   */
+  importFile: (file: Blob, kind: 'document' | 'trello', onProgress: (sent: number) => void) =>
+    sendFile<ImportFileResult>({
+      url: kind === 'trello' ? '/api/v1/projects/import/trello' : '/api/v1/projects/import',
+      body: file,
+      contentType: 'application/json',
+      expect: 201,
+      onProgress,
+    }),
   /** What an import of the CSV file would do (nothing is written). */
   previewCsv: async (projectId: string, body: CsvImportBody) =>
     (
@@ -232,10 +241,10 @@ export const projects = {
 export type CsvImportBody =
   paths['/api/v1/projects/{projectId}/import/csv']['post']['requestBody']['content']['application/json'];
 
-type ProjectDocument =
-  paths['/api/v1/projects/import']['post']['requestBody']['content']['application/json'];
-type TrelloBoard =
-  paths['/api/v1/projects/import/trello']['post']['requestBody']['content']['application/json'];
+/** What a project import answers: a project document's, or a Trello board's (with `skipped`). */
+export type ImportFileResult =
+  | paths['/api/v1/projects/import']['post']['responses']['201']['content']['application/json']
+  | paths['/api/v1/projects/import/trello']['post']['responses']['201']['content']['application/json'];
 
 export const members = {
   list: async (projectId: string) =>

@@ -7137,7 +7137,7 @@ export interface paths {
     put?: never;
     /**
      * Import a project document as a new project (I become its owner)
-     * @description The body is a ProjectDocument as GET /projects/{projectId}/export writes it, at most 16 MiB. Members are matched by email to existing accounts; the answer lists who and what could not be matched. All or nothing.
+     * @description The body is a ProjectDocument as GET /projects/{projectId}/export writes it, at most 256 MiB, read as it arrives. Members are matched by email to existing accounts; the answer lists who and what could not be matched. All or nothing.
      */
     post: {
       parameters: {
@@ -7418,7 +7418,7 @@ export interface paths {
     put?: never;
     /**
      * Import a Trello board export (JSON) as a new project (I become its owner)
-     * @description The body is a board as Trello exports it (Board menu → Print, export and share → Export as JSON), at most 16 MiB. Lists become statuses by name (or place), archived cards come in archived, archived lists are left out, label colours kept, checklists in Trello's order, comments with their author's name. All or nothing.
+     * @description The body is a board as Trello exports it (Board menu → Print, export and share → Export as JSON), at most 256 MiB, read as it arrives (only the fields the import reads are kept). Lists become statuses by name (or place), archived cards come in archived, archived lists are left out, label colours kept, checklists in Trello's order, comments with their author's name. All or nothing.
      */
     post: {
       parameters: {

@@ -73,6 +73,9 @@ export const en = {
     createdToast: 'Project “{{name}}” created.',
     import: 'Import project',
     importing: 'Importing…',
+    importProgressLabel: 'Import progress',
+    importReading: 'Reading the file: {{percent}}%',
+    importSaving: 'Saving the project…',
     importNotJson: 'This file is not a project export (it is not JSON).',
     importDone: 'Imported “{{name}}”',
     importCounts:

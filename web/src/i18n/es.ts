@@ -77,6 +77,9 @@ export const es: Resources = {
     createdToast: 'Proyecto «{{name}}» creado.',
     import: 'Importar proyecto',
     importing: 'Importando…',
+    importProgressLabel: 'Progreso de la importación',
+    importReading: 'Leyendo el archivo: {{percent}} %',
+    importSaving: 'Guardando el proyecto…',
     importNotJson: 'Este archivo no es una exportación de proyecto (no es JSON).',
     importDone: 'Importado «{{name}}»',
     importCounts:

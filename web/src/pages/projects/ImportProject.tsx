@@ -1,28 +1,39 @@
 // "Import project": pick a file written by a project's Export (JSON) or a Trello board export,
-// send it, and say what came in and what could not be matched (people without an account here,
-// assignees outside it, archived Trello cards).
+// send it as it is with a progress bar (the server reads it as it arrives: a 50,000-card board
+// takes a while), and say what came in and what could not be matched (people without an account
+// here, assignees outside it, cards of archived Trello lists).
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { projects as projectsApi } from '../../api/endpoints';
+import type { ImportFileResult } from '../../api/endpoints';
 import { Icon } from '../../components/Icon';
 import { describeError } from '../../lib/errors';
 import { Link } from '../../lib/router';
 import { useToast } from '../../lib/toast';
 
-export type ImportResult =
-  | Awaited<ReturnType<typeof projectsApi.importDocument>>
-  | Awaited<ReturnType<typeof projectsApi.importTrello>>;
+export type ImportResult = ImportFileResult;
 
-/** A Trello board export has lists and cards; a project document has a format name. */
-const isTrello = (value: unknown): value is Parameters<typeof projectsApi.importTrello>[0] =>
-  typeof value === 'object' &&
-  value !== null &&
-  !('format' in value) &&
-  Array.isArray((value as { cards?: unknown }).cards) &&
-  Array.isArray((value as { lists?: unknown }).lists);
+/** Our export writes `"format": "taskmanager-project"` first; anything else is Trello's. */
+const DOCUMENT_FORMAT = /"format"\s*:\s*"taskmanager-project"/;
 
-/** The button: picks a file and imports it; `onImported` gets the answer. */
-export function ImportProject({ onImported }: { onImported: (result: ImportResult) => void }) {
+/** What the file is, from its first bytes (the file itself may be far too large to parse here). */
+async function kindOf(file: File): Promise<'document' | 'trello' | undefined> {
+  const head = await file.slice(0, 64 * 1024).text();
+  if (!head.trimStart().startsWith('{')) return undefined;
+  return DOCUMENT_FORMAT.test(head) ? 'document' : 'trello';
+}
+
+/**
+ * The button: picks a file and imports it; `onProgress` follows the share sent (undefined when
+ * idle), `onImported` gets the answer.
+ */
+export function ImportProject({
+  onImported,
+  onProgress,
+}: {
+  onImported: (result: ImportResult) => void;
+  onProgress: (progress: number | undefined) => void;
+}) {
   const { t } = useTranslation();
   const toast = useToast();
   const input = useRef<HTMLInputElement>(null);
@@ -31,25 +42,19 @@ export function ImportProject({ onImported }: { onImported: (result: ImportResul
   const pick = async (file: File | undefined) => {
     if (!file) return;
     setBusy(true);
+    onProgress(0);
     try {
-      let document: unknown;
-      try {
-        document = JSON.parse(await file.text());
-      } catch {
+      const kind = await kindOf(file);
+      if (!kind) {
         toast.error(t('projects.importNotJson'));
         return;
       }
-      onImported(
-        isTrello(document)
-          ? await projectsApi.importTrello(document)
-          : await projectsApi.importDocument(
-              document as Parameters<typeof projectsApi.importDocument>[0],
-            ),
-      );
+      onImported(await projectsApi.importFile(file, kind, onProgress));
     } catch (error) {
       toast.error(describeError(error, t));
     } finally {
       setBusy(false);
+      onProgress(undefined);
       if (input.current) input.current.value = '';
     }
   };
@@ -67,6 +72,20 @@ export function ImportProject({ onImported }: { onImported: (result: ImportResul
         onChange={(event) => void pick(event.target.files?.[0])}
       />
     </label>
+  );
+}
+
+/** How far an import is: the share of the file read, then the saving. */
+export function ImportProgress({ progress }: { progress: number }) {
+  const { t } = useTranslation();
+  const percent = Math.floor(progress * 100);
+  return (
+    <div className="card import-progress" role="status">
+      <progress max={100} value={percent} aria-label={t('projects.importProgressLabel')} />
+      <span>
+        {percent < 100 ? t('projects.importReading', { percent }) : t('projects.importSaving')}
+      </span>
+    </div>
   );
 }
 

@@ -14,7 +14,7 @@ import { Link, navigate } from '../../lib/router';
 import { useShortcut } from '../../lib/shortcuts';
 import { useToast } from '../../lib/toast';
 import { useAsync } from '../../lib/useAsync';
-import { ImportProject, ImportSummary } from './ImportProject';
+import { ImportProgress, ImportProject, ImportSummary } from './ImportProject';
 import type { ImportResult } from './ImportProject';
 import { ProjectFormDialog } from './ProjectFormDialog';
 import { TaskCounts } from './TaskCounts';
@@ -28,6 +28,7 @@ export function ProjectsPage() {
   const [deleting, setDeleting] = useState<Project | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [imported, setImported] = useState<ImportResult | undefined>(undefined);
+  const [importProgress, setImportProgress] = useState<number>();
   const [filter, setFilter] = useState('');
   const filterRef = useRef<HTMLInputElement>(null);
 
@@ -62,6 +63,7 @@ export function ProjectsPage() {
         </div>
         <div className="page-header-actions">
           <ImportProject
+            onProgress={setImportProgress}
             onImported={(result) => {
               setImported(result);
               list.reload();
@@ -74,6 +76,7 @@ export function ProjectsPage() {
         </div>
       </div>
 
+      {importProgress !== undefined && <ImportProgress progress={importProgress} />}
       {imported && <ImportSummary result={imported} onDismiss={() => setImported(undefined)} />}
       {list.loading && !list.data && <Loading />}
       {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
