@@ -289,13 +289,23 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     await page.getByLabel('New label').fill('design');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await expect.poll(() => page.getByRole('checkbox', { name: 'design' }).isChecked()).toBe(true);
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    // No Save button: each change is saved as it is made (autosave).
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).count()).toBe(0);
+    await page.getByText('All changes saved').waitFor();
+    // The last save can be undone, and the undo is saved in turn.
+    await page.getByLabel('Priority').selectOption('low');
+    await page.getByText('All changes saved').waitFor();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => page.getByLabel('Priority').inputValue()).toBe('high');
     await page.getByText('All changes saved').waitFor();
 
     await page.getByLabel('Add a comment').fill('Looks great! <i>really</i>');
     await page.getByRole('button', { name: 'Comment', exact: true }).click();
     await page.locator('.comment-body', { hasText: 'Looks great! <i>really</i>' }).waitFor();
-    await page.getByText(/changed .*priority/).waitFor();
+    await page
+      .getByText(/changed .*priority/)
+      .first()
+      .waitFor();
     // The activity shows the comment without a reload.
     await page.locator('.activity-list li', { hasText: 'commented' }).waitFor();
 
@@ -310,18 +320,24 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
 
   it('shows a concurrent edit as a conflict and lets the user reapply theirs', async () => {
     const taskId = new URL(page.url()).pathname.split('/').pop() ?? '';
-    await page.getByLabel('Title').fill('Design the poster (mine)');
-    // Someone else saves first.
+    // Someone else saves while my autosave is on its way: theirs lands first.
     const other = new ApiClient(service.url);
     await other.login(OWNER.email, OWNER.password);
-    const current = await other.ok<{ version: number }>('GET', `/api/v1/tasks/${taskId}`);
-    await other.ok(
-      'PATCH',
-      `/api/v1/tasks/${taskId}`,
-      { title: 'Design the poster (theirs)', priority: 'urgent' },
-      { 'if-match': current.headers.get('etag') ?? '' },
-    );
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const taskUrl = `${service.url}/api/v1/tasks/${taskId}`;
+    let raced = false;
+    await page.route(taskUrl, async (route) => {
+      if (raced || route.request().method() !== 'PATCH') return route.continue();
+      raced = true;
+      const current = await other.ok<{ version: number }>('GET', `/api/v1/tasks/${taskId}`);
+      await other.ok(
+        'PATCH',
+        `/api/v1/tasks/${taskId}`,
+        { title: 'Design the poster (theirs)', priority: 'urgent' },
+        { 'if-match': current.headers.get('etag') ?? '' },
+      );
+      await route.continue();
+    });
+    await page.getByLabel('Title').fill('Design the poster (mine)');
     const conflict = page.getByRole('alert').filter({ hasText: 'Someone else changed this task' });
     await conflict.waitFor();
     await expect(conflict.getByTestId('theirs-title').textContent()).resolves.toBe(
@@ -331,6 +347,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
       'Design the poster (mine)',
     );
     await checkScreen(page, 'conflict');
+    await page.unroute(taskUrl);
     await conflict.getByRole('button', { name: 'Reapply my changes' }).click();
     await page.getByRole('heading', { name: 'Design the poster (mine)', level: 1 }).waitFor();
     const after = await other.ok<{ title: string; priority: string }>(
@@ -373,7 +390,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
 
       await viewerPage.getByRole('link', { name: 'Design the poster (mine)' }).click();
       await viewerPage.getByText('You have view access to this project.').waitFor();
-      expect(await viewerPage.getByRole('button', { name: 'Save' }).count()).toBe(0);
+      expect(await viewerPage.getByText('All changes saved').count()).toBe(0);
       expect(await viewerPage.getByRole('button', { name: 'Delete task' }).count()).toBe(0);
       expect(await viewerPage.getByLabel('Add a comment').count()).toBe(0);
       expect(await viewerPage.getByRole('textbox').count()).toBe(0);
@@ -387,6 +404,54 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     } finally {
       await viewerContext.close();
     }
+  });
+
+  it('renames a card in place: Enter saves, Esc keeps the title', async () => {
+    await page.goto(projectUrl);
+    const owner = new ApiClient(service.url);
+    await owner.login(OWNER.email, OWNER.password);
+    const projectId = projectUrl.split('/').pop() ?? '';
+    const { body: created } = await owner.ok<{ id: string }>(
+      'POST',
+      `/api/v1/projects/${projectId}/tasks`,
+      { title: 'Order the badges' },
+    );
+    await card(column(page, 'todo'), 'Order the badges').waitFor();
+
+    await page.getByRole('button', { name: 'Rename task: Order the badges' }).click();
+    const input = page.getByRole('textbox', { name: 'New title of Order the badges' });
+    await expect
+      .poll(() => input.evaluate((el) => el === el.ownerDocument.activeElement))
+      .toBe(true);
+    await checkScreen(page, 'board-rename');
+    const saved = page.waitForResponse(
+      (r) => r.url().endsWith(`/tasks/${created.id}`) && r.request().method() === 'PATCH',
+    );
+    await input.fill('Order the name badges');
+    await input.press('Enter');
+    await card(column(page, 'todo'), 'Order the name badges').waitFor();
+    expect((await saved).status()).toBe(200);
+    // The focus is back on the card's rename button.
+    const renameButton = page.getByRole('button', { name: 'Rename task: Order the name badges' });
+    await expect
+      .poll(() => renameButton.evaluate((el) => el === el.ownerDocument.activeElement))
+      .toBe(true);
+    const { body: task } = await owner.ok<{ title: string }>('GET', `/api/v1/tasks/${created.id}`);
+    expect(task.title).toBe('Order the name badges');
+
+    // Esc: nothing sent, the title as it was.
+    await renameButton.click();
+    const again = page.getByRole('textbox', { name: 'New title of Order the name badges' });
+    await again.fill('Something else');
+    await again.press('Escape');
+    await card(column(page, 'todo'), 'Order the name badges').waitFor();
+    const { body: after } = await owner.ok<{ title: string; version: number }>(
+      'GET',
+      `/api/v1/tasks/${created.id}`,
+    );
+    expect(after.title).toBe('Order the name badges');
+    await owner.ok('DELETE', `/api/v1/tasks/${created.id}`);
+    await expect.poll(() => card(page, 'Order the name badges').count()).toBe(0);
   });
 
   it('rolls a refused move back with a message', async () => {

@@ -130,8 +130,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: task content', () => {
     await preview.locator('strong', { hasText: 'bold' }).waitFor();
     await checkScreen(page, 'task-markdown-preview');
     await page.getByRole('button', { name: 'Write' }).click();
-    await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('Task saved', { exact: false }).first().waitFor();
+    await page.getByText('All changes saved').waitFor();
 
     await page.getByLabel('Add a comment').fill(`Done _soon_ ${XSS_SCRIPT}`);
     await page.getByRole('button', { name: 'Comment', exact: true }).click();

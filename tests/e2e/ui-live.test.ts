@@ -106,14 +106,12 @@ describe.skipIf(chromium.skipReason)(`live updates in Chromium on ${target.name}
     await ana.goto(`/projects/${projectId}/tasks/${taskId}`);
     const title = ana.getByLabel('Title');
     await title.fill('Write the plan together');
-    await ana.getByRole('button', { name: 'Save', exact: true }).click();
     await ana.getByRole('heading', { name: 'Write the plan together' }).waitFor();
     await card(column(ben, 'in_progress'), 'Write the plan together').waitFor();
 
     await ben.getByRole('link', { name: 'List' }).click();
     await ben.getByRole('link', { name: 'Write the plan together', exact: true }).waitFor();
     await ana.getByLabel('Title').fill('Write the plan, v2');
-    await ana.getByRole('button', { name: 'Save', exact: true }).click();
     await ben.getByRole('link', { name: 'Write the plan, v2', exact: true }).waitFor();
   });
 
@@ -126,25 +124,28 @@ describe.skipIf(chromium.skipReason)(`live updates in Chromium on ${target.name}
     await card(column(ben, 'done'), 'Imported from a sheet').waitFor();
   });
 
-  it("a comment by Ana appears on Ben's open task page; Ben's unsaved edit stays", async () => {
+  it("a comment by Ana appears on Ben's open task page; Ben's own edit is kept", async () => {
     await ben.goto(`/projects/${projectId}/tasks/${taskId}`);
     await ben.getByRole('heading', { name: 'Write the plan, v2' }).waitFor();
-    // Ben starts editing the description and does not save.
+    // Ben edits the description: saved after a pause in his typing (autosave).
+    const bensSave = ben.waitForResponse(
+      (r) => r.url().endsWith(`/tasks/${taskId}`) && r.request().method() === 'PATCH',
+    );
     await ben.getByLabel('Description').fill('Ben is still typing');
 
     await ana.getByLabel('Add a comment').fill('Looks good from here');
     await ana.getByRole('button', { name: 'Comment', exact: true }).click();
     await ben.locator('.comment-body', { hasText: 'Looks good from here' }).waitFor();
     await screenshotAllWays(ben, 'live-task-comment');
+    expect((await bensSave).status()).toBe(200);
+    await ben.getByText('All changes saved').waitFor();
 
-    // Ana renames it meanwhile: Ben's page keeps his draft (his save meets the 412 flow).
-    const reached = ben.waitForResponse((r) => r.url().includes(`/tasks/${taskId}/activity`));
+    // Ana renames it (her page had Ben's description come in live): Ben's page shows the new
+    // title, and his description is still there.
+    await expect.poll(() => ana.getByLabel('Description').inputValue()).toBe('Ben is still typing');
     await ana.getByLabel('Title').fill('Write the plan, v3');
-    await ana.getByRole('button', { name: 'Save', exact: true }).click();
-    await ana.getByRole('heading', { name: 'Write the plan, v3' }).waitFor();
-    await reached;
+    await ben.getByRole('heading', { name: 'Write the plan, v3' }).waitFor();
     expect(await ben.getByLabel('Description').inputValue()).toBe('Ben is still typing');
-    await ben.getByRole('heading', { name: 'Write the plan, v2' }).waitFor();
     expect(problems).toEqual([]);
   });
 

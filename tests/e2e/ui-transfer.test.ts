@@ -135,7 +135,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: export and import', ()
       await checkScreen(page, 'project-import-progress');
       await status.getByText('Saving the project…').waitFor({ timeout: 120_000 });
       const summary = page.getByRole('status').filter({ hasText: 'Imported “Big board”' });
-      await summary.getByText('Tasks: 50000 ', { exact: false }).waitFor({ timeout: 120_000 });
+      await summary.getByText('Tasks: 50,000 ', { exact: false }).waitFor({ timeout: 120_000 });
       expect(await status.count()).toBe(0);
       const seen = await page.evaluate<number[]>('window.__importProgress');
       // The bar moved while the file was read, not only at its end.

@@ -116,8 +116,15 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-/** Writes `<name>-<desktop|phone>-<light|dark>.png` for the page as it is now. */
-export async function screenshotAllWays(page: Page, name: string): Promise<string[]> {
+/**
+ * Writes `<name>-<desktop|phone>-<light|dark>.png` for the page as it is now: the whole page, or
+ * the screen only (`fullPage: false`, e.g. a long column that shows only the cards near it).
+ */
+export async function screenshotAllWays(
+  page: Page,
+  name: string,
+  { fullPage = true }: { fullPage?: boolean } = {},
+): Promise<string[]> {
   mkdirSync(screenshotDir, { recursive: true });
   const written: string[] = [];
   const original = page.viewportSize() ?? DESKTOP;
@@ -134,7 +141,7 @@ export async function screenshotAllWays(page: Page, name: string): Promise<strin
       );
       await nextFrame(page);
       const file = path.join(screenshotDir, `${name}-${size}-${scheme}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      await page.screenshot({ path: file, fullPage });
       written.push(file);
     }
   }

@@ -64,11 +64,11 @@ async function expectNoSeriousViolations(page: Page, screen: string) {
 }
 
 /** axe + the four screenshots of one screen. */
-export async function checkScreen(page: Page, name: string) {
+export async function checkScreen(page: Page, name: string, shots?: { fullPage?: boolean }) {
   // Judge the screen at rest, not whatever the pointer last hovered.
   await page.mouse.move(0, 0);
   await expectNoSeriousViolations(page, name);
-  await screenshotAllWays(page, name);
+  await screenshotAllWays(page, name, shots);
   // The same screen in dark mode must pass contrast checks too.
   await setColorScheme(page, 'dark');
   await expectNoSeriousViolations(page, `${name} (dark)`);

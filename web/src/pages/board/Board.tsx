@@ -343,6 +343,31 @@ export function Board({ initial }: { initial: Task[] }) {
     toast.success(t('board.added', { title: task.title }));
   };
 
+  // A card's title renamed in place: shown at once, saved with If-Match (the version the board
+  // has); if refused, the old title is back with the reason, and a conflict re-reads the board.
+  const tasksRef = useRef(tasks);
+  useEffect(() => {
+    tasksRef.current = tasks;
+  }, [tasks]);
+  const renameTask = useCallback(
+    (id: string, title: string) => {
+      const before = tasksRef.current.get(id);
+      if (!before) return;
+      setTasks((map) => new Map(map).set(id, { ...before, title }));
+      tasksApi.update(id, { title }, `"${before.version}"`).then(
+        (saved) => setTasks((map) => new Map(map).set(id, { ...before, ...saved.task })),
+        (error: unknown) => {
+          setTasks((map) => new Map(map).set(id, before));
+          toast.error(
+            t('board.renameFailed', { title: before.title, reason: describeError(error, t) }),
+          );
+          if (error instanceof ApiError && error.code === 'PRECONDITION_FAILED') reloadBoard();
+        },
+      );
+    },
+    [t, toast, reloadBoard],
+  );
+
   const total = columns.todo.length + columns.in_progress.length + columns.done.length;
   const activeTask = activeId ? tasks.get(activeId) : undefined;
 
@@ -399,6 +424,7 @@ export function Board({ initial }: { initial: Task[] }) {
               canEdit={canEdit}
               inputRef={status === 'todo' ? quickAddRef : undefined}
               onAdd={addTask}
+              onRename={renameTask}
               archive={
                 status === 'done'
                   ? { count: columns.done.length, onArchived: reloadBoard }

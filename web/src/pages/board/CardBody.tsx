@@ -1,6 +1,7 @@
 // What a card shows (cover image, title, priority, due date, checklist progress, attachments, labels,
 // assignee); also the card under the pointer while dragging (`overlay`).
 import type { TFunction } from 'i18next';
+import { memo, useRef } from 'react';
 import type { Task } from '../../api/types';
 import { Avatar } from '../../components/Avatar';
 import { ChecklistBadge, LabelChip } from '../../components/Badges';
@@ -16,14 +17,66 @@ export interface CardProps {
   lang: string;
 }
 
-export function CardBody({
+/** The card's title as a text box (SortableCard's rename): Enter or leaving it keeps, Esc not. */
+function TitleInput({
+  task,
+  t,
+  onDone,
+}: {
+  task: Task;
+  t: TFunction;
+  onDone: (title: string | undefined, byKey: boolean) => void;
+}) {
+  const done = useRef(false);
+  const finish = (title: string | undefined, byKey: boolean) => {
+    if (done.current) return;
+    done.current = true;
+    onDone(title, byKey);
+  };
+  return (
+    <input
+      className="task-card-title-input"
+      aria-label={t('board.titleOf', { title: task.title })}
+      defaultValue={task.title}
+      maxLength={200}
+      required
+      autoFocus
+      onFocus={(event) => event.currentTarget.select()}
+      // The card drags from anywhere but here: selecting text is not a drag.
+      onMouseDown={(event) => event.stopPropagation()}
+      onTouchStart={(event) => event.stopPropagation()}
+      onKeyDown={(event) => {
+        event.stopPropagation();
+        if (event.key === 'Enter') {
+          event.preventDefault();
+          finish(event.currentTarget.value, true);
+        } else if (event.key === 'Escape') {
+          event.preventDefault();
+          finish(undefined, true);
+        }
+      }}
+      onBlur={(event) => finish(event.currentTarget.value, false)}
+    />
+  );
+}
+
+// Memoised: a drag re-renders every sortable card, not what each one shows.
+export const CardBody = memo(function CardBody({
   task,
   href,
   assigneeName,
   t,
   lang,
   overlay = false,
-}: CardProps & { overlay?: boolean }) {
+  onRenamed,
+}: CardProps & {
+  overlay?: boolean;
+  /**
+   * While the title is being renamed: called with the new title, or undefined (cancelled), and
+   * whether a key (Enter, Esc) ended it.
+   */
+  onRenamed?: (title: string | undefined, byKey: boolean) => void;
+}) {
   const overdue = isOverdue(task);
   return (
     <div className={overlay ? 'task-card task-card-overlay' : 'task-card-body'}>
@@ -37,7 +90,9 @@ export function CardBody({
           draggable={false}
         />
       )}
-      {overlay ? (
+      {onRenamed ? (
+        <TitleInput task={task} t={t} onDone={onRenamed} />
+      ) : overlay ? (
         <span className="task-card-title">{task.title}</span>
       ) : (
         <Link to={href} className="task-card-title" draggable={false}>
@@ -78,4 +133,4 @@ export function CardBody({
       </div>
     </div>
   );
-}
+});

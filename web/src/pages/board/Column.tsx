@@ -1,11 +1,13 @@
 // One status column: its heading and count, quick-add, and the sortable list of its cards.
 import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { useCallback, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Status, Task } from '../../api/types';
 import { useProject } from '../../lib/project';
 import type { QuickAdd as QuickAddInput } from '../../lib/quickAdd';
 import { ArchiveColumn } from './ArchiveColumn';
+import { useCardWindow } from './cardWindow';
 import { QuickAdd } from './QuickAdd';
 import { SortableCard } from './SortableCard';
 
@@ -17,6 +19,7 @@ export function Column({
   canEdit,
   inputRef,
   onAdd,
+  onRename,
   archive,
 }: {
   status: Status;
@@ -26,6 +29,7 @@ export function Column({
   canEdit: boolean;
   inputRef?: React.RefObject<HTMLInputElement | null>;
   onAdd: (status: Status, task: QuickAddInput) => Promise<void>;
+  onRename: (taskId: string, title: string) => void;
   /** "Archive all" in the header (editors, the Done column): the column's whole count. */
   archive?: { count: number; onArchived: () => void };
 }) {
@@ -34,6 +38,15 @@ export function Column({
   const base = `/projects/${encodeURIComponent(project.id)}`;
   const { setNodeRef, isOver } = useDroppable({ id: status, disabled: !canEdit });
   const headingId = `column-${status}`;
+  const listRef = useRef<HTMLOListElement | null>(null);
+  const setListRef = useCallback(
+    (node: HTMLOListElement | null) => {
+      listRef.current = node;
+      setNodeRef(node);
+    },
+    [setNodeRef],
+  );
+  const cards = useCardWindow(ids, listRef);
   return (
     <section
       className={`column column-${status}${isOver ? ' column-over' : ''}`}
@@ -55,14 +68,17 @@ export function Column({
       </header>
       {canEdit && <QuickAdd status={status} inputRef={inputRef} onAdd={onAdd} />}
       <SortableContext items={ids} strategy={verticalListSortingStrategy} disabled={!canEdit}>
-        <ol ref={setNodeRef} className="card-list" aria-labelledby={headingId}>
-          {ids.map((id) => {
+        <ol ref={setListRef} className="card-list" aria-labelledby={headingId} style={cards.style}>
+          {cards.shown.map(({ id, index }) => {
             const task = tasks.get(id);
             return task ? (
               <SortableCard
                 key={id}
                 task={task}
                 canEdit={canEdit}
+                index={index}
+                measureRef={cards.measure}
+                onRename={onRename}
                 href={`${base}/tasks/${encodeURIComponent(id)}`}
                 assigneeName={task.assignee?.name ?? memberName(task.assigneeId)}
                 t={t}

@@ -1,5 +1,6 @@
-// The loaded task: the draft being edited, saving with If-Match and the 412 conflict flow, and the
-// layout of the page (main column: text and comments; side column: properties and activity).
+// The loaded task: the draft being edited, saved as it changes (autosave, issue 14: a pause in
+// typing, at once for a picked value) with If-Match and the 412 conflict flow, and the layout of
+// the page (main column: text and comments; side column: properties and activity).
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -33,6 +34,10 @@ import { TaskProperties } from './TaskProperties';
 import { WatchToggle } from './WatchToggle';
 import { TaskSideForm } from './TaskSideForm';
 
+/** How long typing pauses before a typed field is saved (ms); a picked value is saved at once. */
+const TYPING_PAUSE_MS = 700;
+const TYPED: readonly DraftField[] = ['title', 'description'];
+
 export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
@@ -45,6 +50,8 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [archiving, setArchiving] = useState(false);
   const [activityVersion, setActivityVersion] = useState(0);
+  // The values the last save replaced: "Undo" puts them back (and that is saved in turn).
+  const [undo, setUndo] = useState<Partial<Draft> | undefined>(undefined);
 
   const task = current.task;
   const base = draftOf(task);
@@ -59,19 +66,30 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
     return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, [dirty.length]);
 
-  const set = <K extends DraftField>(field: K, value: Draft[K]) =>
+  const set = <K extends DraftField>(field: K, value: Draft[K]) => {
     setDraft((d) => ({ ...d, [field]: value }));
+    // A new edit after a failed save tries again; the last save can no longer be undone.
+    setSaveError(undefined);
+    setUndo(undefined);
+  };
 
   const save = async (fields: DraftField[], etag: string) => {
+    const sent = draft;
     setSaving(true);
     setSaveError(undefined);
     try {
-      const saved = await tasksApi.update(task.id, toPatch(draft, fields), etag);
+      const saved = await tasksApi.update(task.id, toPatch(sent, fields), etag);
       setCurrent(saved);
-      setDraft(draftOf(saved.task));
+      // What was typed while the save was on its way stays (and is saved next).
+      setDraft((d) => {
+        const next = draftOf(saved.task);
+        for (const field of changedFields(d, sent))
+          (next as Record<DraftField, unknown>)[field] = d[field];
+        return next;
+      });
+      setUndo(Object.fromEntries(fields.map((field) => [field, base[field]])));
       setConflict(undefined);
       setActivityVersion((v) => v + 1);
-      toast.success(t('task.saved'));
     } catch (error) {
       if (error instanceof ApiError && error.code === 'PRECONDITION_FAILED') {
         try {
@@ -96,6 +114,34 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
     }
   };
 
+  // Autosave: a change is saved after a pause in typing (title, description) or at once (a
+  // picked status, date, label…). Not while a save is on its way, a conflict waits for the user,
+  // the last save failed (a new edit or "Try again" retries) or the title is empty.
+  const waitsForUser = conflict !== undefined || saveError !== undefined;
+  const titleMissing = draft.title.trim() === '';
+  useEffect(() => {
+    if (!canEdit || dirty.length === 0 || saving || waitsForUser || titleMissing) return;
+    const typed = dirty.some((field) => TYPED.includes(field));
+    const timer = setTimeout(() => void save(dirty, current.etag), typed ? TYPING_PAUSE_MS : 0);
+    return () => clearTimeout(timer);
+    // `dirty` follows `draft` and `current`; `save` reads the render's draft.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [draft, current, saving, waitsForUser, titleMissing, canEdit]);
+
+  // Leaving the page (a link, the back button) within the pause still saves what was typed.
+  const pending = useRef({ fields: dirty, draft, etag: current.etag });
+  useEffect(() => {
+    pending.current = { fields: saving ? [] : dirty, draft, etag: current.etag };
+  });
+  useEffect(
+    () => () => {
+      const { fields, draft: last, etag } = pending.current;
+      if (fields.length > 0 && last.title.trim() !== '')
+        void tasksApi.update(initial.task.id, toPatch(last, fields), etag).catch(() => undefined);
+    },
+    [initial.task.id],
+  );
+
   const editing = useRef(false);
   useEffect(() => {
     editing.current = dirty.length > 0 || saving || conflict !== undefined;
@@ -117,15 +163,18 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
         if (editing.current) return;
         setCurrent(latest);
         setDraft(draftOf(latest.task));
+        // Undo would now put back values over theirs.
+        setUndo(undefined);
         requestAnimationFrame(() => flashTasks(document.body, [latest.task.id]));
       },
       () => undefined,
     );
   });
 
+  // Enter in the title saves at once.
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (dirty.length > 0) void save(dirty, current.etag);
+    if (dirty.length > 0 && !saving && !titleMissing) void save(dirty, current.etag);
   };
 
   const remove = async () => {
@@ -258,13 +307,25 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
             <TaskSideForm
               draft={draft}
               set={set}
-              dirty={dirty.length > 0}
-              saving={saving}
+              state={
+                saveError !== undefined
+                  ? 'failed'
+                  : titleMissing
+                    ? 'needsTitle'
+                    : dirty.length > 0 || saving
+                      ? 'saving'
+                      : 'saved'
+              }
               saveError={saveError}
-              onDiscard={() => {
-                setDraft(base);
-                setSaveError(undefined);
-              }}
+              onRetry={() => void save(dirty, current.etag)}
+              onUndo={
+                undo && !conflict
+                  ? () => {
+                      setDraft((d) => ({ ...d, ...undo }));
+                      setUndo(undefined);
+                    }
+                  : undefined
+              }
               onDelete={() => setConfirmDelete(true)}
             />
           ) : (

@@ -1,5 +1,6 @@
 // The side panel of an editor: status, priority, assignee, due date (and an optional time) and
-// labels (all part of #task-form), the save bar and the delete button.
+// labels (all part of #task-form), what autosave is doing (with "Try again" after a failure and
+// "Undo" after a save) and the delete button.
 import { useTranslation } from 'react-i18next';
 import { PRIORITIES, STATUSES } from '../../api/types';
 import type { Priority, Status } from '../../api/types';
@@ -17,21 +18,25 @@ import { useProject } from '../../lib/project';
 import type { Draft, DraftField } from './draft';
 import { LabelPicker } from './LabelPicker';
 
+/** Where the autosave is (TaskEditor). */
+export type SaveState = 'saving' | 'saved' | 'failed' | 'needsTitle';
+
 export function TaskSideForm({
   draft,
   set,
-  dirty,
-  saving,
+  state,
   saveError,
-  onDiscard,
+  onRetry,
+  onUndo,
   onDelete,
 }: {
   draft: Draft;
   set: <K extends DraftField>(field: K, value: Draft[K]) => void;
-  dirty: boolean;
-  saving: boolean;
+  state: SaveState;
   saveError: unknown;
-  onDiscard: () => void;
+  onRetry: () => void;
+  /** Puts back what the last save changed; absent when there is nothing to undo. */
+  onUndo: (() => void) | undefined;
   onDelete: () => void;
 }) {
   const { t, i18n } = useTranslation();
@@ -130,26 +135,27 @@ export function TaskSideForm({
       <LabelPicker selected={draft.labelIds} onChange={(ids) => set('labelIds', ids)} />
       <InlineError error={saveError} />
       <div className="save-bar">
-        <span className="muted" aria-live="polite">
-          {dirty ? t('task.unsaved') : t('task.allSaved')}
+        <span className="muted" role="status">
+          {state === 'saving'
+            ? t('task.saving')
+            : state === 'needsTitle'
+              ? t('task.needsTitle')
+              : state === 'failed'
+                ? t('task.notSaved')
+                : t('task.allSaved')}
         </span>
         <div className="save-actions">
-          <button
-            type="button"
-            className="button button-ghost"
-            disabled={!dirty || saving}
-            onClick={onDiscard}
-          >
-            {t('task.discard')}
-          </button>
-          <button
-            type="submit"
-            form="task-form"
-            className="button button-primary"
-            disabled={!dirty || saving || !draft.title.trim()}
-          >
-            {saving ? t('task.saving') : t('common.save')}
-          </button>
+          {state === 'failed' && (
+            <button type="button" className="button" onClick={onRetry}>
+              {t('task.retrySave')}
+            </button>
+          )}
+          {state === 'saved' && onUndo && (
+            <button type="button" className="button button-ghost" onClick={onUndo}>
+              <Icon name="undo" />
+              {t('task.undoSave')}
+            </button>
+          )}
         </div>
       </div>
       <button type="button" className="button button-danger-ghost" onClick={onDelete}>
