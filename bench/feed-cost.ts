@@ -8,17 +8,16 @@
 // Not a test: nothing fails on a missed budget. Results: bench/results/feed-cost-*.json.
 //   node --import tsx bench/feed-cost.ts [--db sqlite,mysql] [--writes 2000]
 // MySQL: BENCH_MYSQL_URL or TEST_MYSQL_URL (a database `<name>_feed` is made and dropped).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConnection } from 'mysql2/promise';
 import { recordLiveEvent } from '../src/activity-log/record.js';
 import { parseDatabaseUrl } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { newId } from '../src/platform/ids.js';
 import { ApiClient } from '../tests/support/http.js';
 import { builtArtifactsMissing, startService } from '../tests/support/service.js';
+import { scratchDatabase } from './lib/scratch-db.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,32 +36,7 @@ const median = (list: number[]) => {
 };
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
-async function database(kind: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-feed-'));
-    return {
-      url: `sqlite:${path.join(dir, 'bench.db')}`,
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  const base =
-    process.env.BENCH_MYSQL_URL ??
-    process.env.TEST_MYSQL_URL ??
-    'mysql://taskmanager:taskmanager-test@127.0.0.1:3306/taskmanager_test';
-  const url = new URL(base);
-  const name = `${url.pathname.slice(1)}_feed`;
-  const admin = await createConnection({ uri: base });
-  await admin.query(`drop database if exists \`${name}\``);
-  await admin.query(`create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`drop database \`${name}\``);
-      await admin.end();
-    },
-  };
-}
+const database = (kind: string) => scratchDatabase(kind, 'feed');
 
 async function measure(kind: string) {
   const db = await database(kind);

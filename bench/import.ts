@@ -12,10 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createConnection } from 'mysql2/promise';
 import { ApiClient } from '../tests/support/http.js';
 import { builtArtifactsMissing, startService } from '../tests/support/service.js';
 import { writeTrelloBoard } from '../tests/support/trello-board.js';
+import { scratchDatabase } from './lib/scratch-db.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,32 +35,7 @@ function memoryOf(pid: number) {
   return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
 }
 
-async function database(kind: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-import-'));
-    return {
-      url: `sqlite:${path.join(dir, 'bench.db')}`,
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  const base =
-    process.env.BENCH_MYSQL_URL ??
-    process.env.TEST_MYSQL_URL ??
-    'mysql://taskmanager:taskmanager-test@127.0.0.1:3306/taskmanager_test';
-  const url = new URL(base);
-  const name = `${url.pathname.slice(1)}_import`;
-  const admin = await createConnection({ uri: base });
-  await admin.query(`drop database if exists \`${name}\``);
-  await admin.query(`create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`drop database \`${name}\``);
-      await admin.end();
-    },
-  };
-}
+const database = (kind: string) => scratchDatabase(kind, 'import');
 
 async function measure(kind: string, file: string, fileBytes: number) {
   const db = await database(kind);
