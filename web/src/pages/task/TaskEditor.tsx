@@ -143,8 +143,10 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
   );
 
   const editing = useRef(false);
+  const shownVersion = useRef(task.version);
   useEffect(() => {
     editing.current = dirty.length > 0 || saving || conflict !== undefined;
+    shownVersion.current = task.version;
   });
   // Someone else changed this task: shown at once, unless the user is editing (their save then
   // meets the 412 conflict flow above, nothing is overwritten).
@@ -161,6 +163,8 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
       (latest) => {
         // Started editing meanwhile: keep their base too, so that a save still meets the 412.
         if (editing.current) return;
+        // The event of this page's own save: nothing new (and its Undo stays).
+        if (latest.task.version === shownVersion.current) return;
         setCurrent(latest);
         setDraft(draftOf(latest.task));
         // Undo would now put back values over theirs.
