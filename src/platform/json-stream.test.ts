@@ -59,6 +59,22 @@ describe('readJsonObject', () => {
     expect(seen).toEqual(['cards', 'cards', 'actions', 'actions', 'actions']);
   });
 
+  it('reads a "__proto__" key as data, as JSON.parse does, at every depth', async () => {
+    const text =
+      '{"__proto__":{"polluted":1},"project":{"__proto__":{"polluted":2},"name":"p"},' +
+      '"cards":[{"__proto__":{"polluted":3},"id":"c"}]}';
+    const got = (await read(text)) as Record<string, Record<string, unknown>> & {
+      cards: Record<string, unknown>[];
+    };
+    expect(got).toEqual(JSON.parse(text));
+    for (const object of [got, got.project!, got.cards[0]!]) {
+      expect(Object.getPrototypeOf(object)).toBe(Object.prototype);
+      expect(Object.hasOwn(object, '__proto__')).toBe(true);
+      expect(object.polluted).toBeUndefined();
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('refuses what is not one JSON object, and a body over the limit', async () => {
     expect(await code(read('[1,2]'))).toMatchObject({
       code: 'VALIDATION_FAILED',

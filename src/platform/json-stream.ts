@@ -19,6 +19,14 @@ export interface ReadJsonOptions {
 
 const keepAll: KeepElement = (_array, element) => element;
 const isContainer = (value: unknown) => typeof value === 'object' && value !== null;
+/** An own property, as JSON.parse makes it: a "__proto__" key is data, not the prototype. */
+const setOwn = (target: Record<string, unknown>, key: string, value: unknown) =>
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 
 /** Feeds bytes to a parser; `result()` is the object once the last byte is in. */
 export function jsonObjectReader({ maxBytes, keep = keepAll }: ReadJsonOptions) {
@@ -45,16 +53,20 @@ export function jsonObjectReader({ maxBytes, keep = keepAll }: ReadJsonOptions) 
       } else {
         let object = objects.get(top);
         if (!object) objects.set(top, (object = {}));
-        object[key] = value;
+        setOwn(object, String(key), value);
         delete (parent as Record<string, unknown>)[key];
       }
     } else if (stack.length === 1 && key !== undefined) {
       const name = String(key);
-      result[name] = Array.isArray(value)
-        ? (arrays.get(name) ?? [])
-        : isContainer(value)
-          ? (objects.get(name) ?? {})
-          : value;
+      setOwn(
+        result,
+        name,
+        Array.isArray(value)
+          ? (arrays.get(name) ?? [])
+          : isContainer(value)
+            ? (objects.get(name) ?? {})
+            : value,
+      );
       arrays.delete(name);
       objects.delete(name);
     }
