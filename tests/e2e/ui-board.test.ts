@@ -407,7 +407,8 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
   });
 
   it('renames a card in place: Enter saves, Esc keeps the title', async () => {
-    await page.goto(projectUrl);
+    // The task is made before the board opens: not left to a live event the board's stream may
+    // not be connected for yet.
     const owner = new ApiClient(service.url);
     await owner.login(OWNER.email, OWNER.password);
     const projectId = projectUrl.split('/').pop() ?? '';
@@ -416,6 +417,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
       `/api/v1/projects/${projectId}/tasks`,
       { title: 'Order the badges' },
     );
+    await page.goto(projectUrl);
     await card(column(page, 'todo'), 'Order the badges').waitFor();
 
     await page.getByRole('button', { name: 'Rename task: Order the badges' }).click();
