@@ -12,7 +12,6 @@ export const FORMAT = 'taskmanager-project';
 /** Bumped when a field changes meaning; fields added later (e.g. columns) are optional instead. */
 export const FORMAT_VERSION = 1;
 
-/** The largest import body: the whole document is parsed at once (docs/integrations.md). */
 /** The CSV imports' body (the file is one JSON string, held whole). */
 export const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
 /** The JSON imports' body (a project document or a Trello board), read as it arrives. */

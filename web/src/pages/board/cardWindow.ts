@@ -5,7 +5,7 @@
 // cards is shown whole, as before: every card in the page, found by the browser's search.
 // Keyboard moves go from card to card among those in the page (keyboard.ts).
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 import type { CSSProperties, RefObject } from 'react';
 
 /** Columns longer than this are windowed. */
@@ -16,6 +16,7 @@ const CARD_ESTIMATE = 92;
 const GAP = 8;
 /** Cards kept in the page above and below the screen. */
 const OVERSCAN = 8;
+const estimateSize = () => CARD_ESTIMATE;
 
 export interface CardWindow {
   /** The cards in the page, with their place in the column. */
@@ -43,13 +44,16 @@ export function useCardWindow(ids: string[], listRef: RefObject<HTMLElement | nu
     return () => observer.disconnect();
   }, [windowed, listRef]);
 
+  // Stable between renders with the same cards: a new function would make the virtualizer
+  // recompute every card's place on each render of a drag.
+  const getItemKey = useCallback((index: number) => ids[index] ?? index, [ids]);
   const virtualizer = useWindowVirtualizer({
     count: ids.length,
-    estimateSize: () => CARD_ESTIMATE,
+    estimateSize,
     gap: GAP,
     overscan: OVERSCAN,
     scrollMargin: offset,
-    getItemKey: (index) => ids[index] ?? index,
+    getItemKey,
     enabled: windowed,
   });
 

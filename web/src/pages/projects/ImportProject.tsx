@@ -11,8 +11,6 @@ import { describeError } from '../../lib/errors';
 import { Link } from '../../lib/router';
 import { useToast } from '../../lib/toast';
 
-export type ImportResult = ImportFileResult;
-
 /** Our export writes `"format": "taskmanager-project"` first; anything else is Trello's. */
 const DOCUMENT_FORMAT = /"format"\s*:\s*"taskmanager-project"/;
 
@@ -31,7 +29,7 @@ export function ImportProject({
   onImported,
   onProgress,
 }: {
-  onImported: (result: ImportResult) => void;
+  onImported: (result: ImportFileResult) => void;
   onProgress: (progress: number | undefined) => void;
 }) {
   const { t } = useTranslation();
@@ -94,7 +92,7 @@ export function ImportSummary({
   result,
   onDismiss,
 }: {
-  result: ImportResult;
+  result: ImportFileResult;
   onDismiss: () => void;
 }) {
   const { t } = useTranslation();

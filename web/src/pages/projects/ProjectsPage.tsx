@@ -15,7 +15,7 @@ import { useShortcut } from '../../lib/shortcuts';
 import { useToast } from '../../lib/toast';
 import { useAsync } from '../../lib/useAsync';
 import { ImportProgress, ImportProject, ImportSummary } from './ImportProject';
-import type { ImportResult } from './ImportProject';
+import type { ImportFileResult } from '../../api/endpoints';
 import { ProjectFormDialog } from './ProjectFormDialog';
 import { TaskCounts } from './TaskCounts';
 
@@ -27,7 +27,7 @@ export function ProjectsPage() {
   const [renaming, setRenaming] = useState<Project | undefined>(undefined);
   const [deleting, setDeleting] = useState<Project | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const [imported, setImported] = useState<ImportResult | undefined>(undefined);
+  const [imported, setImported] = useState<ImportFileResult | undefined>(undefined);
   const [importProgress, setImportProgress] = useState<number>();
   const [filter, setFilter] = useState('');
   const filterRef = useRef<HTMLInputElement>(null);

@@ -130,9 +130,6 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
 
   // Leaving the page (a link, the back button) within the pause still saves what was typed.
   const pending = useRef({ fields: dirty, draft, etag: current.etag });
-  useEffect(() => {
-    pending.current = { fields: saving ? [] : dirty, draft, etag: current.etag };
-  });
   useEffect(
     () => () => {
       const { fields, draft: last, etag } = pending.current;
@@ -147,6 +144,7 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
   useEffect(() => {
     editing.current = dirty.length > 0 || saving || conflict !== undefined;
     shownVersion.current = task.version;
+    pending.current = { fields: saving ? [] : dirty, draft, etag: current.etag };
   });
   // Someone else changed this task: shown at once, unless the user is editing (their save then
   // meets the 412 conflict flow above, nothing is overwritten).
