@@ -22,7 +22,12 @@ import {
 const helm = requireTool('helm', 'go install helm.sh/helm/v3/cmd/helm');
 const kubeconform = requireTool('kubeconform', 'go install github.com/yannh/kubeconform/cmd/kubeconform');
 const python = requireTool('python3', 'install Python 3');
-const sharedCrds = path.resolve(root, '../shared/schemas/mysql-operator-9.1.0-crds.yaml');
+// Third-party schemas beside the checkout (../shared), or where TASKMANAGER_SHARED_DIR says
+// (.ci/run sets it for a clone made elsewhere, from the repository it was cloned from).
+const sharedCrds = path.join(
+  process.env.TASKMANAGER_SHARED_DIR ?? path.resolve(root, '../shared'),
+  'schemas/mysql-operator-9.1.0-crds.yaml',
+);
 const promOperatorCrds = path.join(root, 'deploy/helm/schemas/prometheus-operator-crds.yaml');
 
 describe.skipIf(helm.skipReason)('Helm chart', () => {
