@@ -126,7 +126,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('notification_settings').execute();
-  await db.schema.dropIndex('tasks_my_work_idx').on('tasks').execute();
+  // Mended after release: this down failed on both databases, so no database depends on it.
+  // SQLite's index names are global and take no table. On MySQL the index also serves the assignee's
+  // foreign key (MySQL dropped the key's own index when this one was made): the key is dropped and
+  // added again around it, which gives it back an index of its own, as before `up`.
+  if (db.getExecutor().adapter instanceof MysqlAdapter) {
+    await sql`alter table tasks drop foreign key tasks_assignee_id_fk`.execute(db);
+    await sql`alter table tasks drop index tasks_my_work_idx`.execute(db);
+    await sql`alter table tasks add constraint tasks_assignee_id_fk foreign key (assignee_id)
+      references users (id) on delete set null`.execute(db);
+  } else {
+    await db.schema.dropIndex('tasks_my_work_idx').execute();
+  }
   await db.schema.dropTable('notifications').execute();
   await db.schema.dropTable('task_watchers').execute();
 }
