@@ -6,9 +6,12 @@
 // Schema changes are DDL, which MySQL commits on the spot; they are therefore done only where no
 // row can be lost: the target is first brought to the archive's schema version (forward on any
 // target, backward only when it holds no rows), loaded, then migrated to the latest version.
+// On MySQL a big table's secondary indexes are dropped for the load and built after it, journaled
+// so that not even a killed restore loses one (db/deferred-indexes.ts).
 import { CompiledQuery, sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { DatabaseHandle, Db } from '../db/database.js';
+import { buildDeferredIndexes, deferIndexes } from '../db/deferred-indexes.js';
 import { migrateTo, migrations as knownMigrations, recordedMigrations } from '../db/migrate.js';
 import type { Database } from '../db/types.js';
 import type { ArchiveHeader, ArchiveSource, ArchiveTrailer } from './archive.js';
@@ -23,7 +26,16 @@ export interface RestoreOptions {
   /** The migrations this build knows (tests pass their own to play an older or newer release). */
   migrations?: Migrations;
   onProgress?: (progress: { table: string; done: number; total: number }) => void;
+  /**
+   * MySQL: tables with at least this many rows in the archive load with their secondary indexes
+   * set aside and built once afterwards (db/deferred-indexes.ts). Tests lower it to cover the path
+   * with a small archive.
+   */
+  deferIndexesFrom?: number;
 }
+
+/** Below this many rows, dropping and building a table's indexes costs more than it saves. */
+const DEFER_INDEXES_FROM = 10_000;
 
 export interface RestoreSummary {
   header: ArchiveHeader;
@@ -111,7 +123,15 @@ export async function restoreBackup(
 
   let rows: Record<string, number>;
   try {
-    rows = await load(db, handle.dialect, file, header, verified.trailer, before, options);
+    rows = await loadDeferringIndexes(
+      db,
+      handle.dialect,
+      file,
+      header,
+      verified.trailer,
+      before,
+      options,
+    );
   } catch (error) {
     // The rows are as they were; put back the schema version the target had, when it had one.
     if (current !== undefined && targetIndex !== archiveIndex)
@@ -132,7 +152,7 @@ export async function restoreBackup(
 /**
  * SQLite only, where DDL is transactional: drops the secondary indexes inside the restore's
  * transaction and returns the statements that re-create them (a rollback restores them anyway).
- * MySQL commits DDL on the spot, so there the indexes stay and rows are inserted into them.
+ * MySQL commits DDL on the spot: there `loadDeferringIndexes` does it around the transaction.
  */
 async function dropSecondaryIndexes(trx: Transaction<Database>): Promise<string[]> {
   const { rows } = await sql<{
@@ -141,6 +161,51 @@ async function dropSecondaryIndexes(trx: Transaction<Database>): Promise<string[
   }>`select name, sql from sqlite_master where type = 'index' and sql is not null`.execute(trx);
   for (const index of rows) await sql`drop index ${sql.id(index.name)}`.execute(trx);
   return rows.map((index) => index.sql);
+}
+
+/**
+ * MySQL: `load` with the big tables' secondary indexes dropped before and built after (whether the
+ * load succeeded or not: a failed restore leaves the target's indexes as they were too).
+ */
+async function loadDeferringIndexes(
+  db: Db,
+  dialect: DatabaseHandle['dialect'],
+  file: ArchiveSource,
+  header: ArchiveHeader,
+  verified: ArchiveTrailer,
+  before: Record<string, number>,
+  options: RestoreOptions,
+): Promise<Record<string, number>> {
+  const loadRows = () => load(db, dialect, file, header, verified, before, options);
+  const from = options.deferIndexesFrom ?? DEFER_INDEXES_FROM;
+  const bulky = Object.keys(verified.rows).filter((table) => (verified.rows[table] ?? 0) >= from);
+  if (dialect !== 'mysql' || bulky.length === 0) return loadRows();
+  const putBack = () => buildDeferredIndexes(db).catch(() => []);
+  let deferred;
+  try {
+    deferred = await deferIndexes(db, bulky);
+  } catch (error) {
+    await putBack();
+    throw new BackupError(
+      `setting the indexes aside for the load failed (${(error as Error).message}); nothing was restored`,
+    );
+  }
+  let rows: Record<string, number>;
+  try {
+    rows = await loadRows();
+  } catch (error) {
+    if (deferred.length > 0) await putBack();
+    throw error;
+  }
+  try {
+    await buildDeferredIndexes(db);
+  } catch (error) {
+    throw new BackupError(
+      `the archive was restored, but building its indexes failed (${(error as Error).message}); ` +
+        'fix the cause and run `taskmanager migrate`, which builds them',
+    );
+  }
+  return rows;
 }
 
 /** Pass 2: one transaction that empties the target, inserts in batches and checks the counts. */
@@ -169,6 +234,13 @@ async function load(
     let insertHead = '';
     let rowPlaceholders = '';
     let done = 0;
+    /** The batch the server is inserting: settles to its error, never rejects unattended. */
+    let inFlight: Promise<BackupError | undefined> | undefined;
+    const landed = async () => {
+      const failed = await inFlight;
+      inFlight = undefined;
+      if (failed) throw failed;
+    };
     const { trailer } = await readArchive(
       file,
       () => {},
@@ -188,27 +260,36 @@ async function load(
           rowPlaceholders = `(${columns.map(() => '?').join(',')})`;
           done = 0;
         } else if (event.kind === 'rows') {
-          try {
-            // Raw placeholders: building thousands of Kysely fragments per batch cost more
-            // than the inserts (bench/README.md); the statement text repeats per batch size.
-            const params = event.rows.flatMap(decodeRow);
-            const values = Array(event.rows.length).fill(rowPlaceholders).join(',');
-            await trx.executeQuery(CompiledQuery.raw(`${insertHead} values ${values}`, params));
-          } catch (error) {
-            // A constraint the rows break (an edited archive, a target schema that differs).
-            throw new BackupError(
-              `loading ${event.table} failed (${(error as Error).message}); nothing was restored`,
+          // Raw placeholders: building thousands of Kysely fragments per batch cost more than
+          // the inserts (bench/README.md); the statement text repeats per batch size.
+          const params = event.rows.flatMap(decodeRow);
+          const values = Array(event.rows.length).fill(rowPlaceholders).join(',');
+          // One statement at a time on the connection, but the next batch is read and decoded
+          // while the server inserts this one (MySQL: client and server work at once).
+          await landed();
+          const table = event.table;
+          inFlight = trx
+            .executeQuery(CompiledQuery.raw(`${insertHead} values ${values}`, params))
+            .then(
+              () => undefined,
+              // A constraint the rows break (an edited archive, a target schema that differs).
+              (error: unknown) =>
+                new BackupError(
+                  `loading ${table} failed (${(error as Error).message}); nothing was restored`,
+                ),
             );
-          }
           done += event.rows.length;
           options.onProgress?.({
             table: event.table,
             done,
             total: verified.rows[event.table] ?? 0,
           });
+        } else if (event.kind === 'end') {
+          await landed();
         }
       },
     );
+    await landed();
     // The file may have changed between the passes: the checksum of what was loaded must be the
     // one that was verified.
     if (trailer.sha256 !== verified.sha256)

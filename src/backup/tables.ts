@@ -1,6 +1,7 @@
 // Which tables an archive holds, in the order a restore inserts them (parents before children, so
 // that foreign keys are checked as rows arrive and need not be switched off), and the key each
 // one is read in (keyset pages: the cost of a page stays flat at any table size).
+import { DEFERRED_INDEXES_TABLE } from '../db/deferred-indexes.js';
 import type { Database } from '../db/types.js';
 
 export type TableName = keyof Database;
@@ -72,10 +73,11 @@ export const OPTIONAL_TABLES: readonly TableName[] = ['sessions'];
 const SEARCH_INDEXES: readonly string[] = ['tasks_fts', 'comments_fts'];
 
 /**
- * Bookkeeping, never archived: Kysely's own (written by the migrator), the transient tables and
- * the search indexes.
+ * Bookkeeping, never archived: Kysely's own (written by the migrator), the transient tables, the
+ * search indexes and the journal of indexes a MySQL restore set aside (db/deferred-indexes.ts).
  */
 export const isBookkeepingTable = (name: string): boolean =>
   name.startsWith('kysely_') ||
+  name === DEFERRED_INDEXES_TABLE ||
   TRANSIENT_TABLES.includes(name) ||
   SEARCH_INDEXES.some((index) => name === index || name.startsWith(`${index}_`));

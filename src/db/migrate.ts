@@ -3,6 +3,7 @@
 import { Migrator, sql } from 'kysely';
 import type { Migration, MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
+import { buildDeferredIndexes } from './deferred-indexes.js';
 import * as accountsAdmin from './migrations/20261202T0200_accounts_admin.js';
 import * as checklists from './migrations/20261202T0310_checklists.js';
 import * as changesFeed from './migrations/20261201T2200_changes_feed.js';
@@ -61,6 +62,8 @@ export async function migrateTo(
   target: string | undefined,
   set: Record<string, Migration> = migrations,
 ): Promise<string[]> {
+  // Indexes an interrupted MySQL restore left journaled are built before anything else.
+  await buildDeferredIndexes(db);
   const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(set) } });
   const result: MigrationResultSet =
     target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);

@@ -13,12 +13,18 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupError, readArchive } from '../../../src/backup/archive.js';
 import { writeBackup } from '../../../src/backup/backup.js';
 import { restoreBackup } from '../../../src/backup/restore.js';
 import { openDatabase } from '../../../src/db/database.js';
+import {
+  DEFERRED_INDEXES_TABLE,
+  buildDeferredIndexes,
+  deferIndexes,
+} from '../../../src/db/deferred-indexes.js';
 import type { DatabaseHandle } from '../../../src/db/database.js';
 import { migrateToLatest, migrations, recordedMigrations } from '../../../src/db/migrate.js';
 import { Client, createTestApp } from '../../support/app.js';
@@ -366,5 +372,123 @@ describe.skipIf(mysqlDb.skipReason)('across databases: SQLite → MariaDB → SQ
         .split('\n')
         .filter((l) => l.startsWith('['));
     expect(rowsOf(second)).toEqual(rowsOf(first));
+  });
+});
+
+/** Every index of the database's tables (information_schema), for "the schema is as it was". */
+async function indexesOf(handle: DatabaseHandle): Promise<string[]> {
+  const { rows } = await sql<{
+    t: string;
+    i: string;
+    c: string;
+    nu: number;
+    ty: string;
+  }>`select table_name as t, index_name as i, column_name as c, non_unique as nu, index_type as ty
+      from information_schema.statistics where table_schema = database()
+      order by table_name, index_name, seq_in_index`.execute(handle.db);
+  return rows.map((r) => `${r.t}.${r.i}(${r.c}) ${r.ty}${Number(r.nu) ? '' : ' unique'}`);
+}
+
+const journalExists = async (handle: DatabaseHandle) =>
+  (await handle.db.introspection.getTables()).some((t) => t.name === DEFERRED_INDEXES_TABLE);
+
+describe.skipIf(mysqlDb.skipReason)('MariaDB: big tables load with their indexes set aside', () => {
+  let source: TestApp;
+  let archive: string;
+  let schemaIndexes: string[];
+  beforeAll(async () => {
+    if (mysqlDb.skipReason) return;
+    source = await createTestApp(mysqlDb);
+    await populate(source);
+    archive = archivePath();
+    await writeBackup(source.database, archive);
+    const fresh = await emptyDatabase(mysqlDb);
+    await migrateToLatest(fresh.db);
+    schemaIndexes = await indexesOf(fresh);
+  });
+  afterAll(async () => source?.close());
+
+  it('restores every row, then the schema has every index it had and no journal', async () => {
+    const into = await emptyDatabase(mysqlDb);
+    // Read on another connection while the tasks load: their secondary indexes are not there.
+    let during: Promise<string[]> | undefined;
+    await restoreBackup(into, archive, {
+      deferIndexesFrom: 0,
+      onProgress: ({ table }) => {
+        if (table === 'tasks') during ??= indexesOf(into);
+      },
+    });
+    const whileLoading = await during!;
+    expect(whileLoading.filter((i) => i.startsWith('tasks.tasks_text_ft'))).toEqual([]);
+    expect(whileLoading.filter((i) => i.startsWith('tasks.PRIMARY'))).toHaveLength(1);
+    expect(withoutSessions(await exportAll(into.db))).toEqual(
+      withoutSessions(await exportAll(source.database.db)),
+    );
+    expect(await indexesOf(into)).toEqual(schemaIndexes);
+    expect(await journalExists(into)).toBe(false);
+  });
+
+  it('sets aside ordinary and full-text indexes, keeps the ones keys need', async () => {
+    const into = await emptyDatabase(mysqlDb);
+    await migrateToLatest(into.db);
+    // The drop itself proves the foreign keys kept an index: MariaDB refuses to drop one a key needs.
+    const deferred = await deferIndexes(into.db, ['tasks', 'task_labels', 'comments']);
+    const names = deferred.map((d) => `${d.table}.${d.name}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'tasks.tasks_text_ft',
+        'tasks.tasks_title_ft',
+        'tasks.tasks_due_idx',
+      ]),
+    );
+    expect(names.some((n) => n.endsWith('.PRIMARY'))).toBe(false);
+    // task_labels' only secondary index serves the label key: nothing to set aside there.
+    expect(names.filter((n) => n.startsWith('task_labels.'))).toEqual([]);
+    expect(await indexesOf(into)).not.toEqual(schemaIndexes);
+    await buildDeferredIndexes(into.db);
+    expect(await indexesOf(into)).toEqual(schemaIndexes);
+  });
+
+  it('a load that fails puts the target back: rows, schema version and indexes', async () => {
+    const broken = archivePath();
+    rewriteArchive(archive, broken, (lines) => {
+      const at = lines.findIndex((l) => l.startsWith('{"table":"task_labels"'));
+      const columns = (JSON.parse(lines[at]!) as { columns: string[] }).columns;
+      const row = JSON.parse(lines[at + 1]!) as unknown[];
+      row[columns.indexOf('label_id')] = '00000000-0000-7000-8000-000000000000';
+      lines[at + 1] = JSON.stringify(row);
+      return lines;
+    });
+    const other = await createTestApp(mysqlDb);
+    cleanups.push(() => other.close());
+    await populate(other, 0);
+    const before = await stateOf(other.database);
+    const error = await restoreBackup(other.database, broken, {
+      force: true,
+      deferIndexesFrom: 0,
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^loading task_labels failed .*nothing was restored$/);
+    expect(await stateOf(other.database)).toEqual(before);
+    expect(await indexesOf(other.database)).toEqual(schemaIndexes);
+    expect(await journalExists(other.database)).toBe(false);
+  });
+
+  it('an interrupted restore leaves a journal that the next migrate, or restore, builds from', async () => {
+    // As a restore killed during its load leaves the target: indexes dropped, journal written.
+    const killed = await emptyDatabase(mysqlDb);
+    await migrateToLatest(killed.db);
+    await deferIndexes(killed.db, ['tasks', 'comments']);
+    expect(await journalExists(killed)).toBe(true);
+    expect(await migrateToLatest(killed.db)).toEqual([]);
+    expect(await indexesOf(killed)).toEqual(schemaIndexes);
+    expect(await journalExists(killed)).toBe(false);
+
+    const again = await emptyDatabase(mysqlDb);
+    await migrateToLatest(again.db);
+    await deferIndexes(again.db, ['tasks']);
+    // A restore of small tables (nothing to set aside) still builds what the journal lists.
+    await restoreBackup(again, archive);
+    expect(await indexesOf(again)).toEqual(schemaIndexes);
+    expect(await journalExists(again)).toBe(false);
   });
 });
