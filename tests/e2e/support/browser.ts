@@ -140,6 +140,7 @@ export async function screenshotAllWays(
         (globalThis as unknown as { scrollTo: (x: number, y: number) => void }).scrollTo(0, 0),
       );
       await nextFrame(page);
+      if (scheme === 'light') await expectNoSidewaysScroll(page, `${name} (${size})`);
       const file = path.join(screenshotDir, `${name}-${size}-${scheme}.png`);
       await page.screenshot({ path: file, fullPage });
       written.push(file);
@@ -148,6 +149,33 @@ export async function screenshotAllWays(
   await page.setViewportSize(original);
   await setColorScheme(page, 'light');
   return written;
+}
+
+/**
+ * Every screen fits its width: the page never scrolls sideways (wide content scrolls inside its
+ * own box). Names the elements that stick out otherwise.
+ */
+export async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
+  const report = await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: any; innerWidth: number }).document;
+    const width = doc.documentElement.clientWidth as number;
+    if ((doc.documentElement.scrollWidth as number) <= width) return undefined;
+    const out: string[] = [];
+    for (const el of doc.querySelectorAll('body *') as Iterable<any>) {
+      const rect = el.getBoundingClientRect();
+      // The outermost ones only: a child of an element that sticks out sticks out too.
+      if (rect.right > width + 1 && !(el.parentElement.getBoundingClientRect().right > width + 1))
+        out.push(
+          `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} right=${Math.round(rect.right)}`,
+        );
+    }
+    return { scrollWidth: doc.documentElement.scrollWidth as number, width, out: out.slice(0, 8) };
+  });
+  if (report)
+    throw new Error(
+      `${what}: the page is ${report.scrollWidth} px wide on a ${report.width} px screen; ` +
+        `sticking out: ${report.out.join(', ')}`,
+    );
 }
 
 /** Waits for the page to paint (after a media or viewport change). */

@@ -232,56 +232,68 @@ function Deliveries({ webhookId }: { webhookId: string }) {
       </div>
       <AsyncList state={log} empty={t('webhooks.noDeliveries')}>
         {(items) => (
-          <table className="table" aria-label={t('webhooks.deliveryLog')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('webhooks.when')}</th>
-                <th scope="col">{t('webhooks.event')}</th>
-                <th scope="col">{t('webhooks.status')}</th>
-                <th scope="col">{t('webhooks.answer')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('webhooks.redeliver')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((d) => (
-                <tr key={d.id}>
-                  <td>{formatDateTime(d.createdAt, i18n.language)}</td>
-                  <td className="mono">{d.event}</td>
-                  <td>
-                    {t(`webhooks.state.${d.status}`)}
-                    {d.attempts > 1 && ` (${t('webhooks.attempts', { count: d.attempts })})`}
-                  </td>
-                  <td>
-                    {d.responseStatus !== null && <span className="mono">{d.responseStatus} </span>}
-                    {d.durationMs !== null && (
-                      <span className="muted">{t('webhooks.duration', { ms: d.durationMs })} </span>
-                    )}
-                    {(d.error ?? d.responseSnippet) && (
-                      <span className="muted mono">
-                        {(d.error ?? d.responseSnippet)!.slice(0, 120)}
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="link-button"
-                      onClick={() =>
-                        void act(
-                          () => webhooksApi.redeliver(webhookId, d.id),
-                          t('webhooks.redelivered'),
-                        )
-                      }
-                    >
-                      {t('webhooks.redeliver')}
-                    </button>
-                  </td>
+          // A phone scrolls the log sideways inside its box, not the page.
+          <div
+            className="table-wrap"
+            role="region"
+            aria-label={t('webhooks.deliveryLog')}
+            tabIndex={0}
+          >
+            <table className="table" aria-label={t('webhooks.deliveryLog')}>
+              <thead>
+                <tr>
+                  <th scope="col">{t('webhooks.when')}</th>
+                  <th scope="col">{t('webhooks.event')}</th>
+                  <th scope="col">{t('webhooks.status')}</th>
+                  <th scope="col">{t('webhooks.answer')}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('webhooks.redeliver')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {items.map((d) => (
+                  <tr key={d.id}>
+                    <td>{formatDateTime(d.createdAt, i18n.language)}</td>
+                    <td className="mono">{d.event}</td>
+                    <td>
+                      {t(`webhooks.state.${d.status}`)}
+                      {d.attempts > 1 && ` (${t('webhooks.attempts', { count: d.attempts })})`}
+                    </td>
+                    <td>
+                      {d.responseStatus !== null && (
+                        <span className="mono">{d.responseStatus} </span>
+                      )}
+                      {d.durationMs !== null && (
+                        <span className="muted">
+                          {t('webhooks.duration', { ms: d.durationMs })}{' '}
+                        </span>
+                      )}
+                      {(d.error ?? d.responseSnippet) && (
+                        <span className="muted mono">
+                          {(d.error ?? d.responseSnippet)!.slice(0, 120)}
+                        </span>
+                      )}
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="link-button"
+                        onClick={() =>
+                          void act(
+                            () => webhooksApi.redeliver(webhookId, d.id),
+                            t('webhooks.redelivered'),
+                          )
+                        }
+                      >
+                        {t('webhooks.redeliver')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </AsyncList>
     </div>
