@@ -123,15 +123,15 @@ export async function restoreBackup(
 
   let rows: Record<string, number>;
   try {
-    rows = await loadDeferringIndexes(
+    rows = await loadDeferringIndexes({
       db,
-      handle.dialect,
+      dialect: handle.dialect,
       file,
       header,
-      verified.trailer,
+      verified: verified.trailer,
       before,
       options,
-    );
+    });
   } catch (error) {
     // The rows are as they were; put back the schema version the target had, when it had one.
     if (current !== undefined && targetIndex !== archiveIndex)
@@ -167,16 +167,9 @@ async function dropSecondaryIndexes(trx: Transaction<Database>): Promise<string[
  * MySQL: `load` with the big tables' secondary indexes dropped before and built after (whether the
  * load succeeded or not: a failed restore leaves the target's indexes as they were too).
  */
-async function loadDeferringIndexes(
-  db: Db,
-  dialect: DatabaseHandle['dialect'],
-  file: ArchiveSource,
-  header: ArchiveHeader,
-  verified: ArchiveTrailer,
-  before: Record<string, number>,
-  options: RestoreOptions,
-): Promise<Record<string, number>> {
-  const loadRows = () => load(db, dialect, file, header, verified, before, options);
+async function loadDeferringIndexes(input: LoadInput): Promise<Record<string, number>> {
+  const { db, dialect, verified, options } = input;
+  const loadRows = () => load(input);
   const from = options.deferIndexesFrom ?? DEFER_INDEXES_FROM;
   const bulky = Object.keys(verified.rows).filter((table) => (verified.rows[table] ?? 0) >= from);
   if (dialect !== 'mysql' || bulky.length === 0) return loadRows();
@@ -208,16 +201,27 @@ async function loadDeferringIndexes(
   return rows;
 }
 
+/** What the load needs: the target, the archive as verified, and the target's rows before. */
+interface LoadInput {
+  db: Db;
+  dialect: DatabaseHandle['dialect'];
+  file: ArchiveSource;
+  header: ArchiveHeader;
+  verified: ArchiveTrailer;
+  before: Record<string, number>;
+  options: RestoreOptions;
+}
+
 /** Pass 2: one transaction that empties the target, inserts in batches and checks the counts. */
-async function load(
-  db: Db,
-  dialect: DatabaseHandle['dialect'],
-  file: ArchiveSource,
-  header: ArchiveHeader,
-  verified: ArchiveTrailer,
-  before: Record<string, number>,
-  options: RestoreOptions,
-): Promise<Record<string, number>> {
+async function load({
+  db,
+  dialect,
+  file,
+  header,
+  verified,
+  before,
+  options,
+}: LoadInput): Promise<Record<string, number>> {
   const present = new Map(
     (await db.introspection.getTables())
       .filter((t) => !isBookkeepingTable(t.name))

@@ -58,6 +58,20 @@ async function stateOf(handle: DatabaseHandle) {
   return { migrations: await recordedMigrations(handle.db), rows: await exportAll(handle.db) };
 }
 
+/** A copy of `from` whose `nth` row of `table` points `column` at a row that does not exist. */
+function withDanglingReference(from: string, table: string, column: string, nth: number): string {
+  const to = archivePath();
+  rewriteArchive(from, to, (lines) => {
+    const at = lines.findIndex((l) => l.startsWith(`{"table":"${table}"`));
+    const columns = (JSON.parse(lines[at]!) as { columns: string[] }).columns;
+    const row = JSON.parse(lines[at + nth]!) as unknown[];
+    row[columns.indexOf(column)] = '00000000-0000-7000-8000-000000000000';
+    lines[at + nth] = JSON.stringify(row);
+    return lines;
+  });
+  return to;
+}
+
 // A release after this one: adds a column with a default, so older rows migrate forward.
 const nextRelease: Record<string, Migration> = {
   ...migrations,
@@ -215,16 +229,8 @@ describe.each(testDatabases)('backup and restore on $name', (target) => {
   it.skipIf(target.skipReason)(
     'a restore that fails while loading leaves a non-empty target as it was',
     async () => {
-      const broken = archivePath();
       // A task whose project does not exist: sound archive, rows the target refuses.
-      rewriteArchive(archive, broken, (lines) => {
-        const tasksAt = lines.findIndex((l) => l.startsWith('{"table":"tasks"'));
-        const columns = (JSON.parse(lines[tasksAt]!) as { columns: string[] }).columns;
-        const row = JSON.parse(lines[tasksAt + 3]!) as unknown[];
-        row[columns.indexOf('project_id')] = '00000000-0000-7000-8000-000000000000';
-        lines[tasksAt + 3] = JSON.stringify(row);
-        return lines;
-      });
+      const broken = withDanglingReference(archive, 'tasks', 'project_id', 3);
       const other = await createTestApp(target);
       cleanups.push(() => other.close());
       await populate(other, 0);
@@ -450,15 +456,7 @@ describe.skipIf(mysqlDb.skipReason)('MariaDB: big tables load with their indexes
   });
 
   it('a load that fails puts the target back: rows, schema version and indexes', async () => {
-    const broken = archivePath();
-    rewriteArchive(archive, broken, (lines) => {
-      const at = lines.findIndex((l) => l.startsWith('{"table":"task_labels"'));
-      const columns = (JSON.parse(lines[at]!) as { columns: string[] }).columns;
-      const row = JSON.parse(lines[at + 1]!) as unknown[];
-      row[columns.indexOf('label_id')] = '00000000-0000-7000-8000-000000000000';
-      lines[at + 1] = JSON.stringify(row);
-      return lines;
-    });
+    const broken = withDanglingReference(archive, 'task_labels', 'label_id', 1);
     const other = await createTestApp(mysqlDb);
     cleanups.push(() => other.close());
     await populate(other, 0);
