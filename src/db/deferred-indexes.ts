@@ -41,9 +41,10 @@ async function indexesOf(db: Db): Promise<IndexInfo[]> {
     nu: number | string;
     c: string;
     sp: number | string | null;
+    co: string | null;
     ty: string;
   }>`select table_name as t, index_name as i, non_unique as nu, column_name as c,
-        sub_part as sp, index_type as ty
+        sub_part as sp, collation as co, index_type as ty
       from information_schema.statistics where table_schema = database()
       order by table_name, index_name, seq_in_index`.execute(db);
   const byKey = new Map<string, IndexInfo & { parts: string[] }>();
@@ -63,7 +64,8 @@ async function indexesOf(db: Db): Promise<IndexInfo[]> {
       byKey.set(key, index);
     }
     index.columns.push(row.c);
-    index.parts.push(row.sp === null ? quote(row.c) : `${quote(row.c)}(${Number(row.sp)})`);
+    const prefix = row.sp === null ? '' : `(${Number(row.sp)})`;
+    index.parts.push(`${quote(row.c)}${prefix}${row.co === 'D' ? ' desc' : ''}`);
   }
   return [...byKey.values()].map(({ parts, ...index }) => ({
     ...index,
@@ -106,7 +108,7 @@ const leadsWith = (index: IndexInfo, columns: string[]) =>
  * index (they keep refusing duplicate rows as they arrive), not one a foreign key needs (the
  * narrowest index leading with the key's columns is kept when no kept index already serves it).
  */
-export async function deferrableIndexes(db: Db, tables: readonly string[]): Promise<IndexInfo[]> {
+async function deferrableIndexes(db: Db, tables: readonly string[]): Promise<IndexInfo[]> {
   const all = await indexesOf(db);
   const kept = new Set(all.filter((i) => i.name === 'PRIMARY' || i.unique));
   const btree = (i: IndexInfo) => i.type === 'BTREE';
