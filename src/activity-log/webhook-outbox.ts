@@ -4,6 +4,7 @@
 import type { Db } from '../db/database.js';
 import { newId } from '../platform/ids.js';
 import { toIso, toIsoOrNull } from '../platform/schemas.js';
+import type { TaskRow } from '../db/types.js';
 import type { ActivityEntry } from './entry.js';
 
 /** Activity actions → the webhook event they announce. */
@@ -20,22 +21,37 @@ const EVENT_OF: Record<string, string> = {
 
 export const WEBHOOK_EVENTS = [...new Set(Object.values(EVENT_OF))];
 
+const TASK_COLUMNS = [
+  'id',
+  'title',
+  'status',
+  'priority',
+  'due_at',
+  'assignee_id',
+  'version',
+  'archived_at',
+] as const;
+type TaskColumns = Pick<TaskRow, (typeof TASK_COLUMNS)[number]>;
+
+/** A task as an event tells it. */
+const taskData = (task: TaskColumns) => ({
+  id: task.id,
+  title: task.title,
+  status: task.status,
+  priority: ['low', 'medium', 'high', 'urgent'][task.priority] ?? 'medium',
+  dueAt: toIsoOrNull(task.due_at),
+  assigneeId: task.assignee_id,
+  version: task.version,
+  archivedAt: toIsoOrNull(task.archived_at),
+});
+
 /** The event's data: the task as it now stands (a deleted one: its id), the comment if any. */
 async function eventData(db: Db, entry: ActivityEntry) {
   const task =
     entry.taskId && entry.action !== 'task.deleted'
       ? await db
           .selectFrom('tasks')
-          .select([
-            'id',
-            'title',
-            'status',
-            'priority',
-            'due_at',
-            'assignee_id',
-            'version',
-            'archived_at',
-          ])
+          .select(TASK_COLUMNS)
           .where('id', '=', entry.taskId)
           .executeTakeFirst()
       : undefined;
@@ -52,18 +68,7 @@ async function eventData(db: Db, entry: ActivityEntry) {
     projectId: entry.projectId,
     actorId: entry.actorId,
     taskId: entry.taskId ?? null,
-    ...(task && {
-      task: {
-        id: task.id,
-        title: task.title,
-        status: task.status,
-        priority: ['low', 'medium', 'high', 'urgent'][task.priority] ?? 'medium',
-        dueAt: toIsoOrNull(task.due_at),
-        assigneeId: task.assignee_id,
-        version: task.version,
-        archivedAt: toIsoOrNull(task.archived_at),
-      },
-    }),
+    ...(task && { task: taskData(task) }),
     ...(comment && {
       comment: {
         id: comment.id,
@@ -76,39 +81,87 @@ async function eventData(db: Db, entry: ActivityEntry) {
   };
 }
 
+/** The enabled webhooks of a project that subscribe to `event`. */
+async function subscribers(db: Db, projectId: string, event: string) {
+  return (
+    await db
+      .selectFrom('webhooks')
+      .select(['id', 'events'])
+      .where('project_id', '=', projectId)
+      .where('enabled', '=', 1)
+      .execute()
+  ).filter((hook) => (JSON.parse(hook.events) as string[]).includes(event));
+}
+
+const pending = (webhookId: string, event: string, payload: string, at: number) => ({
+  id: newId(),
+  webhook_id: webhookId,
+  event,
+  payload,
+  status: 'pending' as const,
+  next_attempt_at: at,
+  redelivery_of: null,
+  created_at: at,
+  last_attempt_at: null,
+  response_status: null,
+  duration_ms: null,
+  response_snippet: null,
+  error: null,
+  claimed_by: null,
+});
+
 /** Queues the deliveries `entry` causes; one indexed read when the project has no webhook. */
 export async function enqueueWebhookDeliveries(db: Db, entry: ActivityEntry): Promise<void> {
   const event = EVENT_OF[entry.action];
   if (!event) return;
-  const hooks = (
-    await db
-      .selectFrom('webhooks')
-      .select(['id', 'events'])
-      .where('project_id', '=', entry.projectId)
-      .where('enabled', '=', 1)
-      .execute()
-  ).filter((hook) => (JSON.parse(hook.events) as string[]).includes(event));
+  const hooks = await subscribers(db, entry.projectId, event);
   if (hooks.length === 0) return;
   const payload = JSON.stringify(await eventData(db, entry));
   await db
     .insertInto('webhook_deliveries')
-    .values(
-      hooks.map((hook) => ({
-        id: newId(),
-        webhook_id: hook.id,
-        event,
-        payload,
-        status: 'pending' as const,
-        next_attempt_at: entry.at,
-        redelivery_of: null,
-        created_at: entry.at,
-        last_attempt_at: null,
-        response_status: null,
-        duration_ms: null,
-        response_snippet: null,
-        error: null,
-        claimed_by: null,
-      })),
-    )
+    .values(hooks.map((hook) => pending(hook.id, event, payload, entry.at)))
     .execute();
+}
+
+/** Tasks read, and deliveries written, per statement when a change touches many tasks. */
+const SLICE = 500;
+
+/**
+ * One event per task for a change recorded once for many tasks (a whole column archived): what
+ * `enqueueWebhookDeliveries` would queue for `entry` with each task's id, the tasks read in slices.
+ * Subscribers see each task change as if it had been made alone.
+ */
+export async function enqueueWebhookDeliveriesPerTask(
+  db: Db,
+  entry: ActivityEntry,
+  taskIds: readonly string[],
+): Promise<void> {
+  const event = EVENT_OF[entry.action];
+  if (!event || taskIds.length === 0) return;
+  const hooks = await subscribers(db, entry.projectId, event);
+  if (hooks.length === 0) return;
+  for (let at = 0; at < taskIds.length; at += SLICE) {
+    const tasks = await db
+      .selectFrom('tasks')
+      .select(TASK_COLUMNS)
+      .where('id', 'in', taskIds.slice(at, at + SLICE))
+      .orderBy('position')
+      .execute();
+    const rows = tasks.flatMap((task) => {
+      const payload = JSON.stringify({
+        projectId: entry.projectId,
+        actorId: entry.actorId,
+        taskId: task.id,
+        task: taskData(task),
+        // As for one task archived alone (its title, as the activity entry would hold it).
+        details: { title: task.title },
+      });
+      return hooks.map((hook) => pending(hook.id, event, payload, entry.at));
+    });
+    for (let from = 0; from < rows.length; from += SLICE)
+      await db
+        .insertInto('webhook_deliveries')
+        .values(rows.slice(from, from + SLICE))
+        .execute();
+  }
 }

@@ -302,7 +302,7 @@ export async function archiveColumn(
   projectId: string,
   status: TaskRow['status'],
   at: number,
-): Promise<number> {
+): Promise<string[]> {
   const result = await db
     .updateTable('tasks')
     .set({ archived_at: at, updated_at: at, version: sql`version + 1` })
@@ -310,7 +310,18 @@ export async function archiveColumn(
     .where('status', '=', status)
     .where('archived_at', 'is', null)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  if (Number(result.numUpdatedRows) === 0) return [];
+  // The ones this statement archived: those of the column stamped with this instant. (A task of
+  // it archived alone by another request in the same millisecond would be counted too: its event
+  // would then be sent twice, which webhooks' at-least-once delivery already allows.)
+  const archived = await db
+    .selectFrom('tasks')
+    .select('id')
+    .where('project_id', '=', projectId)
+    .where('status', '=', status)
+    .where('archived_at', '=', at)
+    .execute();
+  return archived.map((row) => row.id);
 }
 
 /** Deletes the task, only at `version` when one is given (one statement: no check-then-act). */

@@ -4,6 +4,7 @@
 import type { AuthContext } from '../../access/caller.js';
 import { checkRole, requireRole } from '../../access/roles.js';
 import { recordActivity } from '../../activity-log/record.js';
+import { enqueueWebhookDeliveriesPerTask } from '../../activity-log/webhook-outbox.js';
 import type { Static } from 'typebox';
 import type { Db } from '../../db/database.js';
 import type { Reader } from '../../db/read-routing.js';
@@ -418,22 +419,30 @@ export class TasksService {
     return this.reread(taskId);
   }
 
-  /** Archives every active task of a column ("Archive done tasks"); one history entry. */
+  /**
+   * Archives every active task of a column ("Archive done tasks"): one history entry, and for
+   * webhooks one `task.updated` per task, as if each had been archived alone.
+   */
   async archiveColumn(auth: AuthContext, projectId: string, status: Status) {
     await requireRole(this.db, auth.user.id, projectId, 'editor');
     const now = this.now();
     const archived = await this.db.transaction().execute(async (trx) => {
-      const count = await repo.archiveColumn(trx, projectId, status, now);
-      if (count > 0) {
+      const ids = await repo.archiveColumn(trx, projectId, status, now);
+      if (ids.length > 0) {
         await recordActivity(trx, {
           projectId,
           actorId: auth.user.id,
           action: 'tasks.archived',
-          details: { status, count },
+          details: { status, count: ids.length },
           at: now,
         });
+        await enqueueWebhookDeliveriesPerTask(
+          trx,
+          { projectId, actorId: auth.user.id, action: 'task.archived', at: now },
+          ids,
+        );
       }
-      return count;
+      return ids.length;
     });
     return { archived };
   }

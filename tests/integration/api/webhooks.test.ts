@@ -129,6 +129,44 @@ describe.each(testDatabases)('webhooks on $name', (target) => {
     expect(receiver.at('/ok/all').every((r) => r.signatureValid)).toBe(true);
   });
 
+  it_('archiving a whole column sends one task.updated per task it archived', async () => {
+    const { owner, projectId } = await team(app());
+    const hook = await addWebhook(owner, projectId, '/ok/column', ['task.updated']);
+    const done = [];
+    for (const title of ['Ship v1', 'Write notes', 'Ship v2'])
+      done.push(await createTask(owner, projectId, { title, status: 'done' }));
+    await createTask(owner, projectId, { title: 'Still open' });
+    const reply = await owner.request('POST', `${API}/projects/${projectId}/tasks/archive`, {
+      status: 'done',
+    });
+    expect(reply.body).toEqual({ archived: 3 });
+
+    await settled(owner, hook.id, 3);
+    const events = receiver.at('/ok/column').map((r) => r.json);
+    expect(events.map((e) => e.data.task.title).sort()).toEqual([
+      'Ship v1',
+      'Ship v2',
+      'Write notes',
+    ]);
+    for (const event of events) {
+      const task = done.find((t) => t.id === event.data.taskId)!;
+      // As a task archived alone tells it: the task as it now stands, and its title.
+      expect(event).toMatchObject({
+        event: 'task.updated',
+        data: {
+          projectId,
+          task: { id: task.id, status: 'done', version: task.version + 1 },
+          details: { title: task.title },
+        },
+      });
+      expect(Date.parse(event.data.task.archivedAt as string)).not.toBeNaN();
+    }
+    expect(receiver.at('/ok/column').every((r) => r.signatureValid)).toBe(true);
+    // An emptied column archives nothing, and sends nothing.
+    await owner.request('POST', `${API}/projects/${projectId}/tasks/archive`, { status: 'done' });
+    await settled(owner, hook.id, 3);
+  });
+
   it_('a refused write queues nothing', async () => {
     const { owner, projectId } = await team(app());
     const hook = await addWebhook(owner, projectId, '/ok/refused');
