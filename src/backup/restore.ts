@@ -26,6 +26,8 @@ export interface RestoreOptions {
   /** The migrations this build knows (tests pass their own to play an older or newer release). */
   migrations?: Migrations;
   onProgress?: (progress: { table: string; done: number; total: number }) => void;
+  /** A step that shows no row counts (MySQL: the indexes built after the load). */
+  onStep?: (message: string) => void;
   /**
    * MySQL: tables with at least this many rows in the archive load with their secondary indexes
    * set aside and built once afterwards (db/deferred-indexes.ts). Tests lower it to cover the path
@@ -189,6 +191,10 @@ async function loadDeferringIndexes(input: LoadInput): Promise<Record<string, nu
   } catch (error) {
     if (deferred.length > 0) await putBack();
     throw error;
+  }
+  if (deferred.length > 0) {
+    const tables = [...new Set(deferred.map((index) => index.table))].join(', ');
+    options.onStep?.(`building the ${deferred.length} indexes of ${tables} set aside for the load`);
   }
   try {
     await buildDeferredIndexes(db);

@@ -47,6 +47,10 @@ const whole = (name: string, raw: string | undefined, fallback: number) => {
 export function progressReporter(verb: string, out: NodeJS.WriteStream = process.stderr) {
   let lastDraw = 0;
   let open = false;
+  const finish = () => {
+    if (open) out.write('\n');
+    open = false;
+  };
   return {
     update({ table, done, total }: { table: string; done: number; total: number }) {
       if (out.isTTY) {
@@ -59,9 +63,11 @@ export function progressReporter(verb: string, out: NodeJS.WriteStream = process
         out.write(`${verb} ${table}: ${done} rows\n`);
       }
     },
-    finish() {
-      if (open) out.write('\n');
-      open = false;
+    finish,
+    /** A line of its own, after the counts drawn so far. */
+    step(message: string) {
+      finish();
+      out.write(`${message}\n`);
     },
   };
 }

@@ -92,6 +92,7 @@ export const restoreCommand: Command = {
           const summary = await restoreBackup(database, source, {
             force: values.force === true,
             onProgress: (p) => progress.update(p),
+            onStep: (message) => progress.step(message),
           });
           progress.finish();
           const seconds = (Date.now() - started) / 1000;
