@@ -145,7 +145,6 @@ export async function enqueueWebhookDeliveriesPerTask(
       .selectFrom('tasks')
       .select(TASK_COLUMNS)
       .where('id', 'in', taskIds.slice(at, at + SLICE))
-      .orderBy('position')
       .execute();
     const rows = tasks.flatMap((task) => {
       const payload = JSON.stringify({

@@ -185,17 +185,16 @@ async function loadDeferringIndexes(input: LoadInput): Promise<Record<string, nu
       `setting the indexes aside for the load failed (${(error as Error).message}); nothing was restored`,
     );
   }
+  if (deferred.length === 0) return loadRows();
   let rows: Record<string, number>;
   try {
     rows = await loadRows();
   } catch (error) {
-    if (deferred.length > 0) await putBack();
+    await putBack();
     throw error;
   }
-  if (deferred.length > 0) {
-    const tables = [...new Set(deferred.map((index) => index.table))].join(', ');
-    options.onStep?.(`building the ${deferred.length} indexes of ${tables} set aside for the load`);
-  }
+  const tables = [...new Set(deferred.map((index) => index.table))].join(', ');
+  options.onStep?.(`building the ${deferred.length} indexes of ${tables} set aside for the load`);
   try {
     await buildDeferredIndexes(db);
   } catch (error) {

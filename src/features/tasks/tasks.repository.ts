@@ -302,7 +302,7 @@ export async function archiveColumn(
   projectId: string,
   status: TaskRow['status'],
   at: number,
-): Promise<string[]> {
+): Promise<{ count: number; ids: string[] }> {
   const result = await db
     .updateTable('tasks')
     .set({ archived_at: at, updated_at: at, version: sql`version + 1` })
@@ -310,7 +310,8 @@ export async function archiveColumn(
     .where('status', '=', status)
     .where('archived_at', 'is', null)
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) return [];
+  const count = Number(result.numUpdatedRows);
+  if (count === 0) return { count, ids: [] };
   // The ones this statement archived: those of the column stamped with this instant. (A task of
   // it archived alone by another request in the same millisecond would be counted too: its event
   // would then be sent twice, which webhooks' at-least-once delivery already allows.)
@@ -321,7 +322,7 @@ export async function archiveColumn(
     .where('status', '=', status)
     .where('archived_at', '=', at)
     .execute();
-  return archived.map((row) => row.id);
+  return { count, ids: archived.map((row) => row.id) };
 }
 
 /** Deletes the task, only at `version` when one is given (one statement: no check-then-act). */

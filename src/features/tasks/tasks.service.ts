@@ -427,13 +427,13 @@ export class TasksService {
     await requireRole(this.db, auth.user.id, projectId, 'editor');
     const now = this.now();
     const archived = await this.db.transaction().execute(async (trx) => {
-      const ids = await repo.archiveColumn(trx, projectId, status, now);
-      if (ids.length > 0) {
+      const { count, ids } = await repo.archiveColumn(trx, projectId, status, now);
+      if (count > 0) {
         await recordActivity(trx, {
           projectId,
           actorId: auth.user.id,
           action: 'tasks.archived',
-          details: { status, count: ids.length },
+          details: { status, count },
           at: now,
         });
         await enqueueWebhookDeliveriesPerTask(
@@ -442,7 +442,7 @@ export class TasksService {
           ids,
         );
       }
-      return ids.length;
+      return count;
     });
     return { archived };
   }
