@@ -27,6 +27,8 @@ import { OidcService } from './features/auth/oidc.service.js';
 import { attachmentsRoutes } from './features/attachments/attachments.routes.js';
 import { Attachment } from './features/attachments/attachments.schemas.js';
 import { AttachmentsService } from './features/attachments/attachments.service.js';
+import { databaseStorage, objectStorage } from './features/attachments/attachments.storage.js';
+import { AttachmentSweeper } from './features/attachments/attachments.sweeper.js';
 import { checklistsRoutes } from './features/checklists/checklists.routes.js';
 import { ChecklistItem } from './features/checklists/checklists.schemas.js';
 import { ChecklistsService } from './features/checklists/checklists.service.js';
@@ -79,6 +81,7 @@ import { registerMetrics } from './platform/metrics/http.js';
 import { ErrorResponse } from './platform/schemas.js';
 import { registerSecurityHeaders } from './platform/security-headers.js';
 import { dateTimeFormat } from './platform/timestamps.js';
+import { ObjectStore } from './platform/s3.js';
 import { registerWebUi } from './platform/web.js';
 import { version } from './version.js';
 
@@ -122,6 +125,8 @@ export type App = FastifyInstance & {
   /** Sends notification emails when SMTP_URL is set; the server starts it likewise. */
   notificationMailer: NotificationMailer | undefined;
   dueReminders: DueReminders;
+  /** Deletes orphaned objects of ATTACHMENTS_STORAGE=s3://…; none with database storage. */
+  attachmentSweeper: AttachmentSweeper | undefined;
 };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -210,6 +215,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Account management, likewise, reads and writes the primary only.
   const auth = new AuthService(db, config, Date.now, changes);
   const projects = new ProjectsService(db, Date.now, reader);
+  const files = config.attachmentsBucket;
+  const objectStore = files && config.s3 && new ObjectStore(config.s3);
   const services: Services = {
     auth,
     accounts: new AccountsService(db, auth),
@@ -230,7 +237,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     calendar: new CalendarService(db, Date.now, config.publicUrl),
     search: new SearchService(reader, config.searchTimeoutMs),
     views: new ViewsService(db),
-    attachments: new AttachmentsService(db, config.attachmentMaxBytes, Date.now, reader),
+    attachments: new AttachmentsService(
+      db,
+      config.attachmentMaxBytes,
+      Date.now,
+      reader,
+      objectStore ? objectStorage(objectStore, files.bucket, files.prefix) : databaseStorage,
+    ),
   };
   // Open streams would hold the server's close forever: they end first, and clients resume.
   app.addHook('preClose', async () => services.live.close());
@@ -352,6 +365,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => notificationMailer?.stop());
   const dueReminders = new DueReminders(db, config.reminders, app.log);
   app.addHook('onClose', async () => dueReminders.stop());
+  const attachmentSweeper =
+    objectStore && new AttachmentSweeper(db, objectStore, files.bucket, files.prefix, app.log);
+  app.addHook('onClose', async () => {
+    await attachmentSweeper?.stop();
+    objectStore?.close();
+  });
 
   return Object.assign(app, {
     services,
@@ -360,5 +379,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     webhookWorker,
     notificationMailer,
     dueReminders,
+    attachmentSweeper,
   });
 }

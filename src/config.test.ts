@@ -61,6 +61,38 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ ...base, ...env })).toThrow(message);
   });
 
+  it('keeps attachments in the database unless ATTACHMENTS_STORAGE names a bucket prefix', () => {
+    expect(loadConfig({}).attachmentsBucket).toBeUndefined();
+    expect(loadConfig({ ATTACHMENTS_STORAGE: 'database' }).attachmentsBucket).toBeUndefined();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'config-files-'));
+    writeFileSync(path.join(dir, 'secret'), 'wJalrXUtnFEMI/K7MDENG\n');
+    const store = {
+      S3_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com',
+      S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      S3_SECRET_ACCESS_KEY_FILE: path.join(dir, 'secret'),
+    };
+    expect(
+      loadConfig({ ...store, ATTACHMENTS_STORAGE: 's3://team-files/prod/attachments/' })
+        .attachmentsBucket,
+    ).toEqual({ bucket: 'team-files', prefix: 'prod/attachments/' });
+    expect(
+      loadConfig({ ...store, ATTACHMENTS_STORAGE: 's3://team-files/' }).attachmentsBucket,
+    ).toEqual({ bucket: 'team-files', prefix: '' });
+    for (const value of [
+      's3://team-files/prefix',
+      's3://team-files',
+      's3://Team_Files/',
+      's3://team-files//x/',
+      'files',
+    ])
+      expect(() => loadConfig({ ...store, ATTACHMENTS_STORAGE: value })).toThrow(
+        /ATTACHMENTS_STORAGE: expected "database" or s3:\/\/bucket\//,
+      );
+    expect(() => loadConfig({ ATTACHMENTS_STORAGE: 's3://team-files/' })).toThrow(
+      /ATTACHMENTS_STORAGE: an s3:\/\/ bucket needs the store configured \(S3_ENDPOINT/,
+    );
+  });
+
   it('turns single sign-on on with OIDC_ISSUER; the client secret only from a file', () => {
     expect(loadConfig({})).toMatchObject({ authMode: 'password', oidc: undefined });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'config-oidc-'));

@@ -70,6 +70,11 @@ export interface Config {
   searchTimeoutMs: number;
   /** ATTACHMENT_MAX_BYTES: the largest file a task may hold (docs/configuration.md). */
   attachmentMaxBytes: number;
+  /**
+   * ATTACHMENTS_STORAGE: where new files go, the database (undefined, the default) or a bucket
+   * prefix of the S3_* store (`s3://bucket/prefix/`); files already stored stay where they are.
+   */
+  attachmentsBucket: { bucket: string; prefix: string } | undefined;
   /** An S3-compatible object store (S3_*), when S3_ENDPOINT is set: backups to s3:// URLs. */
   s3: S3Config | undefined;
 }
@@ -336,6 +341,27 @@ export function parseS3(env: Env): S3Config | undefined {
   return { endpoint: url.origin, region, accessKeyId, secretAccessKey };
 }
 
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** ATTACHMENTS_STORAGE: `database` (the default) or `s3://bucket/prefix/` of the S3_* store. */
+export function parseAttachmentsStorage(
+  env: Env,
+  s3: S3Config | undefined,
+): Config['attachmentsBucket'] {
+  const value = readVar(env, 'ATTACHMENTS_STORAGE')?.trim() || 'database';
+  if (value === 'database') return undefined;
+  const match = /^s3:\/\/([^/]+)\/((?:[^/]+\/)*)$/.exec(value);
+  if (!match || !BUCKET_NAME.test(match[1]!) || Buffer.byteLength(match[2]!) > 900)
+    throw new ConfigError(
+      `ATTACHMENTS_STORAGE: expected "database" or s3://bucket/ or s3://bucket/prefix/ (ending in /), got "${value}"`,
+    );
+  if (!s3)
+    throw new ConfigError(
+      'ATTACHMENTS_STORAGE: an s3:// bucket needs the store configured (S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY_FILE)',
+    );
+  return { bucket: match[1]!, prefix: match[2]! };
+}
+
 /** OIDC_*: single sign-on, off unless OIDC_ISSUER is set. */
 export function parseOidc(env: Env): OidcConfig | undefined {
   if (env.OIDC_CLIENT_SECRET !== undefined && env.OIDC_CLIENT_SECRET !== '') {
@@ -444,6 +470,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     // 32 MiB at most: a file is one statement (MySQL/MariaDB's max_allowed_packet must exceed it).
     attachmentMaxBytes: integer(env, 'ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1, 32 * 1024 * 1024),
     searchTimeoutMs: integer(env, 'SEARCH_TIMEOUT_MS', 3000, 1, 60_000),
+    attachmentsBucket: parseAttachmentsStorage(env, s3),
     s3: s3 && Object.freeze(s3),
   };
   return Object.freeze(config);

@@ -80,6 +80,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     app.webhookWorker.start();
     app.notificationMailer?.start();
     app.dueReminders.start();
+    app.attachmentSweeper?.start();
     reads.start();
     lifecycle.databaseReady = true;
   })();

@@ -294,7 +294,10 @@ export interface NotificationSettingsTable {
   updated_at: number;
 }
 
-/** A file on a task (features/attachments); its bytes in `data` while `storage` is 'db'. */
+/**
+ * A file on a task (features/attachments); its bytes in `data` when `storage` is 'db', in the
+ * object ATTACHMENTS_STORAGE's prefix + id when 's3' (`data` null).
+ */
 export interface AttachmentsTable {
   id: string;
   task_id: string;
@@ -304,7 +307,7 @@ export interface AttachmentsTable {
   content_type: string;
   size: number;
   sha256: string;
-  storage: 'db';
+  storage: 'db' | 's3';
   data: Buffer | null;
   uploaded_by: string;
   created_at: number;

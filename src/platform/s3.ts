@@ -1,8 +1,8 @@
 // An S3-compatible object store (AWS S3, MinIO, Ceph RGW, …) through the AWS SDK, addressed
 // path-style (https://endpoint/bucket/key): streamed multipart uploads that leave no object behind
 // when they fail, streamed reads, listings and deletes, and every failure as one ObjectStoreError
-// in the user's words. Backups use it (src/backup/s3-archives.ts); anything else that keeps files
-// in a bucket (attachments) is meant to use it too. Settings: S3Config (src/config.ts, S3_*).
+// in the user's words. Backups (src/backup/s3-archives.ts) and attachments
+// (src/features/attachments/attachments.storage.ts) use it. Settings: S3Config (src/config.ts, S3_*).
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
 import {
@@ -25,6 +25,13 @@ export interface ObjectLocation {
 /** A store operation that failed; the message is the whole story for the user. */
 export class ObjectStoreError extends Error {
   override name = 'ObjectStoreError';
+  constructor(
+    message: string,
+    /** The object (or bucket) does not exist: a read can tell "gone" from "failed". */
+    readonly missing = false,
+  ) {
+    super(message);
+  }
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -264,7 +271,7 @@ export class ObjectStore {
       case 'NoSuchBucket':
         return new ObjectStoreError(`bucket "${at.bucket}" does not exist at ${this.endpoint}`);
       case 'NoSuchKey':
-        return new ObjectStoreError(`${url} does not exist`);
+        return new ObjectStoreError(`${url} does not exist`, true);
       case 'InvalidAccessKeyId':
         return new ObjectStoreError(
           `${this.endpoint} does not know the access key id (InvalidAccessKeyId); check S3_ACCESS_KEY_ID`,

@@ -120,6 +120,50 @@ describe.skipIf(helm.skipReason)('Helm chart', () => {
       ]);
     });
 
+    it('keeps attachments in a bucket on request: settings and key files for the app alone, egress to the store', () => {
+      const app = (objects: typeof rendered.dev.objects) =>
+        podOwners(objects).find((o) => o.owner.metadata.name === full)!.spec;
+      expect(app(rendered.dev.objects).containers[0]!.env).toBeUndefined();
+      expect(
+        ofKind(rendered.dev.objects, 'NetworkPolicy').map((p) => p.metadata.name),
+      ).not.toContain(`${full}-allow-app-to-object-store`);
+      const noSecret = helmTemplate(helm.path!, 'dev', [
+        ...['--set', 'attachments.s3.enabled=true', '--set', 'attachments.s3.endpoint=https://s3.example.com'],
+        ...['--set', 'attachments.s3.bucket=team-files'],
+      ]);
+      expect(noSecret.status).not.toBe(0);
+      expect(noSecret.stderr).toContain('attachments.s3.existingSecret is required');
+
+      const { objects } = mustRender(helm.path!, 'prod', [
+        ...['--set', 'attachments.s3.enabled=true', '--set', 'attachments.s3.endpoint=https://s3.example.com'],
+        ...['--set', 'attachments.s3.region=eu-west-1', '--set', 'attachments.s3.bucket=team-files'],
+        ...['--set', 'attachments.s3.prefix=tasks/prod/', '--set', 'attachments.s3.existingSecret=tm-files'],
+      ]);
+      const spec = app(objects);
+      expect(spec.containers[0]!.env).toEqual([
+        { name: 'ATTACHMENTS_STORAGE', value: 's3://team-files/tasks/prod/' },
+        { name: 'S3_ENDPOINT', value: 'https://s3.example.com' },
+        { name: 'S3_REGION', value: 'eu-west-1' },
+        { name: 'S3_ACCESS_KEY_ID_FILE', value: '/var/run/secrets/cloudedu-attachments-s3/access-key-id' },
+        { name: 'S3_SECRET_ACCESS_KEY_FILE', value: '/var/run/secrets/cloudedu-attachments-s3/secret-access-key' },
+      ]);
+      expect(spec.volumes).toContainEqual(
+        expect.objectContaining({ name: 'attachments-s3-credentials', secret: expect.objectContaining({ secretName: 'tm-files' }) }),
+      );
+      expect(spec.containers[0]!.volumeMounts).toContainEqual(
+        expect.objectContaining({ name: 'attachments-s3-credentials', readOnly: true }),
+      );
+      // Not in the ConfigMap: the migration and backup pods load it and have no store of theirs.
+      const data = named(objects, 'ConfigMap', full).data as Record<string, string>;
+      expect(Object.keys(data).filter((k) => /^(S3_|ATTACHMENTS_)/.test(k))).toEqual([]);
+      const migrate = podOwners(objects).find((o) => o.owner.metadata.name === `${full}-migrate`)!;
+      expect(JSON.stringify(migrate.spec)).not.toContain('attachments-s3');
+      const egress = named(objects, 'NetworkPolicy', `${full}-allow-app-to-object-store`);
+      expect(at(egress, 'spec.egress')).toEqual([
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] },
+      ]);
+    });
+
     it('renders a Namespace labelled for Pod Security restricted on request', () => {
       const { objects } = mustRender(helm.path!, 'dev', ['--set', 'namespace.create=true']);
       const ns = named(objects, 'Namespace', 'cloudedu');

@@ -144,7 +144,8 @@ export const attachmentsRoutes: FastifyPluginAsyncTypebox<{
             },
           },
           304: { description: 'Not modified (If-None-Match)', type: 'null' },
-          ...errors(400, 401, 404),
+          // 503: a file kept in an object store that cannot be reached (ATTACHMENTS_STORAGE).
+          ...errors(400, 401, 404, 503),
         },
       },
     },

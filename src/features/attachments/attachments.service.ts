@@ -1,6 +1,6 @@
 // Files on a task: viewers list and download, editors and owners upload, delete and choose the
-// cover. The bytes go to an AttachmentStorage (the database by default: every replica reads it);
-// their type is sniffed from the bytes, never taken from the client.
+// cover. The bytes go to an AttachmentStorage (the database by default, or an S3 bucket: every
+// replica reads either); their type is sniffed from the bytes, never taken from the client.
 import { createHash } from 'node:crypto';
 import type { Static } from 'typebox';
 import type { AuthContext } from '../../access/caller.js';
@@ -8,7 +8,7 @@ import { requireRole, requireTaskRole } from '../../access/roles.js';
 import { recordActivity } from '../../activity-log/record.js';
 import type { Db } from '../../db/database.js';
 import type { Reader } from '../../db/read-routing.js';
-import { NotFound, ValidationFailed } from '../../platform/errors.js';
+import { AppError, NotFound, ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { toIso } from '../../platform/schemas.js';
 import * as repo from './attachments.repository.js';
@@ -66,8 +66,20 @@ export class AttachmentsService {
     private readonly now: () => number = Date.now,
     /** Reads of a caller: a replica when it holds the caller's writes (db/read-routing.ts). */
     private readonly reader: Reader = () => db,
+    /** Where new files go (ATTACHMENTS_STORAGE); files keep the store their row names. */
     private readonly storage: AttachmentStorage = databaseStorage,
   ) {}
+
+  /** The store of a row written with `kind`. */
+  private storageOf(kind: string): AttachmentStorage {
+    if (kind === this.storage.kind) return this.storage;
+    if (kind === databaseStorage.kind) return databaseStorage;
+    // A file written to a bucket, read by a service started without it: its bytes are not lost.
+    throw new AppError(
+      'SERVICE_UNAVAILABLE',
+      'This file is kept in an object store this server is not configured for (ATTACHMENTS_STORAGE)',
+    );
+  }
 
   async list(auth: AuthContext, taskId: string) {
     const db = this.reader(auth.user.id);
@@ -82,31 +94,42 @@ export class AttachmentsService {
     const id = newId();
     const now = this.now();
     const contentType = sniffType(bytes);
-    await this.db.transaction().execute(async (trx) => {
-      // Checked in the transaction: a task deleted meanwhile is a 404, not a foreign-key error.
-      const projectId = await requireTaskRole(trx, auth.user.id, taskId, 'editor');
-      await repo.insertAttachment(trx, {
-        id,
-        task_id: taskId,
-        project_id: projectId,
-        name,
-        content_type: contentType,
-        size: bytes.length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        storage: this.storage.kind,
-        data: await this.storage.put(trx, id, bytes),
-        uploaded_by: auth.user.id,
-        created_at: now,
+    // Refused before any byte reaches a bucket; checked again in the transaction below.
+    if (this.storage !== databaseStorage)
+      await requireTaskRole(this.db, auth.user.id, taskId, 'editor');
+    // Outside the transaction: no database lock waits on the object store.
+    const data = await this.storage.put(id, bytes);
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        // Checked in the transaction: a task deleted meanwhile is a 404, not a foreign-key error.
+        const projectId = await requireTaskRole(trx, auth.user.id, taskId, 'editor');
+        await repo.insertAttachment(trx, {
+          id,
+          task_id: taskId,
+          project_id: projectId,
+          name,
+          content_type: contentType,
+          size: bytes.length,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          storage: this.storage.kind,
+          data,
+          uploaded_by: auth.user.id,
+          created_at: now,
+        });
+        await recordActivity(trx, {
+          projectId,
+          taskId,
+          actorId: auth.user.id,
+          action: 'attachment.added',
+          details: { attachmentId: id, name },
+          at: now,
+        });
       });
-      await recordActivity(trx, {
-        projectId,
-        taskId,
-        actorId: auth.user.id,
-        action: 'attachment.added',
-        details: { attachmentId: id, name },
-        at: now,
-      });
-    });
+    } catch (error) {
+      // No row, so no object either (the sweeper removes it should this delete fail).
+      await this.storage.delete(id).catch(() => {});
+      throw error;
+    }
     return toAttachment((await repo.findAttachment(this.db, id))!);
   }
 
@@ -121,7 +144,7 @@ export class AttachmentsService {
   async download(auth: AuthContext, id: string): Promise<Download> {
     const db = this.reader(auth.user.id);
     const row = await this.readable(db, auth, id, 'viewer');
-    const bytes = await this.storage.get(db, id);
+    const bytes = await this.storageOf(row.storage).get(db, id);
     if (!bytes) throw NotFound('Attachment');
     return {
       name: row.name,
@@ -133,7 +156,7 @@ export class AttachmentsService {
   }
 
   async remove(auth: AuthContext, id: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    const kind = await this.db.transaction().execute(async (trx) => {
       const row = await this.readable(trx, auth, id, 'editor');
       // The cover row goes with it (task_covers cascades): the task has no cover then.
       await repo.deleteAttachment(trx, id);
@@ -145,8 +168,12 @@ export class AttachmentsService {
         details: { attachmentId: id, name: row.name },
         at: this.now(),
       });
+      return row.storage;
     });
-    await this.storage.delete(this.db, id);
+    // After the commit: the file is gone for everyone already; an object the store fails to
+    // delete now is the sweeper's (attachments.sweeper.ts).
+    if (kind !== databaseStorage.kind && kind === this.storage.kind)
+      await this.storage.delete(id).catch(() => {});
   }
 
   /** Makes an image attachment of the task its cover, or removes the cover (null). */

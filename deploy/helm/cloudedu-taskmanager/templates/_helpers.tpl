@@ -528,6 +528,58 @@ volumes:
   {{- end }}
 {{- end }}
 
+{{/*
+Attachments in a bucket (attachments.s3): the app container's own settings. Not in the ConfigMap,
+which the migration, backup and restore pods load too: they need no store, and the backup pods'
+S3_* (backup.s3) may name another one.
+*/}}
+{{- define "taskmanager.attachmentsS3MountPath" -}}/var/run/secrets/cloudedu-attachments-s3{{- end }}
+
+{{- define "taskmanager.attachmentsS3Env" -}}
+{{- with .Values.attachments.s3 }}
+{{- if .enabled }}
+{{- if not .endpoint }}{{ fail "attachments.s3.endpoint is required with attachments.s3.enabled (https://host[:port] of the store)" }}{{ end }}
+{{- if not .bucket }}{{ fail "attachments.s3.bucket is required with attachments.s3.enabled" }}{{ end }}
+{{- if not .existingSecret }}{{ fail "attachments.s3.existingSecret is required with attachments.s3.enabled (a Secret with the access key id and secret; the chart never stores them)" }}{{ end }}
+{{- $prefix := trimAll "/" .prefix }}
+- name: ATTACHMENTS_STORAGE
+  value: {{ printf "s3://%s/%s" .bucket (ternary "" (printf "%s/" $prefix) (eq $prefix "")) | quote }}
+- name: S3_ENDPOINT
+  value: {{ .endpoint | quote }}
+- name: S3_REGION
+  value: {{ .region | quote }}
+- name: S3_ACCESS_KEY_ID_FILE
+  value: {{ printf "%s/access-key-id" (include "taskmanager.attachmentsS3MountPath" $) | quote }}
+- name: S3_SECRET_ACCESS_KEY_FILE
+  value: {{ printf "%s/secret-access-key" (include "taskmanager.attachmentsS3MountPath" $) | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.attachmentsS3Mount" -}}
+{{- if .Values.attachments.s3.enabled }}
+- name: attachments-s3-credentials
+  mountPath: {{ include "taskmanager.attachmentsS3MountPath" . }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "taskmanager.attachmentsS3Volume" -}}
+{{- with .Values.attachments.s3 }}
+{{- if .enabled }}
+- name: attachments-s3-credentials
+  secret:
+    secretName: {{ .existingSecret }}
+    defaultMode: 0440
+    items:
+      - key: {{ .accessKeyIdKey }}
+        path: access-key-id
+      - key: {{ .secretAccessKeyKey }}
+        path: secret-access-key
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/* Egress rule to the S3-compatible store of backup.s3 (networkPolicy.s3Endpoint), when on. */}}
 {{- define "taskmanager.s3Egress" -}}
 {{- if .Values.backup.s3.enabled }}
