@@ -215,6 +215,12 @@ export class ObjectStore {
   /** The objects directly under `prefix` (not in its sub-"folders"), every page of them. */
   async list(bucket: string, prefix: string): Promise<StoredObject[]> {
     const objects: StoredObject[] = [];
+    for await (const page of this.pages(bucket, prefix)) objects.push(...page);
+    return objects;
+  }
+
+  /** The same objects a page (up to 1,000) at a time: memory stays flat at any count. */
+  async *pages(bucket: string, prefix: string, pageSize = 1000): AsyncGenerator<StoredObject[]> {
     let token: string | undefined;
     do {
       const page = await this.send('listing', { bucket, key: prefix }, () =>
@@ -223,16 +229,18 @@ export class ObjectStore {
             Bucket: bucket,
             Prefix: prefix,
             Delimiter: '/',
+            MaxKeys: pageSize,
             ContinuationToken: token,
           }),
         ),
       );
+      const objects: StoredObject[] = [];
       for (const o of page.Contents ?? [])
         if (o.Key !== undefined)
           objects.push({ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified });
+      yield objects;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return objects;
   }
 
   /** Deletes one object (no error when it does not exist). */

@@ -11,7 +11,6 @@ import { Poller } from '../../platform/poller.js';
 import type { ObjectStore } from '../../platform/s3.js';
 
 const HOUR_MS = 3_600_000;
-const SLICE = 500;
 const ATTACHMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface SweeperOptions {
@@ -19,11 +18,14 @@ export interface SweeperOptions {
   /** Objects younger than this are left alone (an upload's row commits after its object). */
   graceMs?: number;
   now?: () => number;
+  /** Keys per listing page (and per database query); S3 gives at most 1,000. */
+  pageSize?: number;
 }
 
 export class AttachmentSweeper extends Poller {
   private readonly graceMs: number;
   private readonly now: () => number;
+  private readonly pageSize: number;
 
   constructor(
     private readonly db: Db,
@@ -36,18 +38,20 @@ export class AttachmentSweeper extends Poller {
     super(options.intervalMs ?? HOUR_MS, 'attachment object sweep failed', log);
     this.graceMs = options.graceMs ?? HOUR_MS;
     this.now = options.now ?? Date.now;
+    this.pageSize = options.pageSize ?? 1000;
   }
 
   /** One sweep: the number of orphaned objects deleted. */
   async runOnce(): Promise<number> {
     const before = this.now() - this.graceMs;
-    const candidates = (await this.store.list(this.bucket, this.prefix))
-      .filter((o) => o.lastModified !== undefined && o.lastModified.getTime() < before)
-      .map((o) => o.key.slice(this.prefix.length))
-      .filter((id) => ATTACHMENT_ID.test(id));
     let deleted = 0;
-    for (let i = 0; i < candidates.length; i += SLICE) {
-      const ids = candidates.slice(i, i + SLICE);
+    // A page of the listing at a time (up to 1,000 keys): one query per page tells which are kept.
+    for await (const page of this.store.pages(this.bucket, this.prefix, this.pageSize)) {
+      const ids = page
+        .filter((o) => o.lastModified !== undefined && o.lastModified.getTime() < before)
+        .map((o) => o.key.slice(this.prefix.length))
+        .filter((id) => ATTACHMENT_ID.test(id));
+      if (ids.length === 0) continue;
       const rows = await this.db
         .selectFrom('attachments')
         .select('id')

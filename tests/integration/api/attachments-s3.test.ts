@@ -226,9 +226,11 @@ describe.each(testDatabases)('attachments in an S3 bucket on $name', (target) =>
         graceMs: 3_600_000,
       });
       expect(await young.runOnce()).toBe(0);
+      // Two keys a page: the listing is read, and the rows asked for, a page at a time.
       const sweeper = new AttachmentSweeper(t.database.db, store, BUCKET, prefix, undefined, {
         graceMs: 0,
         now: () => Date.now() + 1000,
+        pageSize: 2,
       });
       expect(await sweeper.runOnce()).toBe(1);
       const left = await keys(prefix);
