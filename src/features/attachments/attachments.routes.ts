@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type {
   FastifyPluginAsyncTypebox,
   TypeBoxTypeProvider,
@@ -135,7 +136,7 @@ export const attachmentsRoutes: FastifyPluginAsyncTypebox<{
             description: 'The file',
             content: {
               'application/octet-stream': {
-                schema: Type.Unsafe<Buffer>({
+                schema: Type.Unsafe<Buffer | Readable>({
                   type: 'string',
                   format: 'binary',
                   description: 'The bytes of the file',
@@ -158,19 +159,22 @@ export const attachmentsRoutes: FastifyPluginAsyncTypebox<{
         // The caller's browser alone, checked again each time (a member removed is refused).
         .header('cache-control', 'private, no-cache')
         .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', 'sandbox')
+        .header('content-security-policy', 'sandbox');
+      // Covers are revalidated on every board view: a 304 reads no bytes from any store.
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);
+      // Read before the file's own headers, so that a file gone from its store is a plain 404.
+      const body = await file.open();
+      return reply
         .header(
           'content-disposition',
           contentDisposition(inline ? 'inline' : 'attachment', file.name),
-        );
-      if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);
-      return reply
+        )
         .header(
           'content-type',
           file.contentType === 'text/plain' ? 'text/plain; charset=utf-8' : file.contentType,
         )
         .header('content-length', file.size)
-        .send(file.bytes);
+        .send(body);
     },
   );
 

@@ -2,6 +2,7 @@
 // cover. The bytes go to an AttachmentStorage (the database by default, or an S3 bucket: every
 // replica reads either); their type is sniffed from the bytes, never taken from the client.
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { Static } from 'typebox';
 import type { AuthContext } from '../../access/caller.js';
 import { requireRole, requireTaskRole } from '../../access/roles.js';
@@ -55,7 +56,8 @@ export interface Download {
   contentType: string;
   size: number;
   sha256: string;
-  bytes: Buffer;
+  /** The bytes, read only when sent: a revalidation (If-None-Match) answered 304 reads none. */
+  open(): Promise<Buffer | Readable>;
 }
 
 export class AttachmentsService {
@@ -144,14 +146,17 @@ export class AttachmentsService {
   async download(auth: AuthContext, id: string): Promise<Download> {
     const db = this.reader(auth.user.id);
     const row = await this.readable(db, auth, id, 'viewer');
-    const bytes = await this.storageOf(row.storage).get(db, id);
-    if (!bytes) throw NotFound('Attachment');
+    const storage = this.storageOf(row.storage);
     return {
       name: row.name,
       contentType: row.content_type,
       size: Number(row.size),
       sha256: row.sha256,
-      bytes,
+      open: async () => {
+        const bytes = await storage.get(db, id);
+        if (!bytes) throw NotFound('Attachment');
+        return bytes;
+      },
     };
   }
 

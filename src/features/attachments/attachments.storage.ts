@@ -18,8 +18,8 @@ export interface AttachmentStorage {
   readonly kind: StorageKind;
   /** Keeps the bytes; what goes into the row's `data` column (null when the store keeps them). */
   put(id: string, bytes: Buffer): Promise<Buffer | null>;
-  /** The bytes of the attachment, or undefined when they are gone. */
-  get(db: Db, id: string): Promise<Buffer | undefined>;
+  /** The bytes of the attachment (whole, or streamed), or undefined when they are gone. */
+  get(db: Db, id: string): Promise<Buffer | Readable | undefined>;
   /** Forgets the bytes (the row is deleted by the caller). */
   delete(id: string): Promise<void>;
 }
@@ -47,12 +47,6 @@ const unavailable = (error: ObjectStoreError) =>
     { cause: error },
   );
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** The objects of a bucket prefix: `${prefix}${id}`, typed application/octet-stream. */
 export function objectStorage(store: ObjectStore, bucket: string, prefix: string) {
   const at = (id: string): ObjectLocation => ({ bucket, key: `${prefix}${id}` });
@@ -67,7 +61,9 @@ export function objectStorage(store: ObjectStore, bucket: string, prefix: string
     },
     async get(_db, id) {
       try {
-        return await readAll(await store.get(at(id)));
+        // Streamed to the caller: memory stays flat at any file size. A store failing midway
+        // ends the response early (its length was announced), which clients see as an error.
+        return await store.get(at(id));
       } catch (error) {
         if (error instanceof ObjectStoreError) {
           if (error.missing) return undefined;

@@ -119,6 +119,15 @@ describe.each(testDatabases)('attachments in an S3 bucket on $name', (target) =>
     expectError(await viewer.request('GET', sent.body.url), 'NOT_FOUND');
   });
 
+  const rowSha = async (id: string) =>
+    (
+      await t.database.db
+        .selectFrom('attachments')
+        .select('sha256')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+    ).sha256;
+
   it_('a refused upload writes no object and no row', async () => {
     const { owner, viewer, stranger, projectId } = await team(t);
     const task = await createTask(owner, projectId);
@@ -137,7 +146,17 @@ describe.each(testDatabases)('attachments in an S3 bucket on $name', (target) =>
     await inspect.send(
       new DeleteObjectCommand({ Bucket: BUCKET, Key: `${prefix}${sent.body.id}` }),
     );
-    expectError(await owner.request('GET', sent.body.url), 'NOT_FOUND');
+    const gone = await owner.request('GET', sent.body.url);
+    expectError(gone, 'NOT_FOUND');
+    // Not served as a file: the download's own headers come only with its bytes.
+    expect(gone.headers['content-disposition']).toBeUndefined();
+    // A revalidation is answered from the row alone (a board revalidates every cover it shows):
+    // no read of the store, so the vanished object does not show there.
+    const etag = `"${await rowSha(sent.body.id)}"`;
+    const revalidated = await owner.request('GET', sent.body.url, undefined, {
+      headers: { 'if-none-match': etag },
+    });
+    expect(revalidated.status).toBe(304);
     // Deleting it still works: the row goes, and the object's absence is no failure.
     expect((await owner.request('DELETE', sent.body.url)).status).toBe(204);
   });
