@@ -512,15 +512,7 @@ volumes:
   {{- include "taskmanager.smtpSecretVolume" $ | nindent 2 }}
   {{- include "taskmanager.oidcSecretVolume" $ | nindent 2 }}
   {{- if $s3.enabled }}
-  - name: s3-credentials
-    secret:
-      secretName: {{ $s3.existingSecret }}
-      defaultMode: 0440
-      items:
-        - key: {{ $s3.accessKeyIdKey }}
-          path: access-key-id
-        - key: {{ $s3.secretAccessKeyKey }}
-          path: secret-access-key
+  {{- include "taskmanager.s3CredentialsVolume" (dict "name" "s3-credentials" "s3" $s3) | nindent 2 }}
   {{- else }}
   - name: backups
     persistentVolumeClaim:
@@ -565,19 +557,22 @@ S3_* (backup.s3) may name another one.
 {{- end }}
 
 {{- define "taskmanager.attachmentsS3Volume" -}}
-{{- with .Values.attachments.s3 }}
-{{- if .enabled }}
-- name: attachments-s3-credentials
+{{- if .Values.attachments.s3.enabled }}
+{{- include "taskmanager.s3CredentialsVolume" (dict "name" "attachments-s3-credentials" "s3" .Values.attachments.s3) }}
+{{- end }}
+{{- end }}
+
+{{/* A store's access key id and secret as files: the Secret's keys of an s3 section (backup.s3, attachments.s3). */}}
+{{- define "taskmanager.s3CredentialsVolume" -}}
+- name: {{ .name }}
   secret:
-    secretName: {{ .existingSecret }}
+    secretName: {{ .s3.existingSecret }}
     defaultMode: 0440
     items:
-      - key: {{ .accessKeyIdKey }}
+      - key: {{ .s3.accessKeyIdKey }}
         path: access-key-id
-      - key: {{ .secretAccessKeyKey }}
+      - key: {{ .s3.secretAccessKeyKey }}
         path: secret-access-key
-{{- end }}
-{{- end }}
 {{- end }}
 
 {{/* Egress rule to the S3-compatible store of backup.s3 (networkPolicy.s3Endpoint), when on. */}}
