@@ -155,16 +155,17 @@ export const attachmentsRoutes: FastifyPluginAsyncTypebox<{
       const etag = `"${file.sha256}"`;
       const inline = request.query.inline === 1 && INLINE_IMAGE_TYPES.includes(file.contentType);
       void reply
-        .header('etag', etag)
         // The caller's browser alone, checked again each time (a member removed is refused).
         .header('cache-control', 'private, no-cache')
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', 'sandbox');
       // Covers are revalidated on every board view: a 304 reads no bytes from any store.
-      if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);
+      if (request.headers['if-none-match'] === etag)
+        return reply.header('etag', etag).status(304).send(null);
       // Read before the file's own headers, so that a file gone from its store is a plain 404.
       const body = await file.open();
       return reply
+        .header('etag', etag)
         .header(
           'content-disposition',
           contentDisposition(inline ? 'inline' : 'attachment', file.name),
