@@ -7,11 +7,13 @@
 // (attachments.sweeper.ts).
 import type { Readable } from 'node:stream';
 import type { Db } from '../../db/database.js';
+import type { AttachmentsTable } from '../../db/types.js';
 import { AppError } from '../../platform/errors.js';
 import { ObjectStoreError } from '../../platform/s3.js';
 import type { ObjectLocation, ObjectStore } from '../../platform/s3.js';
 
-export type StorageKind = 'db' | 's3';
+/** The row's `storage` column: one list of stores, in db/types.ts. */
+export type StorageKind = AttachmentsTable['storage'];
 
 export interface AttachmentStorage {
   /** The `storage` value of the rows this store writes. */
