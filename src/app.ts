@@ -80,6 +80,7 @@ import { businessMetrics } from './platform/metrics/business.js';
 import { registerMetrics } from './platform/metrics/http.js';
 import { ErrorResponse } from './platform/schemas.js';
 import { registerSecurityHeaders } from './platform/security-headers.js';
+import { cachedSerializers } from './platform/serializers.js';
 import { dateTimeFormat } from './platform/timestamps.js';
 import { ObjectStore } from './platform/s3.js';
 import { registerWebUi } from './platform/web.js';
@@ -185,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: frameworkErrorHandler,
+    schemaController: { compilersFactory: { buildSerializer: cachedSerializers() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ajv = validators();
