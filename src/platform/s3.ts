@@ -3,18 +3,21 @@
 // when they fail, streamed reads, listings and deletes, and every failure as one ObjectStoreError
 // in the user's words. Backups (src/backup/s3-archives.ts) and attachments
 // (src/features/attachments/attachments.storage.ts) use it. Settings: S3Config (src/config.ts, S3_*).
+// The SDK is loaded on the first request, not with this module: a service without a bucket never
+// loads it (~150 ms of start-up and ~20 MB of memory, bench/README.md).
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type * as ClientModule from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Upload } from '@aws-sdk/lib-storage';
 import type { S3Config } from '../config.js';
+
+/** The SDK's modules and the client, once loaded. */
+interface Sdk {
+  s3: typeof ClientModule;
+  Upload: typeof Upload;
+  client: S3Client;
+}
 
 export interface ObjectLocation {
   bucket: string;
@@ -111,15 +114,31 @@ interface SdkError {
 
 export class ObjectStore {
   readonly endpoint: string;
-  private readonly client: S3Client;
   private readonly partSize: number;
   private readonly queueSize: number;
+  private loading: Promise<Sdk> | undefined;
 
-  constructor(config: S3Config, options: ObjectStoreOptions = {}) {
+  constructor(
+    private readonly config: S3Config,
+    private readonly options: ObjectStoreOptions = {},
+  ) {
     this.endpoint = config.endpoint;
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
     this.queueSize = options.queueSize ?? 2;
-    this.client = new S3Client({
+  }
+
+  /** Loads the SDK and makes the client, once. */
+  private sdk(): Promise<Sdk> {
+    this.loading ??= Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('@aws-sdk/lib-storage'),
+    ]).then(([s3, { Upload }]) => ({ s3, Upload, client: this.newClient(s3) }));
+    return this.loading;
+  }
+
+  private newClient({ S3Client }: typeof ClientModule): S3Client {
+    const { config, options } = this;
+    return new S3Client({
       endpoint: config.endpoint,
       region: config.region,
       forcePathStyle: true,
@@ -147,8 +166,9 @@ export class ObjectStore {
   async upload(at: ObjectLocation, body: Readable, contentType: string): Promise<void> {
     let bodyError: unknown;
     body.once('error', (error) => (bodyError = error));
+    const { s3, Upload, client } = await this.sdk();
     const upload = new Upload({
-      client: this.client,
+      client,
       params: { Bucket: at.bucket, Key: at.key, Body: body, ContentType: contentType },
       partSize: this.partSize,
       queueSize: this.queueSize,
@@ -160,12 +180,12 @@ export class ObjectStore {
     } catch (error) {
       let leftover = '';
       if (upload.uploadId) {
-        const abort = new AbortMultipartUploadCommand({
+        const abort = new s3.AbortMultipartUploadCommand({
           Bucket: at.bucket,
           Key: at.key,
           UploadId: upload.uploadId,
         });
-        await this.client.send(abort).catch(() => {
+        await client.send(abort).catch(() => {
           leftover =
             `; its incomplete multipart upload (${upload.uploadId}) could not be aborted: not an ` +
             'object, but it takes space until a lifecycle rule or `aws s3api abort-multipart-upload` removes it';
@@ -183,9 +203,9 @@ export class ObjectStore {
 
   /** Writes a small object in one request. */
   async put(at: ObjectLocation, body: string | Buffer, contentType: string): Promise<void> {
-    await this.send('writing', at, () =>
-      this.client.send(
-        new PutObjectCommand({
+    await this.send('writing', at, ({ s3, client }) =>
+      client.send(
+        new s3.PutObjectCommand({
           Bucket: at.bucket,
           Key: at.key,
           Body: body,
@@ -197,8 +217,8 @@ export class ObjectStore {
 
   /** The object's content as a stream; a failure while reading is an ObjectStoreError too. */
   async get(at: ObjectLocation): Promise<Readable> {
-    const answer = await this.send('reading', at, () =>
-      this.client.send(new GetObjectCommand({ Bucket: at.bucket, Key: at.key })),
+    const answer = await this.send('reading', at, ({ s3, client }) =>
+      client.send(new s3.GetObjectCommand({ Bucket: at.bucket, Key: at.key })),
     );
     const body = answer.Body as Readable | undefined;
     const out = new PassThrough({ highWaterMark: 64 * 1024 });
@@ -223,9 +243,9 @@ export class ObjectStore {
   async *pages(bucket: string, prefix: string, pageSize = 1000): AsyncGenerator<StoredObject[]> {
     let token: string | undefined;
     do {
-      const page = await this.send('listing', { bucket, key: prefix }, () =>
-        this.client.send(
-          new ListObjectsV2Command({
+      const page = await this.send('listing', { bucket, key: prefix }, ({ s3, client }) =>
+        client.send(
+          new s3.ListObjectsV2Command({
             Bucket: bucket,
             Prefix: prefix,
             Delimiter: '/',
@@ -245,18 +265,23 @@ export class ObjectStore {
 
   /** Deletes one object (no error when it does not exist). */
   async delete(at: ObjectLocation): Promise<void> {
-    await this.send('deleting', at, () =>
-      this.client.send(new DeleteObjectCommand({ Bucket: at.bucket, Key: at.key })),
+    await this.send('deleting', at, ({ s3, client }) =>
+      client.send(new s3.DeleteObjectCommand({ Bucket: at.bucket, Key: at.key })),
     );
   }
 
+  /** Closes the client's connections (once it is loaded, if a first request is loading it). */
   close(): void {
-    this.client.destroy();
+    void this.loading?.then(
+      ({ client }) => client.destroy(),
+      () => undefined,
+    );
   }
 
-  private async send<T>(action: string, at: ObjectLocation, request: () => Promise<T>) {
+  private async send<T>(action: string, at: ObjectLocation, request: (sdk: Sdk) => Promise<T>) {
+    const sdk = await this.sdk();
     try {
-      return await request();
+      return await request(sdk);
     } catch (error) {
       throw this.failure(error, action, at);
     }

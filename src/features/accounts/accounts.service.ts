@@ -185,7 +185,7 @@ export class AccountsService {
     const now = this.now();
     const user = await repo.findUserByResetHash(this.db, hash, now);
     if (!user) throw linkNotValid('reset');
-    checkPasswordPolicy(input.newPassword, 'newPassword', [user.email, user.name]);
+    await checkPasswordPolicy(input.newPassword, 'newPassword', [user.email, user.name]);
     const passwordHash = await hashPassword(input.newPassword);
     if (!(await repo.completeReset(this.db, user.id, hash, passwordHash, now))) {
       throw linkNotValid('reset');

@@ -361,7 +361,7 @@ export class AuthService {
   async changePassword(auth: AuthContext, currentPassword: string, newPassword: string) {
     this.requirePasswordMode();
     const user = await this.requirePassword(auth, currentPassword);
-    checkPasswordPolicy(newPassword, 'newPassword', [user.email, user.name]);
+    await checkPasswordPolicy(newPassword, 'newPassword', [user.email, user.name]);
     const now = this.now();
     const hash = await hashPassword(newPassword);
     await this.db.transaction().execute(async (trx) => {
@@ -436,7 +436,7 @@ export async function prepareAccount(
 ): Promise<UserRow> {
   const email = normalizeEmail(input.email);
   const name = input.name.trim();
-  checkPasswordPolicy(input.password, 'password', [email, email.split('@')[0] ?? '', name]);
+  await checkPasswordPolicy(input.password, 'password', [email, email.split('@')[0] ?? '', name]);
   if (await repo.findUserByEmail(db, email)) throw emailTaken();
   return {
     id: newId(),

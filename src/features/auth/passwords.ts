@@ -2,9 +2,7 @@
 // known, common or easily guessed) and argon2id hashing with OWASP's recommended minimum
 // parameters (19 MiB, 2 passes, 1 lane).
 import { hash, verify } from '@node-rs/argon2';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as english from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { ValidationFailed } from '../../platform/errors.js';
 
 export const PASSWORD_MIN = 12;
@@ -16,31 +14,38 @@ const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as con
 // words, names and Wikipedia terms, and the patterns crackers try (repeats, sequences, keyboard
 // walks, dates). Score 3 means about 10^8 guesses or more. The estimate's cost grows steeply
 // with length and l33t substitutions, so it reads the first 64 characters without l33t
-// expansion: a bounded cost per check (tens of milliseconds) on a public endpoint. Built on first
-// use, not at start-up: ranking the dictionaries costs time and memory that a process serving
-// no sign-up or password change (a replica, the CLI) never needs.
-let estimator: ZxcvbnFactory | undefined;
-const passwordEstimator = (): ZxcvbnFactory =>
-  (estimator ??= new ZxcvbnFactory({
-    dictionary: { ...common.dictionary, ...english.dictionary },
-    graphs: common.adjacencyGraphs,
-    maxLength: 64,
-    l33tMaxSubstitutions: 0,
-  }));
+// expansion: a bounded cost per check (tens of milliseconds) on a public endpoint. Loaded and
+// built on first use, not at start-up: the dictionaries cost ~60 ms and ~15 MB that a process
+// serving no sign-up or password change (a replica, the CLI) never needs.
+let estimator: Promise<ZxcvbnFactory> | undefined;
+const passwordEstimator = (): Promise<ZxcvbnFactory> =>
+  (estimator ??= Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-en'),
+  ]).then(
+    ([{ ZxcvbnFactory }, common, english]) =>
+      new ZxcvbnFactory({
+        dictionary: { ...common.dictionary, ...english.dictionary },
+        graphs: common.adjacencyGraphs,
+        maxLength: 64,
+        l33tMaxSubstitutions: 0,
+      }),
+  ));
 const MIN_SCORE = 3;
 
-export function checkPasswordPolicy(
+export async function checkPasswordPolicy(
   password: string,
   field = 'password',
   context: string[] = [],
-): void {
+): Promise<void> {
   const lowered = password.toLowerCase();
   if (context.some((value) => value.length >= 4 && lowered === value.toLowerCase())) {
     throw ValidationFailed('The password must not be your email or name', [
       { field, message: 'must not equal your email or name' },
     ]);
   }
-  const { score } = passwordEstimator().check(password, context);
+  const { score } = (await passwordEstimator()).check(password, context);
   if (score < MIN_SCORE) {
     throw ValidationFailed('Choose a less common password', [
       { field, message: 'is a common or easily guessed password' },
