@@ -24,6 +24,8 @@ const schemathesis = requireTool(
   'python3 -m pip install -r scripts/ci/requirements.txt',
 );
 const EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 60);
+/** FUZZ_SEED repeats a run: the seed a failing run printed (its first line says it). */
+const SEED = process.env.FUZZ_SEED;
 const CONFIG = path.join(repoRoot, 'tests', 'fuzz', 'schemathesis.toml');
 const RESULTS = path.join(repoRoot, 'test-results');
 
@@ -115,6 +117,7 @@ function runSchemathesis(url: string, env: Record<string, string>) {
     url,
     '--max-examples',
     String(EXAMPLES),
+    ...(SEED ? ['--seed', SEED] : []),
   ];
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(schemathesis.path!, args, {
@@ -127,6 +130,32 @@ function runSchemathesis(url: string, env: Record<string, string>) {
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, output }));
   });
+}
+
+/**
+ * What failed, on one line: CI logs show only a failure's first line, and a rare find must be
+ * repeatable from it. The seed, then each failing operation with its checks and the status.
+ */
+export function failureDigest(output: string): string {
+  const seed = /^Seed: (\d+)/m.exec(output)?.[1] ?? 'not printed';
+  const start = output.search(/^=+ FAILURES =+$/m);
+  const end = output.search(/^=+ (ERRORS|WARNINGS|SUMMARY) =+$/m);
+  const found: string[] = [];
+  if (start >= 0) {
+    for (const line of output.slice(start, end > start ? end : undefined).split('\n')) {
+      const operation = /^_{3,} (.+?) _{3,}$/.exec(line.trim())?.[1];
+      const check = /^- (.+)$/.exec(line.trim())?.[1];
+      const status = /^\[(\d{3})\]/.exec(line.trim())?.[1];
+      if (operation) found.push(`${operation}:`);
+      else if (check && found.length) found[found.length - 1] += ` ${check};`;
+      else if (status && found.length) found[found.length - 1] += ` [${status}]`;
+    }
+  }
+  return `schemathesis seed ${seed} (FUZZ_SEED=${seed} repeats it); ${
+    found.length
+      ? `failed: ${found.join(' | ')}`
+      : 'no failure section; see test-results/fuzz-*.txt'
+  }`;
 }
 
 let running: Service | undefined;
@@ -173,7 +202,7 @@ describe.skipIf(schemathesis.skipReason).each(testDatabases)('schemathesis on $n
         const summary = output.slice(output.lastIndexOf('SUMMARY'));
         console.log(`schemathesis on ${target.name}:\n${summary}`);
         expect(output).not.toMatch(/Traceback|Schema Error|Network Error/);
-        expect(code, summary).toBe(0);
+        expect(code, `${failureDigest(output)}\n${summary}`).toBe(0);
         const generated = Number(/(\d+) generated/.exec(summary)?.[1] ?? 0);
         // Half of the 5,000 cases the two databases reach together at the least.
         expect(generated).toBeGreaterThanOrEqual(2_500);
