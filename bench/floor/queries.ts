@@ -3,7 +3,8 @@
 // and for the four-query floor also the API token with its user and the caller's membership (the
 // rest of what a list request cost the service then). Frozen so that floor figures stay
 // comparable between runs; the bench checks that the floor answers the service's JSON. Changed
-// only when that JSON grows: issue 14's checklist progress added its two counts to the page query.
+// only when that JSON grows: issue 14's checklist progress added its two counts to the page query,
+// and its attachments, covers and archive the attachment count, the cover's id and "active only".
 export type FloorDialect = 'sqlite' | 'mysql';
 
 export interface FloorSql {
@@ -25,9 +26,14 @@ export function floorSql(dialect: FloorDialect): FloorSql {
   const select =
     `select ${q('t')}.*, ${col('a', 'name')} as ${q('assignee_name')}, ` +
     `${checklist('count(*)', 'checklist_total')}, ` +
-    `${checklist(`coalesce(sum(${col('ci', 'done')}), 0)`, 'checklist_done')} ` +
+    `${checklist(`coalesce(sum(${col('ci', 'done')}), 0)`, 'checklist_done')}, ` +
+    `(select count(*) from ${q('attachments')} as ${q('af')} ` +
+    `where ${col('af', 'task_id')} = ${col('t', 'id')}) as ${q('attachment_count')}, ` +
+    `(select ${col('tc', 'attachment_id')} from ${q('task_covers')} as ${q('tc')} ` +
+    `where ${col('tc', 'task_id')} = ${col('t', 'id')}) as ${q('cover_attachment_id')} ` +
     `from ${q('tasks')} as ${q('t')} left join ${q('users')} as ${q('a')} ` +
-    `on ${col('a', 'id')} = ${col('t', 'assignee_id')} where ${col('t', 'project_id')} = ?`;
+    `on ${col('a', 'id')} = ${col('t', 'assignee_id')} where ${col('t', 'project_id')} = ? ` +
+    `and ${col('t', 'archived_at')} is null`;
   const order = ` order by ${col('t', 'position')} asc, ${col('t', 'id')} asc limit ?`;
   const position = col('t', 'position');
   const user = ['id', 'email', 'name', 'password_hash', 'role', 'created_at', 'updated_at']

@@ -123,7 +123,15 @@ async function listTasks(projectId: string, limit: number, cursor: string | null
         createdAt: iso(label.created_at),
       })),
       checklist: { done: Number(row.checklist_done), total: Number(row.checklist_total) },
+      attachments: Number(row.attachment_count),
+      cover: row.cover_attachment_id
+        ? {
+            attachmentId: row.cover_attachment_id,
+            url: `/api/v1/attachments/${row.cover_attachment_id as string}?inline=1`,
+          }
+        : null,
       version: row.version,
+      archivedAt: row.archived_at === null ? null : iso(row.archived_at),
       createdBy: row.created_by,
       createdAt: iso(row.created_at),
       updatedAt: iso(row.updated_at),
