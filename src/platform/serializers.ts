@@ -16,16 +16,19 @@ type SerializerFactory = NonNullable<
  */
 export function cachedSerializers(): NonNullable<SerializerFactory> {
   const compileWith = SerializerSelector();
-  const compiled = new Map<string, (data: unknown) => string>();
+  // Shared schemas and options (serialized once per factory call) → schema → serializer.
+  const compiled = new Map<string, Map<string, (data: unknown) => string>>();
   return (externalSchemas, options) => {
     const compile = compileWith(externalSchemas, options);
     const context = JSON.stringify([externalSchemas ?? null, options ?? null]);
+    const serializers = compiled.get(context) ?? new Map<string, (data: unknown) => string>();
+    compiled.set(context, serializers);
     return (route) => {
-      const key = `${context}\n${JSON.stringify(route.schema ?? null)}`;
-      let serializer = compiled.get(key);
+      const key = JSON.stringify(route.schema ?? null);
+      let serializer = serializers.get(key);
       if (!serializer) {
         serializer = compile(route);
-        compiled.set(key, serializer);
+        serializers.set(key, serializer);
       }
       return serializer;
     };

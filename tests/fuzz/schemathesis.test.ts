@@ -136,16 +136,17 @@ function runSchemathesis(url: string, env: Record<string, string>) {
  * What failed, on one line: CI logs show only a failure's first line, and a rare find must be
  * repeatable from it. The seed, then each failing operation with its checks and the status.
  */
-export function failureDigest(output: string): string {
+function failureDigest(output: string): string {
   const seed = /^Seed: (\d+)/m.exec(output)?.[1] ?? 'not printed';
   const start = output.search(/^=+ FAILURES =+$/m);
   const end = output.search(/^=+ (ERRORS|WARNINGS|SUMMARY) =+$/m);
   const found: string[] = [];
   if (start >= 0) {
-    for (const line of output.slice(start, end > start ? end : undefined).split('\n')) {
-      const operation = /^_{3,} (.+?) _{3,}$/.exec(line.trim())?.[1];
-      const check = /^- (.+)$/.exec(line.trim())?.[1];
-      const status = /^\[(\d{3})\]/.exec(line.trim())?.[1];
+    for (const raw of output.slice(start, end > start ? end : undefined).split('\n')) {
+      const line = raw.trim();
+      const operation = /^_{3,} (.+?) _{3,}$/.exec(line)?.[1];
+      const check = /^- (.+)$/.exec(line)?.[1];
+      const status = /^\[(\d{3})\]/.exec(line)?.[1];
       if (operation) found.push(`${operation}:`);
       else if (check && found.length) found[found.length - 1] += ` ${check};`;
       else if (status && found.length) found[found.length - 1] += ` [${status}]`;
