@@ -143,6 +143,22 @@ describe('diagnosis rules', () => {
     expect(at('2026-12-02T10:04:00Z').map((f) => f.id)).toEqual(['pod-not-ready']);
   });
 
+  it('names a refused password from the log before the probe has failed (or its event arrived)', () => {
+    const s = snapshotOf('live-mysql-password-mismatch');
+    const logs = path.join(FIXTURES, 'live-mysql-password-mismatch', 'logs');
+    const app = 'cloudedu-taskmanager-56778b958d-zgf6q';
+    s.logs[`${app}/app`] = readFileSync(path.join(logs, `${app}_app.log`), 'utf8');
+    s.events = s.events.filter((e) => e.reason !== 'Unhealthy');
+    const findings = diagnose(s, kind);
+    expect(findings.map((f) => f.id)).toEqual(['mysql-password-mismatch']);
+    expect(findings[0]?.evidence).toMatch(
+      /^container app running, not ready; app log: .*Access denied/,
+    );
+    // Without the log line (nor a failed probe) nothing says what is wrong: not this finding.
+    delete s.logs[`${app}/app`];
+    expect(diagnose(s, kind).map((f) => f.id)).not.toContain('mysql-password-mismatch');
+  });
+
   it('says external mode only when the release runs no MySQL, and names operator mode', () => {
     const s = snapshotOf('mysql-scaled-to-zero');
     const sts = s.statefulSets;

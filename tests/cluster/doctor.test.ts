@@ -119,7 +119,7 @@ describe.skipIf(ctx.skipReason)('taskmanager doctor on real failures', () => {
       );
       const r = await doctor('mysql-password-mismatch');
       expect(r.status).toBe(1);
-      expect(r.stdout).toContain('[mysql-password-mismatch]');
+      expect(r.stdout, r.stdout).toContain('[mysql-password-mismatch]');
     } finally {
       await patch(before.data['mysql-password']!);
       await cluster.must(['rollout', 'restart', `deployment/${RELEASE}`, '-n', NAMESPACE]);

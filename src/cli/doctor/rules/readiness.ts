@@ -20,11 +20,17 @@ function run({ snapshot: s, options: o, findings: out, explained }: RuleContext)
       (e) => e.reason === 'Unhealthy' && /(Readiness|Startup) probe failed/.test(e.message ?? ''),
     );
     const notReady = (pod.status.containerStatuses ?? []).find((c) => !c.ready && c.state?.running);
-    if (!notReady || probeFailures.length === 0) continue;
+    if (!notReady) continue;
     const logs = s.logs[`${pod.metadata.name}/${notReady.name}`] ?? '';
-    const probe = probeFailures[probeFailures.length - 1]?.message ?? '';
+    // MySQL's refusal is in the log the moment the app first connects; the probe's Unhealthy
+    // event follows a period later (and events reach the API later still), so the log suffices.
+    const refused = /Access denied for user|ER_ACCESS_DENIED_ERROR/.test(logs);
+    if (probeFailures.length === 0 && !refused) continue;
+    const probe =
+      probeFailures[probeFailures.length - 1]?.message ??
+      `container ${notReady.name} running, not ready`;
     explained.add(pod.metadata.name);
-    if (/Access denied for user|ER_ACCESS_DENIED_ERROR/.test(logs) && mysqlReady) {
+    if (refused && mysqlReady) {
       const mysqlPod = mysqlPods[0];
       const { claim } = mysqlPod ? mysqlClaim(mysqlPod, s) : { claim: undefined };
       out.push({
