@@ -1,5 +1,6 @@
-// Messages after an action: polite for success, assertive (role=alert) for failures. They stay
-// until dismissed or for a few seconds, and are read by screen readers.
+// Messages after an action: polite for success and warnings (done, but mind this), assertive
+// (role=alert) for failures. They stay until dismissed or for a few seconds, and are read by
+// screen readers.
 //
 // They must not hide what the user is working on. The stack sits at the bottom right (the width
 // of a phone) and only the toasts themselves take the pointer; where that would cover a control a
@@ -19,12 +20,14 @@ import { useTranslation } from 'react-i18next';
 
 interface Toast {
   id: number;
-  kind: 'success' | 'error';
+  kind: 'success' | 'warning' | 'error';
   message: string;
 }
 
 interface ToastApi {
   success: (message: string) => void;
+  /** Done, but over a limit the user set (a column's WIP limit). */
+  warning: (message: string) => void;
   error: (message: string) => void;
 }
 
@@ -91,6 +94,8 @@ function usePlacement(stackRef: React.RefObject<HTMLDivElement | null>, toasts: 
   }, [stackRef, toasts]);
 }
 
+const TIMEOUT: Record<Toast['kind'], number> = { success: 4_000, warning: 7_000, error: 10_000 };
+
 const ToastContext = createContext<ToastApi | undefined>(undefined);
 
 function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number) => void }) {
@@ -123,14 +128,15 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const push = useCallback(
     (kind: Toast['kind'], message: string) => {
       const id = nextId.current++;
-      // A success replaces the one before (news, not a log); failures stack, up to three.
+      // A success or warning replaces the one before (news, not a log); failures stack, up to
+      // three.
       setToasts((list) => {
         const errors = list.filter((toast) => toast.kind === 'error');
-        const successes = list.filter((toast) => toast.kind === 'success');
+        const news = list.filter((toast) => toast.kind !== 'error');
         const toast = { id, kind, message };
-        return kind === 'success' ? [...errors, toast] : [...errors.slice(-2), toast, ...successes];
+        return kind === 'error' ? [...errors.slice(-2), toast, ...news] : [...errors, toast];
       });
-      window.setTimeout(() => dismiss(id), kind === 'error' ? 10_000 : 4_000);
+      window.setTimeout(() => dismiss(id), TIMEOUT[kind]);
     },
     [dismiss],
   );
@@ -138,6 +144,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const api = useMemo<ToastApi>(
     () => ({
       success: (message) => push('success', message),
+      warning: (message) => push('warning', message),
       error: (message) => push('error', message),
     }),
     [push],
@@ -156,7 +163,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
         </div>
         <div className="toast-list" role="status" aria-live="polite">
           {toasts
-            .filter((toast) => toast.kind === 'success')
+            .filter((toast) => toast.kind !== 'error')
             .map((toast) => (
               <ToastItem key={toast.id} toast={toast} onDismiss={dismiss} />
             ))}
