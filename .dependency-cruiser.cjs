@@ -6,16 +6,19 @@
 /** Feature → the other features it may import. Adding a direction is a design decision. */
 const featureMayUse = {
   auth: [],
-  projects: ['auth'], // adding a member looks the account up by email
+  // Adding a member looks the account up by email; a new project gets its board columns.
+  projects: ['auth', 'columns'],
   labels: [],
-  tasks: ['labels'], // a task carries its labels
+  // A project's board columns, and the placement of tasks in them; they read no other feature.
+  columns: [],
+  tasks: ['labels', 'columns'], // a task carries its labels and sits in a column
   comments: [],
   activity: [],
   // Admins manage the accounts auth owns (revocation, sign-in); an invite may join a project.
   accounts: ['auth', 'projects'],
   webhooks: [],
   // Export and import read and write a project's whole content in the vocabulary of its features.
-  transfer: ['projects', 'tasks', 'checklists'],
+  transfer: ['projects', 'tasks', 'checklists', 'columns'],
   // Search finds tasks and answers them as the task list does.
   search: ['tasks'],
   // Saved views keep the board's and the list's filters; they read no other feature.

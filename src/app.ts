@@ -30,6 +30,9 @@ import { AttachmentsService } from './features/attachments/attachments.service.j
 import { databaseStorage, objectStorage } from './features/attachments/attachments.storage.js';
 import { AttachmentSweeper } from './features/attachments/attachments.sweeper.js';
 import { checklistsRoutes } from './features/checklists/checklists.routes.js';
+import { columnsRoutes } from './features/columns/columns.routes.js';
+import { Column } from './features/columns/columns.schemas.js';
+import { ColumnsService } from './features/columns/columns.service.js';
 import { ChecklistItem } from './features/checklists/checklists.schemas.js';
 import { ChecklistsService } from './features/checklists/checklists.service.js';
 import { commentsRoutes } from './features/comments/comments.routes.js';
@@ -104,6 +107,7 @@ export interface Services {
   labels: LabelsService;
   comments: CommentsService;
   checklists: ChecklistsService;
+  columns: ColumnsService;
   activity: ActivityService;
   webhooks: WebhooksService;
   live: LiveService;
@@ -194,7 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     (httpPart === 'body' ? ajv.body : ajv.text).compile(schema),
   );
 
-  for (const schema of [ErrorResponse, User, Project, Label, Task, Comment, ChecklistItem])
+  for (const schema of [ErrorResponse, User, Project, Label, Task, Comment, ChecklistItem, Column])
     app.addSchema(schema);
   for (const schema of [
     Webhook,
@@ -227,6 +231,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     labels: new LabelsService(db, Date.now, reader),
     comments: new CommentsService(db, Date.now, reader),
     checklists: new ChecklistsService(db, Date.now, reader),
+    columns: new ColumnsService(db, Date.now, reader),
     activity: new ActivityService(db, reader),
     webhooks: new WebhooksService(db, new EgressPolicy(config.webhooks)),
     live: new LiveService(db, changes, {
@@ -329,6 +334,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(labelsRoutes, { labels: services.labels });
       await api.register(commentsRoutes, { comments: services.comments });
       await api.register(checklistsRoutes, { checklists: services.checklists });
+      await api.register(columnsRoutes, { columns: services.columns });
       await api.register(activityRoutes, { activity: services.activity });
       await api.register(webhooksRoutes, { webhooks: services.webhooks });
       await api.register(liveRoutes, { live: services.live });

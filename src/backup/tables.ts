@@ -21,6 +21,7 @@ const keys: { [T in TableName]: readonly string[] } = {
   api_tokens: ['id'],
   projects: ['id'],
   project_members: ['project_id', 'user_id'],
+  project_columns: ['id'],
   tasks: ['id'],
   labels: ['id'],
   task_labels: ['task_id', 'label_id'],

@@ -22,6 +22,7 @@ import * as attachments from './migrations/20261202T1630_attachments.js';
 import * as notifications from './migrations/20261202T0400_notifications.js';
 import * as utf8mb4ExactText from './migrations/20261201T2100_utf8mb4_exact_text.js';
 import * as webhooks from './migrations/20261202T0320_webhooks.js';
+import * as projectColumns from './migrations/20261204T1900_project_columns.js';
 
 // Listed here rather than read from disk so that the compiled service and the container image
 // carry them without a file-system scan. Names sort by time; never rename or edit one.
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '20261202T1610_saved_views': savedViews,
   '20261202T1620_oidc_login_invites': oidcLoginInvites,
   '20261202T1630_attachments': attachments,
+  '20261204T1900_project_columns': projectColumns,
 };
 
 export async function migrateToLatest(

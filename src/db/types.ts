@@ -84,6 +84,22 @@ export interface TasksTable {
   version: number;
   /** When the task was archived (off the board, restorable); null while active. */
   archived_at: number | null;
+  /** The task's column (features/columns); null: the first column of its status. */
+  column_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A project's board column; `category` is the status its tasks have. */
+export interface ProjectColumnsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  color: string | null;
+  category: 'todo' | 'in_progress' | 'done';
+  /** Board order, 1…n. */
+  position: number;
+  wip_limit: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -326,6 +342,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   projects: ProjectsTable;
   project_members: ProjectMembersTable;
+  project_columns: ProjectColumnsTable;
   tasks: TasksTable;
   labels: LabelsTable;
   task_labels: TaskLabelsTable;
@@ -354,6 +371,7 @@ export type SessionRow = Selectable<SessionsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type ProjectRow = Selectable<ProjectsTable>;
 export type MemberRow = Selectable<ProjectMembersTable>;
+export type ProjectColumnRow = Selectable<ProjectColumnsTable>;
 export type TaskRow = Selectable<TasksTable>;
 export type NewTask = Insertable<TasksTable>;
 export type TaskUpdate = Updateable<TasksTable>;

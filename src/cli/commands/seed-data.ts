@@ -4,6 +4,7 @@ import type { Insertable } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database, TasksTable } from '../../db/types.js';
 import { hashPassword } from '../../features/auth/passwords.js';
+import { defaultColumnRows } from '../../features/columns/columns.service.js';
 import { newId, randomToken, sha256 } from '../../platform/ids.js';
 
 export interface SeedOptions {
@@ -175,10 +176,15 @@ export async function seed(db: Db, options: SeedOptions): Promise<SeedResult> {
     })),
   );
 
+  // Each project's board columns; each task names its status' column.
+  const columns = projects.flatMap((project) => defaultColumnRows(project.id, now));
+  const columnOf = new Map(columns.map((c) => [`${c.project_id}:${c.category}`, c.id]));
+
   await db.transaction().execute(async (trx) => {
     await insertBatches(trx, 'users', users);
     await insertBatches(trx, 'projects', projects);
     await insertBatches(trx, 'project_members', members);
+    await insertBatches(trx, 'project_columns', columns);
     await insertBatches(trx, 'labels', labels);
   });
 
@@ -206,6 +212,7 @@ export async function seed(db: Db, options: SeedOptions): Promise<SeedResult> {
             ? `Details for task ${written + i + 1}: ${pick(verbs).toLowerCase()} the ${pick(things)}.`
             : null,
         status,
+        column_id: columnOf.get(key)!,
         priority: Math.floor(rnd() * 4),
         position,
         due_at: rnd() < 0.5 ? now + Math.floor((rnd() - 0.3) * 30 * 86_400_000) : null,

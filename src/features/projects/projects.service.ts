@@ -14,6 +14,8 @@ import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { toIso } from '../../platform/schemas.js';
 import { normalizeEmail } from '../../platform/text.js';
 import { findUserByEmail } from '../auth/auth.repository.js';
+import { insertColumns } from '../columns/columns.repository.js';
+import { defaultColumnRows } from '../columns/columns.service.js';
 import * as repo from './projects.repository.js';
 import type { Member, Project } from './projects.schemas.js';
 
@@ -107,6 +109,7 @@ export class ProjectsService {
         role: 'owner',
         created_at: now,
       });
+      await insertColumns(trx, defaultColumnRows(row.id, now));
       await recordActivity(trx, {
         projectId: row.id,
         actorId: auth.user.id,

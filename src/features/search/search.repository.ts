@@ -6,7 +6,7 @@ import { isMysql } from '../../db/database.js';
 import type { Db } from '../../db/database.js';
 import { flavourOf } from '../../db/read-routing.js';
 import type { Flavour } from '../../db/read-routing.js';
-import { checklistCounts, labelsJson, likePattern } from '../tasks/tasks.repository.js';
+import { taskRowExtras, labelsJson, likePattern } from '../tasks/tasks.repository.js';
 import type { TaskListRow } from '../tasks/tasks.repository.js';
 import { fts5Query, mysqlQuery } from './search.terms.js';
 
@@ -123,7 +123,7 @@ export async function searchTasks(db: Db, filter: SearchFilter): Promise<SearchR
     .select([
       'a.name as assignee_name',
       labelsJson(db),
-      ...checklistCounts,
+      ...taskRowExtras,
       'p.name as project_name',
       'h.score',
       'h.in_task',

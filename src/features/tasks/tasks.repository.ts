@@ -4,7 +4,6 @@ import { sql } from 'kysely';
 import type { ExpressionBuilder, SqlBool } from 'kysely';
 import { isMysql } from '../../db/database.js';
 import type { Db } from '../../db/database.js';
-import { inLockedTransaction } from '../../db/locks.js';
 import type {
   Database,
   LabelRow,
@@ -14,7 +13,15 @@ import type {
   TaskUpdate,
 } from '../../db/types.js';
 import type { Cursor } from '../../platform/pagination.js';
+import { POSITION_STEP } from '../columns/columns.repository.js';
 import type { TaskSort } from './tasks.domain.js';
+
+// Placement primitives live with the columns (features/columns): the tasks' own SQL uses them.
+export {
+  inPlacementTransaction,
+  lastPosition,
+  POSITION_STEP,
+} from '../columns/columns.repository.js';
 
 const sortColumn = {
   position: 'position',
@@ -37,6 +44,8 @@ export interface TaskFilter {
   /** Only if this user is a member of the project: an empty page otherwise. */
   memberId: string;
   status?: TaskRow['status'];
+  /** One column (with `status`, its category); `first`: it is the first of its status. */
+  column?: { id: string; first: boolean };
   assigneeId?: string | null;
   labelId?: string;
   /** The stored rank (tasks.domain PRIORITIES). */
@@ -65,6 +74,8 @@ export type TaskListRow = TaskRow & {
   /** How many files are attached (features/attachments), and the cover's id. */
   attachment_count: number | string | null;
   cover_attachment_id: string | null;
+  /** The task's column: its own, or the first column of its status when it names none. */
+  column_ref: string | null;
 };
 
 /**
@@ -82,10 +93,11 @@ export function labelsJson(db: Db) {
 }
 
 /**
- * The task's checklist progress as two columns of its row (one index range each), and its
- * attachments: how many, and the cover's id (one primary-key probe).
+ * The task's checklist progress as two columns of its row (one index range each), its
+ * attachments (how many, and the cover's id: one primary-key probe), and its column (the first of
+ * its status, one index probe, only for a task that names none).
  */
-export const checklistCounts = [
+export const taskRowExtras = [
   sql<number>`(select count(*) from checklist_items ci where ci.task_id = t.id)`.as(
     'checklist_total',
   ),
@@ -96,6 +108,9 @@ export const checklistCounts = [
   sql<string | null>`(select tc.attachment_id from task_covers tc where tc.task_id = t.id)`.as(
     'cover_attachment_id',
   ),
+  sql<string | null>`coalesce(t.column_id, (select pc.id from project_columns pc
+    where pc.project_id = t.project_id and pc.category = t.status
+    order by pc.position limit 1))`.as('column_ref'),
 ];
 
 const byName = (a: LabelRow, b: LabelRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -158,7 +173,7 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
     .selectFrom('tasks as t')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
-    .select(['a.name as assignee_name', labelsJson(db), ...checklistCounts])
+    .select(['a.name as assignee_name', labelsJson(db), ...taskRowExtras])
     .where('t.project_id', '=', filter.projectId)
     // The caller's membership in the same round trip: not correlated, evaluated once.
     .where((eb) =>
@@ -172,6 +187,12 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
     )
     .where('t.archived_at', filter.archived ? 'is not' : 'is', null);
   if (filter.status) q = q.where('t.status', '=', filter.status);
+  const column = filter.column;
+  if (column) {
+    q = column.first
+      ? q.where((eb) => eb.or([eb('t.column_id', '=', column.id), eb('t.column_id', 'is', null)]))
+      : q.where('t.column_id', '=', column.id);
+  }
   if (filter.assigneeId !== undefined) {
     q =
       filter.assigneeId === null
@@ -221,7 +242,7 @@ export function listAssignedTasks(db: Db, filter: AssignedFilter): Promise<TaskL
     )
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
-    .select(['a.name as assignee_name', labelsJson(db), ...checklistCounts])
+    .select(['a.name as assignee_name', labelsJson(db), ...taskRowExtras])
     .where('t.assignee_id', '=', filter.userId)
     .where('t.archived_at', 'is', null);
   if (filter.status) q = q.where('t.status', '=', filter.status);
@@ -245,7 +266,7 @@ export const findTask = (db: Db, taskId: string): Promise<TaskListRow | undefine
     .selectFrom('tasks as t')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
-    .select(['a.name as assignee_name', labelsJson(db), ...checklistCounts])
+    .select(['a.name as assignee_name', labelsJson(db), ...taskRowExtras])
     .where('t.id', '=', taskId)
     .executeTakeFirst();
 
@@ -265,7 +286,7 @@ export const findTaskWithRole = (
     .select([
       'a.name as assignee_name',
       labelsJson(db),
-      ...checklistCounts,
+      ...taskRowExtras,
       'pm.role as caller_role',
       // One primary-key probe: whether the caller watches the task (features/notifications).
       sql<unknown>`exists(select 1 from task_watchers w where w.task_id = t.id and w.user_id = ${userId})`.as(
@@ -302,14 +323,20 @@ export async function archiveColumn(
   projectId: string,
   status: TaskRow['status'],
   at: number,
+  column?: { id: string; first: boolean },
 ): Promise<{ count: number; ids: string[] }> {
-  const result = await db
+  let update = db
     .updateTable('tasks')
     .set({ archived_at: at, updated_at: at, version: sql`version + 1` })
     .where('project_id', '=', projectId)
     .where('status', '=', status)
-    .where('archived_at', 'is', null)
-    .executeTakeFirst();
+    .where('archived_at', 'is', null);
+  if (column) {
+    update = column.first
+      ? update.where((eb) => eb.or([eb('column_id', '=', column.id), eb('column_id', 'is', null)]))
+      : update.where('column_id', '=', column.id);
+  }
+  const result = await update.executeTakeFirst();
   const count = Number(result.numUpdatedRows);
   if (count === 0) return { count, ids: [] };
   // The ones this statement archived: those of the column stamped with this instant. (A task of
@@ -343,40 +370,6 @@ export async function setTaskLabels(db: Db, taskId: string, labelIds: string[]):
   }
 }
 
-/**
- * Runs `fn` in a transaction that is the only one placing tasks in the project's columns, on any
- * replica. A placement reads the neighbouring positions, then writes: two at once would read the
- * same last position and both take it (issue 11, finding 8). Not a lock on the project row: every
- * activity insert takes a shared lock on it (its foreign key), so an edit holding its task's row
- * would deadlock with a move waiting for that task.
- */
-export const inPlacementTransaction = <T>(
-  db: Db,
-  projectId: string,
-  fn: (trx: Db) => Promise<T>,
-): Promise<T> => inLockedTransaction(db, `taskmanager.placements.${projectId}`, fn);
-
-// Placement is among a column's active tasks (tasks_column_idx): an archived task keeps its old
-// position, unused, and is placed at the end of its column again when restored.
-
-/** The largest position in a column (excluding one task), or undefined for an empty column. */
-export async function lastPosition(
-  db: Db,
-  projectId: string,
-  status: TaskRow['status'],
-  excludeId?: string,
-): Promise<number | undefined> {
-  let q = db
-    .selectFrom('tasks')
-    .select('position')
-    .where('project_id', '=', projectId)
-    .where('status', '=', status)
-    .where('archived_at', 'is', null);
-  if (excludeId) q = q.where('id', '!=', excludeId);
-  const row = await q.orderBy('position', 'desc').limit(1).executeTakeFirst();
-  return row ? Number(row.position) : undefined;
-}
-
 /** The position just before `position` in a column (excluding one task). */
 export async function previousPosition(
   db: Db,
@@ -398,8 +391,6 @@ export async function previousPosition(
     .executeTakeFirst();
   return row ? Number(row.position) : undefined;
 }
-
-export const POSITION_STEP = 1024;
 
 /** Spreads a column's positions evenly again when repeated insertions exhausted a gap. */
 export async function renumberColumn(

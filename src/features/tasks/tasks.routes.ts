@@ -177,7 +177,7 @@ export const tasksRoutes: FastifyPluginAsyncTypebox<{ tasks: TasksService }> = a
       },
     },
     async (request) =>
-      tasks.archiveColumn(requireAuth(request), request.params.projectId, request.body.status),
+      tasks.archiveColumn(requireAuth(request), request.params.projectId, request.body),
   );
 
   app.delete(

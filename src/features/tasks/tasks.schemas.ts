@@ -19,8 +19,12 @@ export const Task = Type.Object(
     title: Type.String(),
     description: Nullable(Type.String()),
     status: Status,
+    columnId: Id,
     priority: Priority,
-    position: Type.Number({ description: 'Order within the status column (ascending)' }),
+    position: Type.Number({
+      description:
+        "Order among the tasks of its status (ascending); a column's tasks are in this order",
+    }),
     dueAt: Nullable(Timestamp),
     assigneeId: Nullable(Id),
     assignee: Nullable(Type.Object({ id: Id, name: Type.String() })),
@@ -51,6 +55,11 @@ export const Task = Type.Object(
 const Title = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 const Description = Nullable(Type.String({ maxLength: 20_000 }));
 const DueAt = Nullable(DateTimeInput('When the task is due'));
+const ColumnId = Id;
+const columnIdDoc = {
+  description:
+    "A column of the project (GET /projects/{projectId}/columns): the task's status becomes the column's category. Without it, a status puts the task in the first column of that status",
+};
 const LabelIds = Type.Array(Id, {
   maxItems: 50,
   uniqueItems: true,
@@ -62,6 +71,7 @@ export const CreateTaskBody = Type.Object(
     title: Title,
     description: Type.Optional(Description),
     status: Type.Optional(Status),
+    columnId: Type.Optional(Type.String({ ...ColumnId, ...columnIdDoc })),
     priority: Type.Optional(Priority),
     dueAt: Type.Optional(DueAt),
     assigneeId: Type.Optional(Nullable(Id)),
@@ -81,6 +91,13 @@ export const UpdateTaskBody = Type.Object(
     title: Type.Optional(Title),
     description: Type.Optional(Description),
     status: Type.Optional(Status),
+    columnId: Type.Optional(
+      Type.String({
+        ...ColumnId,
+        ...columnIdDoc,
+        description: `${columnIdDoc.description}; to the end of it`,
+      }),
+    ),
     priority: Type.Optional(Priority),
     dueAt: Type.Optional(DueAt),
     assigneeId: Type.Optional(Nullable(Id)),
@@ -91,17 +108,31 @@ export const UpdateTaskBody = Type.Object(
 
 export const MoveTaskBody = Type.Object(
   {
-    status: Status,
+    status: Type.Optional(Status),
+    columnId: Type.Optional(Type.String({ ...ColumnId, ...columnIdDoc })),
     beforeId: Type.Optional(
-      Nullable(Id, { description: 'Place before this task; omit for the end' }),
+      Nullable(Id, {
+        description: 'Place before this task of the target column; omit for the end',
+      }),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description:
+      'The target column: columnId, or a status (its first column), or both if they agree',
+  },
 );
 
 export const TaskListQuery = Type.Object(
   {
     status: Type.Optional(Status),
+    columnId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 36,
+        description: "One column's tasks (of this project)",
+      }),
+    ),
     assigneeId: Type.Optional(
       Type.String({ minLength: 1, maxLength: 36, description: 'A user id, or "none"' }),
     ),
@@ -148,8 +179,16 @@ export const TaskPage = Type.Object({
 });
 
 export const ArchiveColumnBody = Type.Object(
-  { status: Status },
-  { additionalProperties: false, description: 'The column whose active tasks are archived' },
+  {
+    status: Type.Optional(Status),
+    columnId: Type.Optional(Type.String({ ...ColumnId, description: 'A column of the project' })),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description:
+      "The column whose active tasks are archived: columnId, or a status (all that status' tasks)",
+  },
 );
 
 export const ArchiveColumnResult = Type.Object({

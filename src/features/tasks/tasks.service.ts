@@ -13,6 +13,7 @@ import { NotFound, PreconditionFailed, ValidationFailed } from '../../platform/e
 import { newId } from '../../platform/ids.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { fromIso, toIso, toIsoOrNull } from '../../platform/schemas.js';
+import { findColumn, firstColumn } from '../columns/columns.repository.js';
 import { toLabel } from '../labels/labels.service.js';
 import * as repo from './tasks.repository.js';
 import type { Task as TaskSchema } from './tasks.schemas.js';
@@ -26,6 +27,7 @@ export interface TaskInput {
   title?: string;
   description?: string | null;
   status?: Status;
+  columnId?: string;
   priority?: Priority;
   dueAt?: string | null;
   assigneeId?: string | null;
@@ -34,6 +36,7 @@ export interface TaskInput {
 
 export interface ListInput {
   status?: Status;
+  columnId?: string;
   assigneeId?: string;
   label?: string;
   priority?: Priority;
@@ -56,6 +59,8 @@ export const toTask = (row: TaskListRow): Task => ({
   title: row.title,
   description: row.description,
   status: row.status,
+  // Never null: every project has a column of each status (features/columns).
+  columnId: row.column_ref ?? '',
   priority: PRIORITIES[row.priority] ?? 'medium',
   position: Number(row.position),
   dueAt: toIsoOrNull(row.due_at === null ? null : Number(row.due_at)),
@@ -96,14 +101,60 @@ export class TasksService {
     return row!;
   }
 
+  /**
+   * The column a write or a filter names: `columnId` (a column of the project, agreeing with
+   * `status` if both are given), or the first column of `status`. `first`: whether it is the
+   * first column of its status, which also holds the tasks that name no column.
+   */
+  private async column(
+    db: Db,
+    projectId: string,
+    input: { status?: Status; columnId?: string },
+  ): Promise<{ id: string; category: Status; first: boolean }> {
+    let category = input.status;
+    let id: string | undefined;
+    if (input.columnId !== undefined) {
+      const column = await findColumn(db, input.columnId);
+      if (!column || column.project_id !== projectId) {
+        throw ValidationFailed('columnId must be a column of the project', [
+          { field: 'columnId', message: 'is not a column of this project' },
+        ]);
+      }
+      if (category !== undefined && category !== column.category) {
+        throw ValidationFailed("The status and the column's category disagree", [
+          { field: 'status', message: `is not the column's category (${column.category})` },
+        ]);
+      }
+      category = column.category;
+      id = column.id;
+    }
+    const first = await firstColumn(db, projectId, category ?? 'todo');
+    if (!first) throw new Error(`project ${projectId} has no ${category ?? 'todo'} column`);
+    return {
+      id: id ?? first.id,
+      category: category ?? 'todo',
+      first: (id ?? first.id) === first.id,
+    };
+  }
+
   async list(auth: AuthContext, projectId: string, input: ListInput) {
     const limit = input.limit ?? 50;
     const sort = input.sort ?? 'position';
     const db = this.reader(auth.user.id);
+    let inColumn: { id: string; category: Status; first: boolean } | undefined;
+    if (input.columnId !== undefined) {
+      // A stranger learns nothing of the project's columns: 404 first.
+      await requireRole(db, auth.user.id, projectId, 'viewer');
+      inColumn = await this.column(db, projectId, { columnId: input.columnId });
+      if (input.status !== undefined && input.status !== inColumn.category) {
+        return { items: [], nextCursor: null };
+      }
+    }
     const rows = await repo.listTasks(db, {
       projectId,
       memberId: auth.user.id,
-      status: input.status,
+      status: inColumn?.category ?? input.status,
+      column: inColumn,
       assigneeId: input.assigneeId === 'none' ? null : input.assigneeId,
       labelId: input.label,
       priority: input.priority === undefined ? undefined : PRIORITIES.indexOf(input.priority),
@@ -186,14 +237,15 @@ export class TasksService {
     await requireRole(this.db, auth.user.id, projectId, 'editor');
     const id = newId();
     const now = this.now();
-    const status = input.status ?? 'todo';
     await repo.inPlacementTransaction(this.db, projectId, async (trx) => {
       await this.checkReferences(trx, projectId, input);
+      const column = await this.column(trx, projectId, input);
+      const status = column.category;
       const position = await this.placement(
         trx,
         projectId,
         id,
-        status,
+        column,
         input.beforeId ?? undefined,
       );
       await repo.insertTask(trx, {
@@ -202,6 +254,7 @@ export class TasksService {
         title: input.title.trim(),
         description: input.description ?? null,
         status,
+        column_id: column.id,
         priority: PRIORITIES.indexOf(input.priority ?? 'medium'),
         position,
         due_at: input.dueAt ? fromIso(input.dueAt, 'dueAt') : null,
@@ -254,19 +307,26 @@ export class TasksService {
       changes.due_at = input.dueAt === null ? null : fromIso(input.dueAt, 'dueAt');
     if (input.assigneeId !== undefined) changes.assignee_id = input.assigneeId;
 
-    const newStatus = input.status !== row.status ? input.status : undefined;
+    const placing =
+      (input.status !== undefined && input.status !== row.status) ||
+      (input.columnId !== undefined && input.columnId !== row.column_ref);
     // Only a change of column places the task; other edits need not wait for placements.
     const inTransaction = <T>(fn: (trx: Db) => Promise<T>) =>
-      newStatus
+      placing
         ? repo.inPlacementTransaction(this.db, row.project_id, fn)
         : this.db.transaction().execute(fn);
     const applied = await inTransaction(async (trx) => {
       await this.checkReferences(trx, row.project_id, input);
-      if (newStatus) {
-        changes.status = newStatus;
-        changes.position =
-          ((await repo.lastPosition(trx, row.project_id, newStatus, taskId)) ?? 0) +
-          repo.POSITION_STEP;
+      if (placing) {
+        // To the end of the new column (a status alone: the first column of that status).
+        const column = await this.column(trx, row.project_id, input);
+        if (column.id !== row.column_ref) {
+          changes.status = column.category;
+          changes.column_id = column.id;
+          changes.position =
+            ((await repo.lastPosition(trx, row.project_id, column.category, taskId)) ?? 0) +
+            repo.POSITION_STEP;
+        }
       }
       if (!(await repo.updateTaskIfVersion(trx, taskId, row.version, changes))) return false;
       if (input.labels !== undefined) await repo.setTaskLabels(trx, taskId, input.labels);
@@ -277,7 +337,9 @@ export class TasksService {
         action: 'task.updated',
         details: {
           fields: Object.keys(input),
-          ...(changes.status ? { from: row.status, to: changes.status } : {}),
+          ...(changes.status && changes.status !== row.status
+            ? { from: row.status, to: changes.status }
+            : {}),
           // The new assignee is told (activity-log/notifications.ts).
           ...(changes.assignee_id && changes.assignee_id !== row.assignee_id
             ? { assignedTo: changes.assignee_id }
@@ -295,9 +357,14 @@ export class TasksService {
   async move(
     auth: AuthContext,
     taskId: string,
-    input: { status: Status; beforeId?: string | null },
+    input: { status?: Status; columnId?: string; beforeId?: string | null },
     ifMatch?: number[],
   ) {
+    if (input.status === undefined && input.columnId === undefined) {
+      throw ValidationFailed('Say where the task goes: columnId or status', [
+        { field: 'columnId', message: 'is required without status' },
+      ]);
+    }
     const row = await this.load(auth, taskId, 'editor');
     if (ifMatch && ifMatch.length > 0 && !ifMatch.includes(row.version)) {
       this.stale(toTask(row));
@@ -309,15 +376,17 @@ export class TasksService {
     }
     const now = this.now();
     const applied = await repo.inPlacementTransaction(this.db, row.project_id, async (trx) => {
+      const column = await this.column(trx, row.project_id, input);
       const position = await this.placement(
         trx,
         row.project_id,
         row.id,
-        input.status,
+        column,
         input.beforeId ?? undefined,
       );
       const ok = await repo.updateTaskIfVersion(trx, taskId, row.version, {
-        status: input.status,
+        status: column.category,
+        column_id: column.id,
         position,
         updated_at: now,
       });
@@ -327,7 +396,13 @@ export class TasksService {
         taskId,
         actorId: auth.user.id,
         action: 'task.moved',
-        details: { from: row.status, to: input.status },
+        details: {
+          from: row.status,
+          to: column.category,
+          ...(column.id !== row.column_ref
+            ? { fromColumn: row.column_ref, toColumn: column.id }
+            : {}),
+        },
         at: now,
       });
       return true;
@@ -344,9 +419,10 @@ export class TasksService {
     trx: Db,
     projectId: string,
     taskId: string,
-    status: Status,
+    column: { id: string; category: Status },
     beforeId?: string,
   ): Promise<number> {
+    const status = column.category;
     for (let attempt = 0; attempt < 2; attempt++) {
       if (!beforeId) {
         return (
@@ -358,6 +434,7 @@ export class TasksService {
         !before ||
         before.project_id !== projectId ||
         before.status !== status ||
+        before.column_ref !== column.id ||
         before.archived_at !== null
       ) {
         throw ValidationFailed('beforeId must be a task in the target column of the same project', [
@@ -423,17 +500,25 @@ export class TasksService {
    * Archives every active task of a column ("Archive done tasks"): one history entry, and for
    * webhooks one `task.updated` per task, as if each had been archived alone.
    */
-  async archiveColumn(auth: AuthContext, projectId: string, status: Status) {
+  async archiveColumn(
+    auth: AuthContext,
+    projectId: string,
+    input: { status?: Status; columnId?: string },
+  ) {
     await requireRole(this.db, auth.user.id, projectId, 'editor');
     const now = this.now();
     const archived = await this.db.transaction().execute(async (trx) => {
-      const { count, ids } = await repo.archiveColumn(trx, projectId, status, now);
+      // A status alone archives that status in every column, as before columns could be added.
+      const column =
+        input.columnId === undefined ? undefined : await this.column(trx, projectId, input);
+      const status = column?.category ?? input.status!;
+      const { count, ids } = await repo.archiveColumn(trx, projectId, status, now, column);
       if (count > 0) {
         await recordActivity(trx, {
           projectId,
           actorId: auth.user.id,
           action: 'tasks.archived',
-          details: { status, count },
+          details: { status, count, ...(column ? { columnId: column.id } : {}) },
           at: now,
         });
         await enqueueWebhookDeliveriesPerTask(

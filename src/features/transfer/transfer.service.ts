@@ -21,7 +21,13 @@ import { parseTimestamp } from '../../platform/timestamps.js';
 import { normalizeEmail, normalizeName } from '../../platform/text.js';
 import type { ProjectsService } from '../projects/projects.service.js';
 import { PRIORITIES } from '../tasks/tasks.domain.js';
-import { inPlacementTransaction, lastPosition, POSITION_STEP } from '../tasks/tasks.repository.js';
+import {
+  inPlacementTransaction,
+  insertColumns,
+  lastPosition,
+  POSITION_STEP,
+} from '../columns/columns.repository.js';
+import { defaultColumnRows } from '../columns/columns.service.js';
 import { toIso } from '../../platform/schemas.js';
 import { projectDocument, spooled, tasksCsv } from './transfer.export.js';
 import type { TrelloBoard } from './trello.js';
@@ -154,6 +160,7 @@ export class TransferService {
           position,
           due_at: task.dueAt,
           archived_at: null,
+          column_id: null,
           assignee_id: task.assigneeId,
           created_by: auth.user.id,
           version: 1,
@@ -267,6 +274,7 @@ export class TransferService {
         position: Number(task.position.toPrecision(15)),
         due_at: task.dueAt === null ? null : ms(task.dueAt),
         archived_at: task.archivedAt ? ms(task.archivedAt) : null,
+        column_id: null,
         assignee_id: assigneeId,
         created_by: person(task.createdBy),
         version: task.version,
@@ -356,6 +364,7 @@ export class TransferService {
         })
         .execute();
       await insertAll(trx, 'project_members', rows.members);
+      await insertColumns(trx, defaultColumnRows(projectId, now));
       await insertAll(trx, 'labels', rows.labels);
       for (let start = 0; start < doc.tasks.length; start += TASKS_PER_SLICE) {
         const part = slice();

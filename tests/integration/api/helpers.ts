@@ -110,6 +110,7 @@ const TABLES = [
   'api_tokens',
   'projects',
   'project_members',
+  'project_columns',
   'tasks',
   'labels',
   'task_labels',

@@ -8,6 +8,7 @@ import {
   migrations,
 } from '../../../src/db/migrate.js';
 import { seed } from '../../../src/cli/commands/seed-data.js';
+import { findTask } from '../../../src/features/tasks/tasks.repository.js';
 import { testDatabases } from '../../support/databases.js';
 
 describe.each(testDatabases)('migrations and seed on $name', (target) => {
@@ -98,6 +99,59 @@ describe.each(testDatabases)('migrations and seed on $name', (target) => {
   );
 
   it.skipIf(target.skipReason)(
+    "gives each existing project the three columns of before; its tasks sit in their status' first",
+    async () => {
+      const created = await target.create();
+      const { db, close } = openDatabase(created.config);
+      try {
+        await migrateTo(db, '20261202T1630_attachments');
+        const now = Date.now();
+        await sql`insert into users (id, email, name, password_hash, role, created_at, updated_at)
+          values ('u1', 'ada@example.com', 'Ada', 'x', 'admin', ${now}, ${now})`.execute(db);
+        for (const id of ['p1', 'p2'])
+          await sql`insert into projects (id, name, description, created_by, created_at, updated_at)
+            values (${id}, 'Old', null, 'u1', ${now}, ${now})`.execute(db);
+        await sql`insert into tasks (id, project_id, title, description, status, priority, position,
+            due_at, assignee_id, created_by, version, created_at, updated_at)
+          values ('t1', 'p1', 'Old task', null, 'in_progress', 1, 1024, null, null, 'u1', 1, ${now}, ${now})`.execute(
+          db,
+        );
+
+        await migrateToLatest(db);
+
+        const columns = await db
+          .selectFrom('project_columns')
+          .select(['project_id', 'name', 'category', 'position'])
+          .orderBy('project_id')
+          .orderBy('position')
+          .execute();
+        expect(
+          columns.map((c) => `${c.project_id} ${Number(c.position)} ${c.name} ${c.category}`),
+        ).toEqual([
+          'p1 1 To do todo',
+          'p1 2 In progress in_progress',
+          'p1 3 Done done',
+          'p2 1 To do todo',
+          'p2 2 In progress in_progress',
+          'p2 3 Done done',
+        ]);
+        const task = await findTask(db, 't1');
+        const doing = await db
+          .selectFrom('project_columns')
+          .select('id')
+          .where('project_id', '=', 'p1')
+          .where('category', '=', 'in_progress')
+          .executeTakeFirstOrThrow();
+        expect(task?.column_id).toBeNull();
+        expect(task?.column_ref).toBe(doing.id);
+      } finally {
+        await close();
+        await created.drop();
+      }
+    },
+  );
+
+  it.skipIf(target.skipReason)(
     'seeds users, projects, members, labels and tasks in batches',
     async () => {
       const created = await target.create();
@@ -112,7 +166,7 @@ describe.each(testDatabases)('migrations and seed on $name', (target) => {
         });
         expect(result.tasks).toBe(2_500);
         const count = async (
-          table: 'users' | 'projects' | 'tasks' | 'project_members' | 'labels',
+          table: 'users' | 'projects' | 'tasks' | 'project_members' | 'labels' | 'project_columns',
         ) =>
           Number(
             (await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db))
@@ -123,6 +177,7 @@ describe.each(testDatabases)('migrations and seed on $name', (target) => {
         expect(await count('tasks')).toBe(2_500);
         expect(await count('project_members')).toBe(3 * 5);
         expect(await count('labels')).toBe(3 * 5);
+        expect(await count('project_columns')).toBe(3 * 3);
         expect(result.apiToken).toMatch(/^tm_/);
       } finally {
         await close();
