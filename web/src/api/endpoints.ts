@@ -4,6 +4,8 @@ import { sendFile } from './upload';
 import type { paths } from './schema';
 import type {
   ChecklistChange,
+  ColumnInput,
+  ColumnPatch,
   InviteInput,
   Preferences,
   MyTaskQuery,
@@ -358,6 +360,43 @@ export const tasks = {
         }),
       )
     ).data.archived,
+};
+
+export const columns = {
+  /** The project's columns in board order. */
+  list: async (projectId: string) =>
+    (
+      await call(
+        client.GET('/api/v1/projects/{projectId}/columns', { params: { path: { projectId } } }),
+      )
+    ).data.items,
+  create: async (projectId: string, input: ColumnInput) =>
+    (
+      await call(
+        client.POST('/api/v1/projects/{projectId}/columns', {
+          params: { path: { projectId } },
+          body: input,
+        }),
+      )
+    ).data,
+  /** `beforeId` moves the column before that one (null: to the end). */
+  update: async (columnId: string, patch: ColumnPatch) =>
+    (
+      await call(
+        client.PATCH('/api/v1/columns/{columnId}', {
+          params: { path: { columnId } },
+          body: patch,
+        }),
+      )
+    ).data,
+  /** A column that holds tasks (archived ones too) needs `moveTo`: where they go (its end). */
+  remove: async (columnId: string, moveTo?: string) => {
+    await call(
+      client.DELETE('/api/v1/columns/{columnId}', {
+        params: { path: { columnId }, query: moveTo ? { moveTo } : {} },
+      }),
+    );
+  },
 };
 
 export const labels = {

@@ -3058,6 +3058,8 @@ export interface paths {
       parameters: {
         query?: {
           status?: 'todo' | 'in_progress' | 'done';
+          /** @description One column's tasks (of this project) */
+          columnId?: string;
           /** @description A user id, or "none" */
           assigneeId?: string;
           /** @description Opaque identifier */
@@ -3165,6 +3167,8 @@ export interface paths {
             description?: string | null;
             /** @enum {string} */
             status?: 'todo' | 'in_progress' | 'done';
+            /** @description A column of the project (GET /projects/{projectId}/columns): the task's status becomes the column's category. Without it, a status puts the task in the first column of that status */
+            columnId?: string;
             /** @enum {string} */
             priority?: 'low' | 'medium' | 'high' | 'urgent';
             /**
@@ -3521,6 +3525,8 @@ export interface paths {
             description?: string | null;
             /** @enum {string} */
             status?: 'todo' | 'in_progress' | 'done';
+            /** @description A column of the project (GET /projects/{projectId}/columns): the task's status becomes the column's category. Without it, a status puts the task in the first column of that status; to the end of it */
+            columnId?: string;
             /** @enum {string} */
             priority?: 'low' | 'medium' | 'high' | 'urgent';
             /**
@@ -3653,12 +3659,15 @@ export interface paths {
         };
         cookie?: never;
       };
+      /** @description The target column: columnId, or a status (its first column), or both if they agree */
       requestBody: {
         content: {
           'application/json': {
             /** @enum {string} */
-            status: 'todo' | 'in_progress' | 'done';
-            /** @description Place before this task; omit for the end */
+            status?: 'todo' | 'in_progress' | 'done';
+            /** @description A column of the project (GET /projects/{projectId}/columns): the task's status becomes the column's category. Without it, a status puts the task in the first column of that status */
+            columnId?: string;
+            /** @description Place before this task of the target column; omit for the end */
             beforeId?: string | null;
           };
         };
@@ -3974,12 +3983,14 @@ export interface paths {
         };
         cookie?: never;
       };
-      /** @description The column whose active tasks are archived */
+      /** @description The column whose active tasks are archived: columnId, or a status (all that status' tasks) */
       requestBody: {
         content: {
           'application/json': {
             /** @enum {string} */
-            status: 'todo' | 'in_progress' | 'done';
+            status?: 'todo' | 'in_progress' | 'done';
+            /** @description A column of the project */
+            columnId?: string;
           };
         };
       };
@@ -5137,6 +5148,404 @@ export interface paths {
           };
           content: {
             'application/json': components['schemas']['ChecklistItem'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/projects/{projectId}/columns': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The project's board columns, in board order */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Column'][];
+            };
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a column (editor): at the end, or before beforeId */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          projectId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /**
+             * @description The status every task of the column has: "done", overdue and the metrics read it (several columns may share one)
+             * @enum {string}
+             */
+            category: 'todo' | 'in_progress' | 'done';
+            /** @description Hex colour, e.g. #2563eb */
+            color?: string | null;
+            wipLimit?: number | null;
+            /** @description Place before this column of the project; null for the end */
+            beforeId?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Column'];
+          };
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/columns/{columnId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a column (editor); its tasks move to moveTo. 409 for the last column of a category */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description Another column of the project that receives the column's tasks (required when it holds any) */
+          moveTo?: string;
+        };
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          columnId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description VALIDATION_FAILED */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description UNAUTHENTICATED */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description FORBIDDEN */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description NOT_FOUND */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description CONFLICT */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description RATE_LIMITED */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description SERVICE_UNAVAILABLE */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Rename, recolour, set the WIP limit of, or move a column (editor) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Opaque identifier */
+          columnId: string;
+        };
+        cookie?: never;
+      };
+      /** @description A column keeps its category; beforeId moves it */
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** @description Hex colour, e.g. #2563eb */
+            color?: string | null;
+            wipLimit?: number | null;
+            /** @description Place before this column of the project; null for the end */
+            beforeId?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Column'];
           };
         };
         /** @description VALIDATION_FAILED */
@@ -9256,9 +9665,11 @@ export interface components {
       description: string | null;
       /** @enum {string} */
       status: 'todo' | 'in_progress' | 'done';
+      /** @description Opaque identifier */
+      columnId: string;
       /** @enum {string} */
       priority: 'low' | 'medium' | 'high' | 'urgent';
-      /** @description Order within the status column (ascending) */
+      /** @description Order among the tasks of its status (ascending); a column's tasks are in this order */
       position: number;
       /**
        * Format: date-time
@@ -9339,6 +9750,34 @@ export interface components {
       done: boolean;
       /** @description Order within the checklist (ascending) */
       position: number;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      updatedAt: string;
+    };
+    Column: {
+      /** @description Opaque identifier */
+      id: string;
+      /** @description Opaque identifier */
+      projectId: string;
+      name: string;
+      /** @description Hex colour; null: the category colour */
+      color: string | null;
+      /**
+       * @description The status every task of the column has: "done", overdue and the metrics read it (several columns may share one)
+       * @enum {string}
+       */
+      category: 'todo' | 'in_progress' | 'done';
+      /** @description Board order (ascending, 1…n) */
+      position: number;
+      /** @description Work-in-progress limit: more active tasks than this is warned about */
+      wipLimit: number | null;
       /**
        * Format: date-time
        * @description ISO 8601, UTC

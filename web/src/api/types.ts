@@ -15,6 +15,8 @@ type Ok<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
 export type User = Schemas['User'];
 export type Project = Schemas['Project'];
 export type Task = Schemas['Task'];
+/** A board column of a project; its category is the status of the tasks in it. */
+export type Column = Schemas['Column'];
 export type Label = Schemas['Label'];
 export type Comment = Schemas['Comment'];
 export type ChecklistItem = Schemas['ChecklistItem'];
@@ -57,6 +59,12 @@ export type TaskInput = NonNullable<
 >['content']['application/json'];
 export type TaskPatch = NonNullable<
   paths['/api/v1/tasks/{taskId}']['patch']['requestBody']
+>['content']['application/json'];
+export type ColumnInput = NonNullable<
+  paths['/api/v1/projects/{projectId}/columns']['post']['requestBody']
+>['content']['application/json'];
+export type ColumnPatch = NonNullable<
+  paths['/api/v1/columns/{columnId}']['patch']['requestBody']
 >['content']['application/json'];
 export type ChecklistChange = NonNullable<
   paths['/api/v1/checklist-items/{itemId}']['patch']['requestBody']
