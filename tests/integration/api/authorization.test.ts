@@ -67,6 +67,16 @@ async function attachmentOf(f: Fixture): Promise<string> {
   return reply.body.id as string;
 }
 
+/** A new empty column of the fixture's project, added by its owner. */
+async function columnOf(f: Fixture): Promise<string> {
+  const reply = await f.clients.owner.request('POST', `${API}/projects/${f.projectId}/columns`, {
+    name: 'Owned column',
+    category: 'todo',
+  });
+  expect(reply.status).toBe(201);
+  return reply.body.id as string;
+}
+
 /** A new checklist item of the fixture's task, added by its owner. */
 async function itemOf(f: Fixture): Promise<string> {
   const reply = await f.clients.owner.request('POST', `${API}/tasks/${f.taskId}/checklist`, {
@@ -536,6 +546,31 @@ const cases: RouteCase[] = [
     route: 'DELETE /checklist-items/:itemId',
     expect: [401, 404, 403, 204, 204],
     request: async (f) => ['DELETE', `${API}/checklist-items/${await itemOf(f)}`],
+  },
+  // Board columns.
+  {
+    route: 'GET /projects/:projectId/columns',
+    expect: [...DENY_READ],
+    request: (f) => ['GET', `${API}/projects/${f.projectId}/columns`],
+  },
+  {
+    route: 'POST /projects/:projectId/columns',
+    expect: [401, 404, 403, 201, 201],
+    request: (f) => [
+      'POST',
+      `${API}/projects/${f.projectId}/columns`,
+      { name: 'Review', category: 'in_progress' },
+    ],
+  },
+  {
+    route: 'PATCH /columns/:columnId',
+    expect: [401, 404, 403, 200, 200],
+    request: async (f) => ['PATCH', `${API}/columns/${await columnOf(f)}`, { wipLimit: 3 }],
+  },
+  {
+    route: 'DELETE /columns/:columnId',
+    expect: [401, 404, 403, 204, 204],
+    request: async (f) => ['DELETE', `${API}/columns/${await columnOf(f)}`],
   },
   // Attachments: the upload's body is the file itself.
   {

@@ -206,6 +206,7 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
           'assigneeId',
           'attachments',
           'checklist',
+          'columnId',
           'cover',
           'createdAt',
           'createdBy',
@@ -229,6 +230,7 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
         [
           'archived',
           'assigneeId',
+          'columnId',
           'cursor',
           'dueAfter',
           'dueBefore',

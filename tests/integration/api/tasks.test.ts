@@ -23,6 +23,7 @@ describe.each(testDatabases)('tasks on $name', (target) => {
         title: 'Plain',
         description: null,
         status: 'todo',
+        columnId: expect.any(String),
         priority: 'medium',
         position: expect.any(Number),
         dueAt: null,
