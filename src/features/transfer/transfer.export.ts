@@ -17,6 +17,7 @@ import { NotFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { toIso, toIsoOrNull } from '../../platform/schemas.js';
 import { version } from '../../version.js';
+import { listColumns } from '../columns/columns.repository.js';
 import { PRIORITIES } from '../tasks/tasks.domain.js';
 import { FORMAT, FORMAT_VERSION } from './transfer.schemas.js';
 
@@ -63,6 +64,8 @@ export interface ExportedTask {
   title: string;
   description: string | null;
   status: string;
+  /** The task's own column; null: the first of its status. */
+  columnId: string | null;
   priority: string;
   position: number;
   dueAt: string | null;
@@ -113,6 +116,7 @@ async function* taskPages(
         title: row.title,
         description: row.description,
         status: row.status,
+        columnId: row.column_id,
         priority: PRIORITIES[Number(row.priority)] ?? 'medium',
         position: Number(row.position),
         dueAt: isoOrNull(row.due_at),
@@ -246,6 +250,13 @@ export async function* projectDocument(
     .orderBy('created_at')
     .orderBy('name')
     .execute();
+  const columns = await listColumns(db, projectId);
+  // A task names its column by its index in the document; one naming none, its status' first.
+  const indexOf = new Map(columns.map((c, i) => [c.id, i]));
+  for (const category of ['todo', 'in_progress', 'done'] as const) {
+    const first = columns.findIndex((c) => c.category === category);
+    if (first >= 0) indexOf.set(category, first);
+  }
   const head = {
     format: FORMAT,
     formatVersion: FORMAT_VERSION,
@@ -275,8 +286,24 @@ export async function* projectDocument(
   yield* jsonArray(
     once(labels.map((l) => ({ name: l.name, color: l.color, createdAt: iso(l.created_at) }))),
   );
+  yield ',\n"columns":[';
+  yield* jsonArray(
+    once(
+      columns.map((c) => ({
+        name: c.name,
+        category: c.category,
+        color: c.color,
+        wipLimit: c.wip_limit === null ? null : Number(c.wip_limit),
+      })),
+    ),
+  );
   yield ',\n"tasks":[';
-  yield* jsonArray(mapPages(taskPages(db, projectId, true), ({ id: _id, ...task }) => task));
+  yield* jsonArray(
+    mapPages(taskPages(db, projectId, true), ({ id: _id, columnId, ...task }) => ({
+      ...task,
+      column: indexOf.get(columnId ?? task.status),
+    })),
+  );
   yield ',\n"activity":[';
   // History whose task is gone (deleted tasks keep their entries): kept at project level.
   const loose = keysetPages((after) =>

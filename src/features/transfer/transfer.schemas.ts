@@ -5,6 +5,7 @@
 import { Type } from 'typebox';
 import { DateTimeInput, Nullable, StringEnum } from '../../platform/schemas.js';
 import { MAX_CHECKLIST_ITEMS } from '../checklists/checklists.schemas.js';
+import { MAX_COLUMNS } from '../columns/columns.schemas.js';
 import { Priority, Status } from '../tasks/tasks.schemas.js';
 import { CSV_FIELDS } from './csv-import.js';
 
@@ -79,6 +80,14 @@ const Task = Type.Object(
     checklist: Type.Array(ChecklistItem, { maxItems: MAX_CHECKLIST_ITEMS }),
     comments: Type.Array(Comment, { maxItems: 10_000 }),
     activity: Type.Array(Activity, { description: 'This task’s history, oldest first' }),
+    column: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_COLUMNS - 1,
+        description:
+          "The task's column: an index into the document's columns, of the task's status; absent: the first column of its status",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -123,6 +132,25 @@ export const ProjectDocument = Type.Object(
         { additionalProperties: false },
       ),
       { maxItems: 1000 },
+    ),
+    columns: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Text(60),
+            category: Status,
+            color: Nullable(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' })),
+            wipLimit: Nullable(Type.Integer({ minimum: 1, maximum: 999 })),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          minItems: 3,
+          maxItems: MAX_COLUMNS,
+          description:
+            'The board columns in board order, each status at least once; absent: To do, In progress, Done',
+        },
+      ),
     ),
     tasks: Type.Array(Task),
     activity: Type.Array(Activity, {

@@ -27,7 +27,7 @@ import {
   lastPosition,
   POSITION_STEP,
 } from '../columns/columns.repository.js';
-import { defaultColumnRows } from '../columns/columns.service.js';
+import { DEFAULT_COLUMNS } from '../columns/columns.repository.js';
 import { toIso } from '../../platform/schemas.js';
 import { projectDocument, spooled, tasksCsv } from './transfer.export.js';
 import type { TrelloBoard } from './trello.js';
@@ -274,7 +274,7 @@ export class TransferService {
         position: Number(task.position.toPrecision(15)),
         due_at: task.dueAt === null ? null : ms(task.dueAt),
         archived_at: task.archivedAt ? ms(task.archivedAt) : null,
-        column_id: null,
+        column_id: task.column === undefined ? null : columnRows[task.column]!.id,
         assignee_id: assigneeId,
         created_by: person(task.createdBy),
         version: task.version,
@@ -337,6 +337,18 @@ export class TransferService {
         created_at: ms(member.addedAt),
       });
     }
+    // The document's columns (or the three of before), in its order; tasks name them by index.
+    const columnRows = columnsOf(doc).map((column, i) => ({
+      id: idAt(now),
+      project_id: projectId,
+      name: column.name.trim(),
+      color: column.color?.toLowerCase() ?? null,
+      category: column.category,
+      position: i + 1,
+      wip_limit: column.wipLimit,
+      created_at: now,
+      updated_at: now,
+    }));
     const labelIds = new Map<string, string>();
     for (const label of doc.labels) {
       const id = idAt(ms(label.createdAt));
@@ -364,7 +376,7 @@ export class TransferService {
         })
         .execute();
       await insertAll(trx, 'project_members', rows.members);
-      await insertColumns(trx, defaultColumnRows(projectId, now));
+      await insertColumns(trx, columnRows);
       await insertAll(trx, 'labels', rows.labels);
       for (let start = 0; start < doc.tasks.length; start += TASKS_PER_SLICE) {
         const part = slice();
@@ -452,9 +464,19 @@ async function insertAll<T extends keyof Database>(db: Db, table: T, values: Dat
   }
 }
 
+/** The document's board columns, or the three a project without them had. */
+const columnsOf = (doc: Document): NonNullable<Document['columns']> =>
+  doc.columns ??
+  DEFAULT_COLUMNS.map((c) => ({ name: c.name, category: c.category, color: null, wipLimit: null }));
+
 /** What the schema cannot say: names unique, references resolvable, details storable. */
 function checkReferences(doc: Document): void {
   const issues: FieldIssue[] = [];
+  const columns = columnsOf(doc);
+  for (const category of ['todo', 'in_progress', 'done'] as const) {
+    if (!columns.some((c) => c.category === category))
+      issues.push({ field: 'columns', message: `has no column for ${category} tasks` });
+  }
   const labels = new Set<string>();
   doc.labels.forEach((label, i) => {
     const name = normalizeName(label.name);
@@ -486,6 +508,11 @@ function checkReferences(doc: Document): void {
       names.add(normalized);
     });
     details(task.activity, `tasks.${i}.activity`);
+    if (task.column !== undefined && columns[task.column]?.category !== task.status)
+      issues.push({
+        field: `tasks.${i}.column`,
+        message: `names no column of the document for ${task.status} tasks`,
+      });
   });
   details(doc.activity, 'activity');
   if (issues.length > 0)

@@ -14,6 +14,8 @@ import {
   TIMESTAMP_MAX_MS,
   TIMESTAMP_MIN_MS,
 } from '../../platform/timestamps.js';
+import { DEFAULT_COLUMNS } from '../columns/columns.repository.js';
+import { MAX_COLUMNS } from '../columns/columns.schemas.js';
 import type { Status } from '../tasks/tasks.domain.js';
 import type { ProjectDocument } from './transfer.schemas.js';
 import { FORMAT, FORMAT_VERSION } from './transfer.schemas.js';
@@ -260,6 +262,20 @@ export function trelloToDocument(
     openLists.map((list, i) => [list.id, statusOf(list.name, i, openLists.length)]),
   );
   const closedLists = new Set(board.lists.filter((list) => list.closed).map((l) => l.id));
+  // Each open list becomes a column of its status; a status no list has gets a column of its own.
+  // A board of more lists than a project holds columns keeps statuses only, as before columns.
+  const columns: NonNullable<Document['columns']> = openLists.map((list) => ({
+    name: line(list.name, 60, 'List'),
+    category: statusOfList.get(list.id)!,
+    color: null,
+    wipLimit: null,
+  }));
+  for (const { name, category } of DEFAULT_COLUMNS) {
+    if (!columns.some((c) => c.category === category))
+      columns.push({ name, category, color: null, wipLimit: null });
+  }
+  const columnOfList = new Map(openLists.map((list, i) => [list.id, i]));
+  const withColumns = columns.length <= MAX_COLUMNS;
 
   // Labels: named by their name, or by their colour when they have none; names made unique.
   const labelNames = new Map<string, string>();
@@ -367,6 +383,7 @@ export function trelloToDocument(
           updatedAt: clampIso(c.at),
         })),
       activity: [],
+      ...(withColumns ? { column: columnOfList.get(card.idList)! } : {}),
     });
   }
   return {
@@ -382,6 +399,7 @@ export function trelloToDocument(
       },
       members: [],
       labels,
+      ...(withColumns ? { columns } : {}),
       tasks,
       activity: [],
     },

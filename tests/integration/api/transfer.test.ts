@@ -19,8 +19,10 @@ interface Doc {
   project: Record<string, unknown>;
   members: { email: string; role: string }[];
   labels: { name: string; color: string }[];
+  columns?: { name: string; category: string; color: string | null; wipLimit: number | null }[];
   tasks: {
     title: string;
+    column?: number;
     assignee: string | null;
     labels: string[];
     checklist: unknown[];
@@ -41,7 +43,7 @@ async function richProject(t: TestApp) {
   const { owner, editor, viewer, stranger, projectId } = await team(t);
   const request = async (
     client: Client,
-    method: 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     url: string,
     body?: unknown,
   ) => {
@@ -66,8 +68,21 @@ async function richProject(t: TestApp) {
     assigneeId: editor.user!.id,
     labels: [bug.id, ux.id],
   });
+  // A column of the project's own, limited and coloured, before Done; Third sits in it.
+  const done = (
+    (await request(owner, 'GET', `/projects/${projectId}/columns`)) as {
+      items: { id: string; category: string }[];
+    }
+  ).items.find((c) => c.category === 'done')!;
+  const review = (await request(editor, 'POST', `/projects/${projectId}/columns`, {
+    name: 'Review',
+    category: 'in_progress',
+    wipLimit: 2,
+    color: '#7C3AED',
+    beforeId: done.id,
+  })) as { id: string };
   const second = await createTask(editor, projectId, { title: 'Second', status: 'in_progress' });
-  await createTask(editor, projectId, { title: 'Third', status: 'in_progress' });
+  await createTask(editor, projectId, { title: 'Third', columnId: review.id });
   const gone = await createTask(owner, projectId, { title: 'Deleted later' });
   await request(editor, 'POST', `/tasks/${second.id}/move`, { status: 'done' });
   await request(editor, 'PATCH', `/tasks/${first.id}`, { title: '=HYPERLINK("http://x") v2' });
@@ -97,6 +112,13 @@ describe.each(testDatabases)('project export and import on $name', (target) => {
       'Third',
     ]);
     expect(first.tasks[0]!.labels).toEqual(['bug', 'ux, design']);
+    expect(first.columns).toEqual([
+      { name: 'To do', category: 'todo', color: null, wipLimit: null },
+      { name: 'In progress', category: 'in_progress', color: null, wipLimit: null },
+      { name: 'Review', category: 'in_progress', color: '#7c3aed', wipLimit: 2 },
+      { name: 'Done', category: 'done', color: null, wipLimit: null },
+    ]);
+    expect(first.tasks.map((task) => task.column)).toEqual([0, 3, 2]);
     expect(first.labels.map((l) => l.color)).toContain('#dc2626');
     expect(first.tasks[0]!.comments).toHaveLength(2);
     expect(first.tasks[0]!.checklist).toHaveLength(2);
@@ -205,6 +227,8 @@ describe.each(testDatabases)('project export and import on $name', (target) => {
     await refused({ ...good, labels: [...good.labels, good.labels[0]] }, 'labels.3.name');
     await refused({ ...good, tasks: [{ ...good.tasks[0], status: 'doing' }] }, 'tasks.0.status');
     await refused({ ...good, extra: true }, 'extra');
+    await refused({ ...good, tasks: [{ ...good.tasks[0], column: 1 }] }, 'tasks.0.column');
+    await refused({ ...good, columns: good.columns!.slice(1) }, 'has no column for todo tasks');
     await refused(text.slice(0, 200), 'JSON');
     // A declared length over the limit is refused before a byte is read.
     const tooBig = await owner.request('POST', `${API}/projects/import`, '{}', {
@@ -330,6 +354,12 @@ describe.each(testDatabases)('project export and import on $name', (target) => {
       });
       const doc = JSON.parse((await exportOf(t, owner, reply.body.project.id)).raw.body) as Doc;
       expect(doc.project.description).toBe('Everything for the **new site**.');
+      // Each open list is a column, in Trello's order, of the status its name says.
+      expect(doc.columns!.map((c) => `${c.name}:${c.category}`)).toEqual([
+        'Backlog:todo',
+        'Doing:in_progress',
+        'Done:done',
+      ]);
       // Created in the same second (their ids say): in name order.
       expect(doc.labels.map((l) => [l.name, l.color])).toEqual([
         ['blocked', '#f87168'],
@@ -381,6 +411,7 @@ describe.each(testDatabases)('project export and import on $name', (target) => {
       });
       expect(byTitle['Migrate the blog']).toMatchObject({
         status: 'in_progress',
+        column: 1,
         labels: ['blocked'],
         description: null,
         dueAt: null,
