@@ -4,7 +4,8 @@
 // rest of what a list request cost the service then). Frozen so that floor figures stay
 // comparable between runs; the bench checks that the floor answers the service's JSON. Changed
 // only when that JSON grows: issue 14's checklist progress added its two counts to the page query,
-// and its attachments, covers and archive the attachment count, the cover's id and "active only".
+// and its attachments, covers and archive the attachment count, the cover's id and "active only";
+// its board columns the task's column (its own, else the first of its status).
 export type FloorDialect = 'sqlite' | 'mysql';
 
 export interface FloorSql {
@@ -30,7 +31,11 @@ export function floorSql(dialect: FloorDialect): FloorSql {
     `(select count(*) from ${q('attachments')} as ${q('af')} ` +
     `where ${col('af', 'task_id')} = ${col('t', 'id')}) as ${q('attachment_count')}, ` +
     `(select ${col('tc', 'attachment_id')} from ${q('task_covers')} as ${q('tc')} ` +
-    `where ${col('tc', 'task_id')} = ${col('t', 'id')}) as ${q('cover_attachment_id')} ` +
+    `where ${col('tc', 'task_id')} = ${col('t', 'id')}) as ${q('cover_attachment_id')}, ` +
+    `coalesce(${col('t', 'column_id')}, (select ${col('pc', 'id')} from ${q('project_columns')} ` +
+    `as ${q('pc')} where ${col('pc', 'project_id')} = ${col('t', 'project_id')} and ` +
+    `${col('pc', 'category')} = ${col('t', 'status')} order by ${col('pc', 'position')} ` +
+    `limit 1)) as ${q('column_ref')} ` +
     `from ${q('tasks')} as ${q('t')} left join ${q('users')} as ${q('a')} ` +
     `on ${col('a', 'id')} = ${col('t', 'assignee_id')} where ${col('t', 'project_id')} = ? ` +
     `and ${col('t', 'archived_at')} is null`;

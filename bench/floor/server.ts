@@ -110,6 +110,7 @@ async function listTasks(projectId: string, limit: number, cursor: string | null
       title: row.title,
       description: row.description,
       status: row.status,
+      columnId: row.column_ref,
       priority: PRIORITIES[row.priority as number] ?? 'medium',
       position: Number(row.position),
       dueAt: row.due_at === null ? null : iso(row.due_at),
