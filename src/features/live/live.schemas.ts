@@ -16,7 +16,7 @@ export const LiveEvent = Type.Object(
     id: Type.Integer({ description: 'The event id, also the SSE `id` (monotonic)' }),
     type: Type.String({
       description:
-        'A project stream: task.created, task.updated, task.moved, task.deleted, task.archived, task.restored, tasks.imported and tasks.archived (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read',
+        'A project stream: task.created, task.updated, task.moved, task.deleted, task.archived, task.restored, tasks.imported and tasks.archived (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, column.created, column.updated and column.deleted (read the columns and the board again), member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read',
     }),
     actorId: Type.Optional(Id),
     taskId: Type.Optional(Id),
