@@ -6570,7 +6570,7 @@ export interface paths {
             'text/event-stream': {
               /** @description The event id, also the SSE `id` (monotonic) */
               id: number;
-              /** @description A project stream: task.created, task.updated, task.moved, task.deleted, task.archived, task.restored, tasks.imported and tasks.archived (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
+              /** @description A project stream: task.created, task.updated, task.moved, task.deleted, task.archived, task.restored, tasks.imported and tasks.archived (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, column.created, column.updated and column.deleted (read the columns and the board again), member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
               type: string;
               /** @description Opaque identifier */
               actorId?: string;
@@ -6660,7 +6660,7 @@ export interface paths {
             'text/event-stream': {
               /** @description The event id, also the SSE `id` (monotonic) */
               id: number;
-              /** @description A project stream: task.created, task.updated, task.moved, task.deleted, task.archived, task.restored, tasks.imported and tasks.archived (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
+              /** @description A project stream: task.created, task.updated, task.moved, task.deleted, task.archived, task.restored, tasks.imported and tasks.archived (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, column.created, column.updated and column.deleted (read the columns and the board again), member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
               type: string;
               /** @description Opaque identifier */
               actorId?: string;
@@ -7609,6 +7609,14 @@ export interface paths {
                */
               createdAt: string;
             }[];
+            /** @description The board columns in board order, each status at least once; absent: To do, In progress, Done */
+            columns?: {
+              name: string;
+              /** @enum {string} */
+              category: 'todo' | 'in_progress' | 'done';
+              color: string | null;
+              wipLimit: number | null;
+            }[];
             tasks: {
               title: string;
               description: string | null;
@@ -7689,6 +7697,8 @@ export interface paths {
                  */
                 createdAt: string;
               }[];
+              /** @description The task's column: an index into the document's columns, of the task's status; absent: the first column of its status */
+              column?: number;
             }[];
             /** @description History not tied to a task still in the project, oldest first */
             activity: {
@@ -9857,7 +9867,7 @@ export interface components {
     LiveEvent: {
       /** @description The event id, also the SSE `id` (monotonic) */
       id: number;
-      /** @description A project stream: task.created, task.updated, task.moved, task.deleted, task.archived, task.restored, tasks.imported and tasks.archived (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
+      /** @description A project stream: task.created, task.updated, task.moved, task.deleted, task.archived, task.restored, tasks.imported and tasks.archived (many tasks: read the list again), comment.added, comment.deleted, label.created, label.deleted, column.created, column.updated and column.deleted (read the columns and the board again), member.added, member.role_changed, member.removed, project.updated, project.deleted, and the other actions of the project history. The inbox stream (/me/events): notification.created, notifications.read */
       type: string;
       /** @description Opaque identifier */
       actorId?: string;
@@ -9966,6 +9976,14 @@ export interface components {
          */
         createdAt: string;
       }[];
+      /** @description The board columns in board order, each status at least once; absent: To do, In progress, Done */
+      columns?: {
+        name: string;
+        /** @enum {string} */
+        category: 'todo' | 'in_progress' | 'done';
+        color: string | null;
+        wipLimit: number | null;
+      }[];
       tasks: {
         title: string;
         description: string | null;
@@ -10046,6 +10064,8 @@ export interface components {
            */
           createdAt: string;
         }[];
+        /** @description The task's column: an index into the document's columns, of the task's status; absent: the first column of its status */
+        column?: number;
       }[];
       /** @description History not tied to a task still in the project, oldest first */
       activity: {
