@@ -37,7 +37,8 @@ const NAMES: Record<CsvField, string[]> = {
   labels: ['labels', 'label', 'tags', 'tag'],
   assignee: ['assignee', 'assignedto', 'owner', 'assigneeemail'],
 };
-const key = (header: string) => header.toLowerCase().replace(/[\s_-]+/g, '');
+/** A header, status or column name as compared: case, spaces, `_` and `-` aside. */
+export const nameKey = (header: string) => header.toLowerCase().replace(/[\s_-]+/g, '');
 
 const STATUS_NAMES: Record<string, Status> = {
   todo: 'todo',
@@ -92,7 +93,7 @@ export function suggestMapping(headers: string[]): Record<CsvField, string | nul
   const out = {} as Record<CsvField, string | null>;
   const taken = new Set<string>();
   for (const field of CSV_FIELDS) {
-    const found = headers.find((h) => !taken.has(h) && NAMES[field].includes(key(h)));
+    const found = headers.find((h) => !taken.has(h) && NAMES[field].includes(nameKey(h)));
     out[field] = found ?? null;
     if (found) taken.add(found);
   }
@@ -121,6 +122,8 @@ export interface CsvTask {
   title: string;
   description: string | null;
   status: Status;
+  /** A column the status cell named; null: the first column of the status. */
+  columnId: string | null;
   priority: Priority;
   dueAt: number | null;
   labelIds: string[];
@@ -137,6 +140,8 @@ export interface CsvIssue {
 export interface CsvContext {
   labels: Map<string, string>;
   members: Map<string, string>;
+  /** The project's columns by name (compared as headers are: case, spaces, _ and - aside). */
+  columns: Map<string, { id: string; category: Status }>;
 }
 
 /** A cell as typed: our export's guard against spreadsheet formulas ('=…) taken off again. */
@@ -171,16 +176,23 @@ export function readRows(
     if ([...description].length > DESCRIPTION_MAX)
       problem('description', `is longer than ${DESCRIPTION_MAX} characters`);
 
+    // A column of the project by its name first (the board's own words), else a status.
     const statusText = at('status').trim();
+    const column = statusText === '' ? undefined : context.columns.get(nameKey(statusText));
     const status: Status | undefined =
-      statusText === ''
+      column?.category ??
+      (statusText === ''
         ? 'todo'
         : (STATUSES as readonly string[]).includes(statusText)
           ? (statusText as Status)
-          : Object.hasOwn(STATUS_NAMES, key(statusText))
-            ? STATUS_NAMES[key(statusText)]
-            : undefined; // not "constructor" and its kin
-    if (!status) problem('status', `is not a status (to do, in progress, done): ${statusText}`);
+          : Object.hasOwn(STATUS_NAMES, nameKey(statusText))
+            ? STATUS_NAMES[nameKey(statusText)]
+            : undefined); // not "constructor" and its kin
+    if (!status)
+      problem(
+        'status',
+        `is neither a column of the project nor a status (to do, in progress, done): ${statusText}`,
+      );
 
     const priorityText = at('priority').trim().toLowerCase();
     const priority = priorityText === '' ? 'medium' : PRIORITIES.find((p) => p === priorityText);
@@ -220,6 +232,7 @@ export function readRows(
       title,
       description: description.trim() === '' ? null : description,
       status: status!,
+      columnId: column?.id ?? null,
       priority: priority!,
       dueAt: dueAt!,
       labelIds,

@@ -135,7 +135,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{
     });
   });
 
-  const csvDoc = `The body holds the CSV text (at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB, 10,000 rows) and, optionally, which column holds each field; without a mapping, columns are matched by their header names (title, description, status, priority, due date, labels, assignee; our own CSV export's names included). Statuses: todo, in_progress, done (or "To do", "In progress", "Done"); priorities: low, medium, high, urgent; dates: 2026-12-31 (the end of that day, UTC) or an RFC 3339 time; labels: names of the project's labels separated by ; or ,; assignee: a member's email.`;
+  const csvDoc = `The body holds the CSV text (at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB, 10,000 rows) and, optionally, which column holds each field; without a mapping, columns are matched by their header names (title, description, status, priority, due date, labels, assignee; our own CSV export's names included). Statuses: the name of one of the project's columns (the task goes into it), else todo, in_progress, done (or "To do", "In progress", "Done": that status' first column); priorities: low, medium, high, urgent; dates: 2026-12-31 (the end of that day, UTC) or an RFC 3339 time; labels: names of the project's labels separated by ; or ,; assignee: a member's email.`;
 
   app.post(
     '/projects/:projectId/import/csv/preview',

@@ -21,10 +21,12 @@ import { parseTimestamp } from '../../platform/timestamps.js';
 import { normalizeEmail, normalizeName } from '../../platform/text.js';
 import type { ProjectsService } from '../projects/projects.service.js';
 import { PRIORITIES } from '../tasks/tasks.domain.js';
+import type { Status } from '../tasks/tasks.domain.js';
 import {
   inPlacementTransaction,
   insertColumns,
   lastPosition,
+  listColumns,
   POSITION_STEP,
 } from '../columns/columns.repository.js';
 import { DEFAULT_COLUMNS } from '../columns/columns.repository.js';
@@ -33,7 +35,14 @@ import { projectDocument, spooled, tasksCsv } from './transfer.export.js';
 import type { TrelloBoard } from './trello.js';
 import { trelloToDocument } from './trello.js';
 import type { CsvImportBody, ImportResult, ProjectDocument } from './transfer.schemas.js';
-import { checkMapping, CSV_FIELDS, parseCsv, readRows, suggestMapping } from './csv-import.js';
+import {
+  checkMapping,
+  CSV_FIELDS,
+  nameKey,
+  parseCsv,
+  readRows,
+  suggestMapping,
+} from './csv-import.js';
 import type { CsvContext, CsvIssue } from './csv-import.js';
 import { FORMAT, FORMAT_VERSION } from './transfer.schemas.js';
 
@@ -160,7 +169,7 @@ export class TransferService {
           position,
           due_at: task.dueAt,
           archived_at: null,
-          column_id: null,
+          column_id: task.columnId,
           assignee_id: task.assigneeId,
           created_by: auth.user.id,
           version: 1,
@@ -434,9 +443,14 @@ async function csvContext(db: Db, projectId: string): Promise<CsvContext> {
     .select(['u.id', 'u.email'])
     .where('pm.project_id', '=', projectId)
     .execute();
+  // The first of equal names, in board order.
+  const columns = new Map<string, { id: string; category: Status }>();
+  for (const c of (await listColumns(db, projectId)).reverse())
+    columns.set(nameKey(c.name), { id: c.id, category: c.category });
   return {
     labels: new Map(labels.map((l) => [l.name, l.id])),
     members: new Map(members.map((m) => [normalizeEmail(m.email), m.id])),
+    columns,
   };
 }
 

@@ -178,6 +178,36 @@ describe.each(testDatabases)('CSV import on $name', (target) => {
     expect(await rowCounts(t)).toEqual(before);
   });
 
+  it_(
+    "puts a row in the project's column its status cell names, else in the status' first",
+    async () => {
+      const { editor, projectId } = await setUp();
+      const review = await editor.request('POST', `${API}/projects/${projectId}/columns`, {
+        name: 'Code review',
+        category: 'in_progress',
+      });
+      expect(review.status).toBe(201);
+      const csv = 'title,column\nA,Code review\nB,code_review\nC,Doing\nD,\n';
+      const imported = await editor.request('POST', `${API}/projects/${projectId}/import/csv`, {
+        csv,
+      });
+      expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+      const page = await editor.request('GET', `${API}/projects/${projectId}/tasks?limit=200`);
+      const columnOf = Object.fromEntries(
+        (page.body.items as { title: string; status: string; columnId: string }[]).map((x) => [
+          x.title,
+          `${x.status} ${x.columnId === review.body.id ? 'review' : 'first'}`,
+        ]),
+      );
+      expect(columnOf).toMatchObject({
+        A: 'in_progress review',
+        B: 'in_progress review',
+        C: 'in_progress first',
+        D: 'todo first',
+      });
+    },
+  );
+
   it_('reads back its own CSV export', async () => {
     const { owner, projectId } = await setUp();
     await createTask(owner, projectId, { title: '@mention-like, "quoted"', priority: 'low' });
