@@ -8048,7 +8048,7 @@ export interface paths {
     put?: never;
     /**
      * Check a CSV file of tasks against the project (editor): mapping, problems per row, a sample; writes nothing
-     * @description The body holds the CSV text (at most 16 MiB, 10,000 rows) and, optionally, which column holds each field; without a mapping, columns are matched by their header names (title, description, status, priority, due date, labels, assignee; our own CSV export's names included). Statuses: todo, in_progress, done (or "To do", "In progress", "Done"); priorities: low, medium, high, urgent; dates: 2026-12-31 (the end of that day, UTC) or an RFC 3339 time; labels: names of the project's labels separated by ; or ,; assignee: a member's email.
+     * @description The body holds the CSV text (at most 16 MiB, 10,000 rows) and, optionally, which column holds each field; without a mapping, columns are matched by their header names (title, description, status, priority, due date, labels, assignee; our own CSV export's names included). Statuses: the name of one of the project's columns (the task goes into it), else todo, in_progress, done (or "To do", "In progress", "Done": that status' first column); priorities: low, medium, high, urgent; dates: 2026-12-31 (the end of that day, UTC) or an RFC 3339 time; labels: names of the project's labels separated by ; or ,; assignee: a member's email.
      */
     post: {
       parameters: {
@@ -8217,7 +8217,7 @@ export interface paths {
     put?: never;
     /**
      * Add the tasks of a CSV file to the project (editor), at the end of their columns
-     * @description The body holds the CSV text (at most 16 MiB, 10,000 rows) and, optionally, which column holds each field; without a mapping, columns are matched by their header names (title, description, status, priority, due date, labels, assignee; our own CSV export's names included). Statuses: todo, in_progress, done (or "To do", "In progress", "Done"); priorities: low, medium, high, urgent; dates: 2026-12-31 (the end of that day, UTC) or an RFC 3339 time; labels: names of the project's labels separated by ; or ,; assignee: a member's email. All or nothing: one invalid row is a 400 listing every problem (details: rows.<row>.<field>), unless skipInvalid is true.
+     * @description The body holds the CSV text (at most 16 MiB, 10,000 rows) and, optionally, which column holds each field; without a mapping, columns are matched by their header names (title, description, status, priority, due date, labels, assignee; our own CSV export's names included). Statuses: the name of one of the project's columns (the task goes into it), else todo, in_progress, done (or "To do", "In progress", "Done": that status' first column); priorities: low, medium, high, urgent; dates: 2026-12-31 (the end of that day, UTC) or an RFC 3339 time; labels: names of the project's labels separated by ; or ,; assignee: a member's email. All or nothing: one invalid row is a 400 listing every problem (details: rows.<row>.<field>), unless skipInvalid is true.
      */
     post: {
       parameters: {
