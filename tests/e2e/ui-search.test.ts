@@ -289,7 +289,9 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: search and the command
     await page.keyboard.press('Control+k');
     await option('New task').click();
     await palette().waitFor({ state: 'hidden' });
-    await expect.poll(() => focusedId(page)).toBe('quick-add-todo');
+    // The quick-add of the first "to do" column (its id is the column's).
+    const quickAdd = await page.getByLabel('New task title for To do').getAttribute('id');
+    await expect.poll(() => focusedId(page)).toBe(quickAdd);
     // Not where no screen can add one.
     await page.goto('/inbox');
     await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();

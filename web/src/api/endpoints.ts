@@ -13,7 +13,6 @@ import type {
   NotificationSettings,
   Role,
   SearchQuery,
-  Status,
   Task,
   TaskInput,
   TaskPatch,
@@ -331,12 +330,13 @@ export const tasks = {
   remove: async (taskId: string) => {
     await call(client.DELETE('/api/v1/tasks/{taskId}', { params: { path: { taskId } } }));
   },
-  move: async (taskId: string, status: Status, beforeId?: string) =>
+  /** Into board column `columnId` (the task takes its category as status), before `beforeId`. */
+  move: async (taskId: string, columnId: string, beforeId?: string) =>
     (
       await call(
         client.POST('/api/v1/tasks/{taskId}/move', {
           params: { path: { taskId } },
-          body: beforeId ? { status, beforeId } : { status },
+          body: beforeId ? { columnId, beforeId } : { columnId },
         }),
       )
     ).data,
@@ -350,13 +350,13 @@ export const tasks = {
     );
     return withEtag(data, response);
   },
-  /** Archives every active task of a column; answers how many. */
-  archiveColumn: async (projectId: string, status: Status) =>
+  /** Archives every active task of a board column; answers how many. */
+  archiveColumn: async (projectId: string, columnId: string) =>
     (
       await call(
         client.POST('/api/v1/projects/{projectId}/tasks/archive', {
           params: { path: { projectId } },
-          body: { status },
+          body: { columnId },
         }),
       )
     ).data.archived,

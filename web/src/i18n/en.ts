@@ -247,6 +247,11 @@ export const en = {
       cancelled: 'Moving task {{title}} was cancelled.',
     },
   },
+  columns: {
+    countLimit: '{{count}} of at most {{limit}} tasks',
+    overLimit: 'Over WIP limit ({{count}}/{{limit}})',
+    overLimitToast: '{{column}} is over its WIP limit ({{count}}/{{limit}}).',
+  },
   list: {
     filters: 'Filter tasks',
     search: 'Search tasks',

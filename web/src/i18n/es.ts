@@ -252,6 +252,11 @@ export const es: Resources = {
       cancelled: 'Se ha cancelado el movimiento de la tarea {{title}}.',
     },
   },
+  columns: {
+    countLimit: '{{count}} de {{limit}} tareas como máximo',
+    overLimit: 'Por encima del límite WIP ({{count}}/{{limit}})',
+    overLimitToast: '{{column}} supera su límite WIP ({{count}}/{{limit}}).',
+  },
   list: {
     filters: 'Filtrar tareas',
     search: 'Buscar tareas',

@@ -1,58 +1,132 @@
 // Pure board logic, kept apart from React so that it reads (and can be tested) on its own.
-import type { Status, Task } from '../api/types';
-import { STATUSES } from '../api/types';
+import type { Column, Status, Task } from '../api/types';
 
-export type Columns = Record<Status, string[]>;
-
-export function isStatus(value: unknown): value is Status {
-  return typeof value === 'string' && (STATUSES as readonly string[]).includes(value);
+/** The board's cards: the project's columns in board order, and each column's card ids. */
+export interface Columns {
+  order: string[];
+  cards: Record<string, string[]>;
 }
 
-/** Groups tasks by status, keeping the order the service returned them in (the kanban order). */
-export function toColumns(tasks: readonly Task[]): Columns {
-  const columns: Columns = { todo: [], in_progress: [], done: [] };
-  for (const task of tasks) columns[task.status].push(task.id);
-  return columns;
+// A column is a drop target too, beside its cards: its drag id must not be mistaken for a task's.
+const COLUMN_PREFIX = 'column:';
+
+/** The drag-and-drop id of a column. */
+export const columnDropId = (columnId: string) => `${COLUMN_PREFIX}${columnId}`;
+
+/** The column a drag id names, if it names a column (not a card). */
+export function droppedColumn(value: unknown): string | undefined {
+  return typeof value === 'string' && value.startsWith(COLUMN_PREFIX)
+    ? value.slice(COLUMN_PREFIX.length)
+    : undefined;
 }
 
-export function findColumn(columns: Columns, id: string): Status | undefined {
-  if (isStatus(id)) return id;
-  return STATUSES.find((status) => columns[status].includes(id));
+export const isColumnDrop = (value: unknown) => droppedColumn(value) !== undefined;
+
+/**
+ * Groups tasks by column, keeping the order the service returned them in (the kanban order). A
+ * task of a column the board does not know (created since) goes to the first column of its status.
+ */
+export function toColumns(columns: readonly Column[], tasks: readonly Task[]): Columns {
+  const cards: Record<string, string[]> = {};
+  for (const column of columns) cards[column.id] = [];
+  for (const task of tasks) {
+    const home =
+      cards[task.columnId] ?? cards[columns.find((c) => c.category === task.status)?.id ?? ''];
+    home?.push(task.id);
+  }
+  return { order: columns.map((column) => column.id), cards };
+}
+
+/** The column holding card `id`, or the column a column's drag id names. */
+export function findColumn(columns: Columns, id: string): string | undefined {
+  const dropped = droppedColumn(id);
+  if (dropped !== undefined) return columns.cards[dropped] ? dropped : undefined;
+  return columns.order.find((column) => columns.cards[column]?.includes(id));
 }
 
 /** Moves `id` into column `to` just before `beforeId` (or to the end), removing it elsewhere. */
 export function placeBefore(
   columns: Columns,
   id: string,
-  to: Status,
+  to: string,
   beforeId: string | undefined,
 ): Columns {
-  const next: Columns = {
-    todo: columns.todo.filter((x) => x !== id),
-    in_progress: columns.in_progress.filter((x) => x !== id),
-    done: columns.done.filter((x) => x !== id),
-  };
-  const target = next[to];
+  const cards: Record<string, string[]> = {};
+  for (const column of columns.order)
+    cards[column] = (columns.cards[column] ?? []).filter((x) => x !== id);
+  const target = cards[to];
+  if (!target) return columns;
   const index = beforeId ? target.indexOf(beforeId) : -1;
   if (index === -1) target.push(id);
   else target.splice(index, 0, id);
-  return next;
+  return { order: columns.order, cards };
+}
+
+/** Each column's cards that `keep` keeps (the filter's). */
+export function filterColumns(columns: Columns, keep: (id: string) => boolean): Columns {
+  const cards: Record<string, string[]> = {};
+  for (const column of columns.order) cards[column] = (columns.cards[column] ?? []).filter(keep);
+  return { order: columns.order, cards };
+}
+
+export function cardCount(columns: Columns): number {
+  return columns.order.reduce((sum, column) => sum + (columns.cards[column]?.length ?? 0), 0);
 }
 
 export interface Placement {
-  status: Status;
+  columnId: string;
   index: number;
   beforeId: string | undefined;
 }
 
 export function placementOf(columns: Columns, id: string): Placement | undefined {
-  const status = findColumn(columns, id);
-  if (!status) return undefined;
-  const list = columns[status];
+  const columnId = findColumn(columns, id);
+  if (!columnId) return undefined;
+  const list = columns.cards[columnId] ?? [];
   const index = list.indexOf(id);
-  return { status, index, beforeId: list[index + 1] };
+  return { columnId, index, beforeId: list[index + 1] };
 }
 
 export function samePlacement(a: Placement | undefined, b: Placement | undefined): boolean {
-  return !!a && !!b && a.status === b.status && a.beforeId === b.beforeId;
+  return !!a && !!b && a.columnId === b.columnId && a.beforeId === b.beforeId;
+}
+
+/**
+ * The `beforeId` that moves column `id` one place left (-1) or right (+1), as PATCH /columns
+ * takes it: null for the end. Undefined when it is already at that edge.
+ */
+export function columnStep(
+  order: readonly string[],
+  id: string,
+  step: -1 | 1,
+): string | null | undefined {
+  const index = order.indexOf(id);
+  if (index === -1) return undefined;
+  if (step === -1) return index > 0 ? order[index - 1] : undefined;
+  if (index >= order.length - 1) return undefined;
+  return order[index + 2] ?? null;
+}
+
+/** Whether a column with `count` tasks is over its WIP limit (none: never). */
+export const overLimit = (count: number, wipLimit: number | null | undefined) =>
+  wipLimit != null && count > wipLimit;
+
+/** The names the service gives a new project's columns (and the ones a migration added). */
+const STARTING_NAMES: Record<Status, string> = {
+  todo: 'To do',
+  in_progress: 'In progress',
+  done: 'Done',
+};
+
+/**
+ * The name a column is shown by. The three a project starts with keep the name of their status
+ * in the UI's language ("Por hacer" in Spanish) until someone renames them.
+ */
+export function columnName(
+  column: Pick<Column, 'name' | 'category'>,
+  statusName: (status: Status) => string,
+): string {
+  return column.name === STARTING_NAMES[column.category]
+    ? statusName(column.category)
+    : column.name;
 }

@@ -11,7 +11,7 @@ import { useAuth } from '../lib/auth';
 import { ProjectContext, type ProjectContextValue } from '../lib/project';
 import { Link, useSearch } from '../lib/router';
 import { filterQuery } from '../lib/taskFilter';
-import { prefetchBoardTasks } from '../lib/boardData';
+import { prefetchBoard } from '../lib/boardData';
 import { lazyWithPreload } from '../lib/lazy';
 import { useLiveStream } from '../lib/live';
 import { useAsync } from '../lib/useAsync';
@@ -46,7 +46,7 @@ export function ProjectShell({
     if (view === 'board') {
       // The board needs its code and its tasks as well: fetch them alongside, not after.
       void BoardPage.preload();
-      prefetchBoardTasks(projectId);
+      prefetchBoard(projectId);
     }
     const [project, members, labels] = await Promise.all([
       projects.get(projectId),

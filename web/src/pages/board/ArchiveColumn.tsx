@@ -3,7 +3,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tasks as tasksApi } from '../../api/endpoints';
-import type { Status } from '../../api/types';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
 import { describeError } from '../../lib/errors';
@@ -11,11 +10,14 @@ import { useProject } from '../../lib/project';
 import { useToast } from '../../lib/toast';
 
 export function ArchiveColumn({
-  status,
+  columnId,
+  column,
   count,
   onArchived,
 }: {
-  status: Status;
+  columnId: string;
+  /** The column's name, as its heading shows it. */
+  column: string;
   /** The column's tasks, whatever the filter shows: all of them are archived. */
   count: number;
   onArchived: () => void;
@@ -25,12 +27,11 @@ export function ArchiveColumn({
   const { project } = useProject();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
-  const column = t(`status.${status}`);
 
   const archive = async () => {
     setBusy(true);
     try {
-      const archived = await tasksApi.archiveColumn(project.id, status);
+      const archived = await tasksApi.archiveColumn(project.id, columnId);
       toast.success(t('archive.columnArchived', { count: archived }));
       onArchived();
     } catch (error) {

@@ -1,5 +1,6 @@
-// A loaded board: the tasks by column, the filters (the list's, in the URL), drag and drop with its screen-reader
-// announcements, optimistic moves with rollback, and quick-add.
+// A loaded board: the project's columns with their tasks, the filters (the list's, in the URL),
+// drag and drop with its screen-reader announcements, optimistic moves with rollback, quick-add,
+// and WIP-limit warnings.
 import {
   closestCenter,
   DndContext,
@@ -19,23 +20,28 @@ import {
   type UniqueIdentifier,
 } from '@dnd-kit/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tasks as tasksApi } from '../../api/endpoints';
 import { ApiError } from '../../api/http';
-import type { Status, Task } from '../../api/types';
-import { STATUSES } from '../../api/types';
+import type { Column as ColumnData, Task } from '../../api/types';
 import { Icon } from '../../components/Icon';
 import { TaskFilters } from '../../components/TaskFilters';
 import {
+  cardCount,
+  columnName,
+  droppedColumn,
+  filterColumns,
   findColumn,
-  isStatus,
+  isColumnDrop,
+  overLimit,
   placeBefore,
   placementOf,
   samePlacement,
   toColumns,
   type Columns,
 } from '../../lib/board';
-import { loadBoardTasks } from '../../lib/boardData';
+import { loadBoard, type BoardData } from '../../lib/boardData';
 import { describeError } from '../../lib/errors';
 import { fromDateInput } from '../../lib/format';
 import { flashTasks, isTaskEvent, useLiveEvents } from '../../lib/live';
@@ -50,14 +56,17 @@ import { CardBody } from './CardBody';
 import { Column } from './Column';
 import { useKeyboardMoves } from './keyboard';
 
-export function Board({ initial }: { initial: Task[] }) {
+export function Board({ initial }: { initial: BoardData }) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const { project, canEdit } = useProject();
   const [tasks, setTasks] = useState<Map<string, Task>>(
-    () => new Map(initial.map((task) => [task.id, task])),
+    () => new Map(initial.tasks.map((task) => [task.id, task])),
   );
-  const [columns, setColumns] = useState<Columns>(() => toColumns(initial));
+  // The columns themselves (name, category, WIP limit, colour), in board order; `columns` holds
+  // their cards.
+  const [layout, setLayout] = useState<ColumnData[]>(initial.columns);
+  const [columns, setColumns] = useState<Columns>(() => toColumns(initial.columns, initial.tasks));
   const [activeId, setActiveId] = useState<string | undefined>(undefined);
   const [params, setParams] = useSearchParams();
   const filter = readFilter(params);
@@ -70,6 +79,20 @@ export function Board({ initial }: { initial: Task[] }) {
   useEffect(() => {
     columnsRef.current = columns;
   }, [columns]);
+  const layoutRef = useRef(layout);
+  useEffect(() => {
+    layoutRef.current = layout;
+  }, [layout]);
+  const statusName = useCallback((status: ColumnData['category']) => t(`status.${status}`), [t]);
+  const nameOf = useCallback((column: ColumnData) => columnName(column, statusName), [statusName]);
+  /** The name of the column with this id, as its heading shows it. */
+  const nameOfId = useCallback(
+    (columnId: string) => {
+      const column = layoutRef.current.find((c) => c.id === columnId);
+      return column ? nameOf(column) : '';
+    },
+    [nameOf],
+  );
 
   // The benchmark (bench/web) reads this mark: the first paint of a loaded board.
   useEffect(() => {
@@ -81,7 +104,7 @@ export function Board({ initial }: { initial: Task[] }) {
   useShortcut('n', () => quickAddRef.current?.focus(), canEdit);
   useScreenAction('newTask', () => quickAddRef.current?.focus(), canEdit);
 
-  // `n` on the list view comes here with ?new=1: open the quick-add of "To do".
+  // `n` on the list view comes here with ?new=1: open the quick-add of the first "to do" column.
   useEffect(() => {
     if (new URLSearchParams(window.location.search).get('new') !== '1') return;
     updateSearchParams({ new: undefined });
@@ -98,28 +121,32 @@ export function Board({ initial }: { initial: Task[] }) {
     const changed = liveChanged.current;
     if (!changed || snapshot.current) return;
     liveChanged.current = undefined;
-    loadBoardTasks(project.id).then(
-      (list) => {
+    loadBoard(project.id).then(
+      (board) => {
         if (snapshot.current) {
           liveChanged.current = new Set([...(liveChanged.current ?? []), ...changed]);
           return;
         }
-        setTasks(new Map(list.map((task) => [task.id, task])));
-        const next = toColumns(list);
+        setTasks(new Map(board.tasks.map((task) => [task.id, task])));
+        const next = toColumns(board.columns, board.tasks);
         columnsRef.current = next;
         setColumns(next);
+        layoutRef.current = board.columns;
+        setLayout(board.columns);
         setFlashed(changed);
       },
       () => undefined,
     );
   }, [project.id]);
-  // After an action of this user that moved many tasks at once (a column archived).
+  // After an action of this user that moved many tasks at once (a column archived), or changed
+  // the columns.
   const reloadBoard = useCallback(() => {
     liveChanged.current ??= new Set();
     refreshLive();
   }, [refreshLive]);
   useLiveEvents((event) => {
-    if (!isTaskEvent(event) && event.type !== 'reset') return;
+    // A column added, changed or deleted: the columns and their tasks are read again.
+    if (!isTaskEvent(event) && event.type !== 'reset' && !event.type.startsWith('column.')) return;
     liveChanged.current ??= new Set();
     if ('taskId' in event && event.taskId) liveChanged.current.add(event.taskId);
     refreshLive();
@@ -137,11 +164,7 @@ export function Board({ initial }: { initial: Task[] }) {
       const task = tasks.get(id);
       return task !== undefined && matches(task);
     };
-    return {
-      todo: columns.todo.filter(keep),
-      in_progress: columns.in_progress.filter(keep),
-      done: columns.done.filter(keep),
-    };
+    return filterColumns(columns, keep);
     // filterKey stands for `filter`, a new object on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [columns, tasks, filterKey]);
@@ -157,11 +180,12 @@ export function Board({ initial }: { initial: Task[] }) {
   const collisionDetection = useCallback<CollisionDetection>((args) => {
     const pointerHits = pointerWithin(args);
     const hits = pointerHits.length > 0 ? pointerHits : rectIntersection(args);
-    const card = hits.find((hit) => !isStatus(hit.id));
+    const card = hits.find((hit) => !isColumnDrop(hit.id));
     if (card) return [card];
-    const column = hits.find((hit) => isStatus(hit.id));
-    if (column && isStatus(column.id)) {
-      const ids = new Set<UniqueIdentifier>(columnsRef.current[column.id]);
+    const column = hits.find((hit) => isColumnDrop(hit.id));
+    const columnId = column && droppedColumn(column.id);
+    if (column && columnId !== undefined) {
+      const ids = new Set<UniqueIdentifier>(columnsRef.current.cards[columnId]);
       ids.delete(args.active.id);
       if (ids.size > 0) {
         const nearest = closestCenter({
@@ -190,14 +214,14 @@ export function Board({ initial }: { initial: Task[] }) {
   const describeSpot = useCallback(
     (overId: UniqueIdentifier, activeTaskId: UniqueIdentifier) => {
       const cols = columnsRef.current;
-      const status = findColumn(cols, String(activeTaskId));
-      if (!status) return undefined;
-      const list = cols[status];
-      const overIndex = isStatus(overId) ? -1 : list.indexOf(String(overId));
+      const columnId = findColumn(cols, String(activeTaskId));
+      if (!columnId) return undefined;
+      const list = cols.cards[columnId] ?? [];
+      const overIndex = isColumnDrop(overId) ? -1 : list.indexOf(String(overId));
       const index = overIndex >= 0 ? overIndex : list.indexOf(String(activeTaskId));
-      return { column: t(`status.${status}`), position: index + 1, total: list.length };
+      return { column: nameOfId(columnId), position: index + 1, total: list.length };
     },
-    [t],
+    [nameOfId],
   );
   // The first "over" of a drag is the card's own place, which the pick-up already announced.
   const pickedUp = useRef(false);
@@ -220,13 +244,13 @@ export function Board({ initial }: { initial: Task[] }) {
         if (!over || !place) return t('board.dnd.cancelled', { title: titleOf(active.id) });
         return t('board.dnd.dropped', {
           title: titleOf(active.id),
-          column: t(`status.${place.status}`),
+          column: nameOfId(place.columnId),
           position: place.index + 1,
         });
       },
       onDragCancel: ({ active }) => t('board.dnd.cancelled', { title: titleOf(active.id) }),
     }),
-    [t, titleOf, describeSpot],
+    [t, titleOf, describeSpot, nameOfId],
   );
 
   const onDragStart = (event: DragStartEvent) => {
@@ -244,11 +268,12 @@ export function Board({ initial }: { initial: Task[] }) {
     if (!from || !to || from === to) return;
     // Entering another column: place the card where the pointer is (above or below that card);
     // from the keyboard, at the row it was on.
-    let beforeId = isStatus(over.id) ? keyboard.beforeIdIn(over.id) : undefined;
-    if (!isStatus(over.id)) {
+    const overColumn = droppedColumn(over.id);
+    let beforeId = overColumn !== undefined ? keyboard.beforeIdIn(overColumn) : undefined;
+    if (overColumn === undefined) {
       const translated = active.rect.current.translated;
       const below = translated && translated.top > over.rect.top + over.rect.height / 2;
-      const list = columnsRef.current[to];
+      const list = columnsRef.current.cards[to] ?? [];
       const overIndex = list.indexOf(String(over.id));
       beforeId = below ? list[overIndex + 1] : String(over.id);
     }
@@ -257,22 +282,34 @@ export function Board({ initial }: { initial: Task[] }) {
     setColumns(next);
   };
 
+  const warnOverLimit = (columnId: string) => {
+    const column = layoutRef.current.find((c) => c.id === columnId);
+    const count = columnsRef.current.cards[columnId]?.length ?? 0;
+    if (column && overLimit(count, column.wipLimit))
+      toast.warning(
+        t('columns.overLimitToast', { column: nameOf(column), count, limit: column.wipLimit }),
+      );
+  };
+
   const commitMove = async (id: string, before: Columns, after: Columns) => {
     const from = placementOf(before, id);
     const to = placementOf(after, id);
     if (!to || !from || samePlacement(from, to)) return;
     const task = tasks.get(id);
+    const target = layoutRef.current.find((column) => column.id === to.columnId);
     setTasks((map) => {
       const current = map.get(id);
-      if (!current) return map;
-      return new Map(map).set(id, { ...current, status: to.status });
+      if (!current || !target) return map;
+      return new Map(map).set(id, { ...current, columnId: target.id, status: target.category });
     });
     try {
-      const saved = await tasksApi.move(id, to.status, to.beforeId);
+      const saved = await tasksApi.move(id, to.columnId, to.beforeId);
       setTasks((map) => new Map(map).set(id, { ...(map.get(id) as Task), ...saved }));
+      // Allowed, but said: the column now holds more than its limit.
+      if (from.columnId !== to.columnId) warnOverLimit(to.columnId);
     } catch (error) {
       // Put just this card back where it was; other moves made meanwhile stay.
-      const rolledBack = placeBefore(columnsRef.current, id, from.status, from.beforeId);
+      const rolledBack = placeBefore(columnsRef.current, id, from.columnId, from.beforeId);
       columnsRef.current = rolledBack;
       setColumns(rolledBack);
       if (task) setTasks((map) => new Map(map).set(id, task));
@@ -292,8 +329,8 @@ export function Board({ initial }: { initial: Task[] }) {
     if (over) {
       const container = findColumn(after, id);
       const overContainer = findColumn(after, String(over.id));
-      if (container && container === overContainer && !isStatus(over.id) && over.id !== id) {
-        const list = after[container];
+      if (container && container === overContainer && !isColumnDrop(over.id) && over.id !== id) {
+        const list = after.cards[container] ?? [];
         const oldIndex = list.indexOf(id);
         const newIndex = list.indexOf(String(over.id));
         const beforeId = newIndex > oldIndex ? list[newIndex + 1] : String(over.id);
@@ -317,11 +354,11 @@ export function Board({ initial }: { initial: Task[] }) {
     setActiveId(undefined);
   };
 
-  const addTask = async (status: Status, input: QuickAddInput) => {
-    const first = columnsRef.current[status][0];
+  const addTask = async (columnId: string, input: QuickAddInput) => {
+    const first = columnsRef.current.cards[columnId]?.[0];
     const body = {
       title: input.title,
-      status,
+      columnId,
       ...(input.labels.length > 0 && { labels: input.labels }),
       ...(input.assigneeId && { assigneeId: input.assigneeId }),
       ...(input.priority && { priority: input.priority }),
@@ -337,10 +374,11 @@ export function Board({ initial }: { initial: Task[] }) {
         throw error;
       });
     setTasks((map) => new Map(map).set(task.id, task));
-    const next = placeBefore(columnsRef.current, task.id, status, first);
+    const next = placeBefore(columnsRef.current, task.id, columnId, first);
     columnsRef.current = next;
     setColumns(next);
     toast.success(t('board.added', { title: task.title }));
+    warnOverLimit(columnId);
   };
 
   // A card's title renamed in place: shown at once, saved with If-Match (the version the board
@@ -368,8 +406,10 @@ export function Board({ initial }: { initial: Task[] }) {
     [t, toast, reloadBoard],
   );
 
-  const total = columns.todo.length + columns.in_progress.length + columns.done.length;
+  const total = cardCount(columns);
   const activeTask = activeId ? tasks.get(activeId) : undefined;
+  // Quick-add's shortcut goes to the first column of the "to do" category.
+  const quickAddColumn = (layout.find((column) => column.category === 'todo') ?? layout[0])?.id;
 
   return (
     <div className="board-page">
@@ -384,10 +424,7 @@ export function Board({ initial }: { initial: Task[] }) {
       <div className="toolbar">
         <span className="muted toolbar-count" aria-live="polite">
           {filtered
-            ? t('board.showing', {
-                count: visible.todo.length + visible.in_progress.length + visible.done.length,
-                total,
-              })
+            ? t('board.showing', { count: cardCount(visible), total })
             : t('board.total', { count: total })}
         </span>
         {canEdit && (
@@ -413,25 +450,31 @@ export function Board({ initial }: { initial: Task[] }) {
           screenReaderInstructions: { draggable: t('board.dnd.instructions') },
         }}
       >
-        <div className="board" ref={boardRef} data-testid="board">
-          {STATUSES.map((status) => (
-            <Column
-              key={status}
-              status={status}
-              ids={visible[status]}
-              count={visible[status].length}
-              tasks={tasks}
-              canEdit={canEdit}
-              inputRef={status === 'todo' ? quickAddRef : undefined}
-              onAdd={addTask}
-              onRename={renameTask}
-              archive={
-                status === 'done'
-                  ? { count: columns.done.length, onArchived: reloadBoard }
-                  : undefined
-              }
-            />
-          ))}
+        <div
+          className="board"
+          ref={boardRef}
+          data-testid="board"
+          style={{ '--board-columns': layout.length } as CSSProperties}
+        >
+          {layout.map((column) => {
+            const name = nameOf(column);
+            const count = columns.cards[column.id]?.length ?? 0;
+            return (
+              <Column
+                key={column.id}
+                column={column}
+                name={name}
+                ids={visible.cards[column.id] ?? []}
+                total={count}
+                tasks={tasks}
+                canEdit={canEdit}
+                inputRef={column.id === quickAddColumn ? quickAddRef : undefined}
+                onAdd={addTask}
+                onRename={renameTask}
+                archive={column.category === 'done' ? { onArchived: reloadBoard } : undefined}
+              />
+            );
+          })}
         </div>
         <DragOverlay dropAnimation={null}>
           {activeTask ? (

@@ -1,9 +1,12 @@
-// One status column: its heading and count, quick-add, and the sortable list of its cards.
+// One board column: its heading, count (against its WIP limit, if it has one), its tools, quick-add,
+// and the sortable list of its cards.
 import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { useCallback, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Status, Task } from '../../api/types';
+import type { Column as ColumnData, Task } from '../../api/types';
+import { Icon } from '../../components/Icon';
+import { columnDropId, overLimit } from '../../lib/board';
 import { useProject } from '../../lib/project';
 import type { QuickAdd as QuickAddInput } from '../../lib/quickAdd';
 import { ArchiveColumn } from './ArchiveColumn';
@@ -12,9 +15,10 @@ import { QuickAdd } from './QuickAdd';
 import { SortableCard } from './SortableCard';
 
 export function Column({
-  status,
+  column,
+  name,
   ids,
-  count,
+  total,
   tasks,
   canEdit,
   inputRef,
@@ -22,22 +26,26 @@ export function Column({
   onRename,
   archive,
 }: {
-  status: Status;
+  column: ColumnData;
+  /** As shown (lib/board.ts columnName). */
+  name: string;
+  /** The cards shown (the filter's). */
   ids: string[];
-  count: number;
+  /** Every card of the column, whatever the filter shows: what its WIP limit counts. */
+  total: number;
   tasks: Map<string, Task>;
   canEdit: boolean;
   inputRef?: React.RefObject<HTMLInputElement | null>;
-  onAdd: (status: Status, task: QuickAddInput) => Promise<void>;
+  onAdd: (columnId: string, task: QuickAddInput) => Promise<void>;
   onRename: (taskId: string, title: string) => void;
-  /** "Archive all" in the header (editors, the Done column): the column's whole count. */
-  archive?: { count: number; onArchived: () => void };
+  /** "Archive all" in the header (editors, the columns of the done category). */
+  archive?: { onArchived: () => void };
 }) {
   const { t, i18n } = useTranslation();
   const { project, memberName } = useProject();
   const base = `/projects/${encodeURIComponent(project.id)}`;
-  const { setNodeRef, isOver } = useDroppable({ id: status, disabled: !canEdit });
-  const headingId = `column-${status}`;
+  const { setNodeRef, isOver } = useDroppable({ id: columnDropId(column.id), disabled: !canEdit });
+  const headingId = `column-${column.id}`;
   const listRef = useRef<HTMLOListElement | null>(null);
   const setListRef = useCallback(
     (node: HTMLOListElement | null) => {
@@ -47,26 +55,59 @@ export function Column({
     [setNodeRef],
   );
   const cards = useCardWindow(ids, listRef);
+  const limit = column.wipLimit;
+  const over = overLimit(total, limit);
+  const classes = ['column', `column-${column.category}`];
+  if (isOver) classes.push('column-over');
+  if (over) classes.push('column-over-limit');
   return (
     <section
-      className={`column column-${status}${isOver ? ' column-over' : ''}`}
+      className={classes.join(' ')}
       aria-labelledby={headingId}
-      data-status={status}
+      data-status={column.category}
+      data-column-id={column.id}
     >
       <header className="column-header" data-toast-avoid>
         <h2 id={headingId}>
-          <span className="column-dot" aria-hidden="true" />
-          {t(`status.${status}`)}
+          <span
+            className="column-dot"
+            style={column.color ? { backgroundColor: column.color } : undefined}
+            aria-hidden="true"
+          />
+          <span className="column-name">{name}</span>
         </h2>
         <span className="column-tools">
-          {canEdit && archive && <ArchiveColumn status={status} {...archive} />}
-          <span className="count">
-            <span aria-hidden="true">{count}</span>
-            <span className="visually-hidden">{t('board.countLabel', { count })}</span>
-          </span>
+          {canEdit && archive && (
+            <ArchiveColumn columnId={column.id} column={name} count={total} {...archive} />
+          )}
+          {limit == null ? (
+            <span className="count">
+              <span aria-hidden="true">{ids.length}</span>
+              <span className="visually-hidden">
+                {t('board.countLabel', { count: ids.length })}
+              </span>
+            </span>
+          ) : (
+            <span className="count count-limit">
+              <span aria-hidden="true">
+                {total} / {limit}
+              </span>
+              <span className="visually-hidden">
+                {t('columns.countLimit', { count: total, limit })}
+              </span>
+            </span>
+          )}
         </span>
       </header>
-      {canEdit && <QuickAdd status={status} inputRef={inputRef} onAdd={onAdd} />}
+      {over && limit != null && (
+        <p className="column-wip-warning">
+          <Icon name="alert" size={16} />
+          {t('columns.overLimit', { count: total, limit })}
+        </p>
+      )}
+      {canEdit && (
+        <QuickAdd columnId={column.id} columnName={name} inputRef={inputRef} onAdd={onAdd} />
+      )}
       <SortableContext items={ids} strategy={verticalListSortingStrategy} disabled={!canEdit}>
         <ol ref={setListRef} className="card-list" aria-labelledby={headingId} style={cards.style}>
           {cards.shown.map(({ id, index }) => {

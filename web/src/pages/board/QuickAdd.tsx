@@ -5,7 +5,6 @@ import { HiddenLabelInput } from '../../components/form/Field';
 import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Status } from '../../api/types';
 import { LabelChip, PriorityBadge } from '../../components/Badges';
 import { Icon } from '../../components/Icon';
 import { describeError } from '../../lib/errors';
@@ -15,20 +14,23 @@ import { parseQuickAdd, type QuickAdd as Parsed } from '../../lib/quickAdd';
 import { useToast } from '../../lib/toast';
 
 export function QuickAdd({
-  status,
+  columnId,
+  columnName,
   inputRef,
   onAdd,
 }: {
-  status: Status;
+  columnId: string;
+  /** As the column's heading shows it. */
+  columnName: string;
   inputRef?: React.RefObject<HTMLInputElement | null>;
-  onAdd: (status: Status, task: Parsed) => Promise<void>;
+  onAdd: (columnId: string, task: Parsed) => Promise<void>;
 }) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const { labels, members } = useProject();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
-  const id = `quick-add-${status}`;
+  const id = `quick-add-${columnId}`;
   const parsed = useMemo(
     () => parseQuickAdd(text, { labels, members, today: new Date() }),
     [text, labels, members],
@@ -39,7 +41,7 @@ export function QuickAdd({
     if (!parsed.title) return;
     setBusy(true);
     try {
-      await onAdd(status, parsed);
+      await onAdd(columnId, parsed);
       setText('');
     } catch (error) {
       toast.error(t('board.addFailed', { reason: describeError(error, t) }));
@@ -53,7 +55,7 @@ export function QuickAdd({
       <form className="quick-add" onSubmit={(event) => void submit(event)}>
         <HiddenLabelInput
           id={id}
-          label={t('board.quickAddLabel', { column: t(`status.${status}`) })}
+          label={t('board.quickAddLabel', { column: columnName })}
           inputRef={inputRef}
           placeholder={t('board.quickAddPlaceholder')}
           title={t('board.quickAddHint')}
@@ -66,7 +68,7 @@ export function QuickAdd({
         <button
           type="submit"
           className="icon-button"
-          aria-label={t('board.quickAddSubmit', { column: t(`status.${status}`) })}
+          aria-label={t('board.quickAddSubmit', { column: columnName })}
           disabled={busy || !parsed.title}
         >
           <Icon name="plus" />

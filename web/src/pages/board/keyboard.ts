@@ -15,9 +15,7 @@ import type {
   UniqueIdentifier,
 } from '@dnd-kit/core';
 import { useMemo, useRef, type RefObject } from 'react';
-import type { Status } from '../../api/types';
-import { STATUSES } from '../../api/types';
-import { findColumn, isStatus, type Columns } from '../../lib/board';
+import { columnDropId, findColumn, isColumnDrop, type Columns } from '../../lib/board';
 
 type Coordinates = { x: number; y: number };
 
@@ -80,8 +78,8 @@ export interface KeyboardMoves {
   coordinateGetter: KeyboardCoordinateGetter;
   /** The collision of a keyboard drag (the target the last key chose); undefined otherwise. */
   collisions: () => Collision[] | undefined;
-  /** For onDragOver entering column `status` from the keyboard: the card to go in before. */
-  beforeIdIn: (status: Status) => string | undefined;
+  /** For onDragOver entering column `columnId` from the keyboard: the card to go in before. */
+  beforeIdIn: (columnId: string) => string | undefined;
 }
 
 export function useKeyboardMoves(columnsRef: RefObject<Columns>): KeyboardMoves {
@@ -97,15 +95,15 @@ export function useKeyboardMoves(columnsRef: RefObject<Columns>): KeyboardMoves 
       event.preventDefault();
       const id = String(active);
       const columns = columnsRef.current;
-      const status = findColumn(columns, id);
-      if (!status) return undefined;
+      const columnId = findColumn(columns, id);
+      if (!columnId) return undefined;
       // The cards shown (a filtered-out card has no droppable), the dragged one included.
-      const shown = (s: Status) =>
-        columns[s].filter(
+      const shown = (column: string) =>
+        (columns.cards[column] ?? []).filter(
           (x) => x === id || context.droppableContainers.get(x)?.disabled === false,
         );
-      const list = shown(status);
-      const overIndex = isStatus(current.over) ? -1 : list.indexOf(String(current.over));
+      const list = shown(columnId);
+      const overIndex = isColumnDrop(current.over) ? -1 : list.indexOf(String(current.over));
       const row = overIndex >= 0 ? overIndex : list.indexOf(id);
       const rectOf = (key: UniqueIdentifier | undefined) =>
         key === undefined ? undefined : context.droppableRects.get(key);
@@ -122,15 +120,15 @@ export function useKeyboardMoves(columnsRef: RefObject<Columns>): KeyboardMoves 
         }
       } else {
         const step = event.code === 'ArrowLeft' ? -1 : 1;
-        const column = STATUSES[STATUSES.indexOf(status) + step];
+        const column = columns.order[columns.order.indexOf(columnId) + step];
         if (column) {
           const cards = shown(column);
           const beforeId = cards[row];
-          next = { over: column, beforeId };
+          next = { over: columnDropId(column), beforeId };
           const last = rectOf(cards.at(-1));
           to =
             topLeft(rectOf(beforeId)) ??
-            (last ? { x: last.left, y: last.bottom } : topLeft(rectOf(column)));
+            (last ? { x: last.left, y: last.bottom } : topLeft(rectOf(columnDropId(column))));
         }
       }
       if (!next) return undefined;
@@ -153,8 +151,8 @@ export function useKeyboardMoves(columnsRef: RefObject<Columns>): KeyboardMoves 
       },
       coordinateGetter,
       collisions: () => (target.current ? [{ id: target.current.over }] : undefined),
-      beforeIdIn: (status) =>
-        target.current?.over === status ? target.current.beforeId : undefined,
+      beforeIdIn: (columnId) =>
+        target.current?.over === columnDropId(columnId) ? target.current.beforeId : undefined,
     };
   }, [columnsRef]);
 }
