@@ -8,6 +8,7 @@ const PATHS = {
   board: 'M4 4h4v16H4zM10 4h4v10h-4zM16 4h4v7h-4z',
   list: 'M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01',
   grip: 'M9 5h.01M15 5h.01M9 12h.01M15 12h.01M9 19h.01M15 19h.01',
+  more: 'M5 12h.01M12 12h.01M19 12h.01',
   search: 'M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16zM21 21l-4.3-4.3',
   calendar: 'M4 6h16v14H4zM4 10h16M9 3v4M15 3v4',
   archive: 'M3 4h18v4H3zM5 8v12h14V8M10 12h4',

@@ -1,6 +1,6 @@
 // A loaded board: the project's columns with their tasks, the filters (the list's, in the URL),
 // drag and drop with its screen-reader announcements, optimistic moves with rollback, quick-add,
-// and WIP-limit warnings.
+// WIP-limit warnings, and the column menus of editors (ColumnActions.tsx).
 import {
   closestCenter,
   DndContext,
@@ -54,6 +54,7 @@ import { isFiltered, readFilter, taskMatcher } from '../../lib/taskFilter';
 import { useToast } from '../../lib/toast';
 import { CardBody } from './CardBody';
 import { Column } from './Column';
+import { AddColumn, ColumnActions } from './ColumnActions';
 import { useKeyboardMoves } from './keyboard';
 
 export function Board({ initial }: { initial: BoardData }) {
@@ -472,9 +473,22 @@ export function Board({ initial }: { initial: BoardData }) {
                 onAdd={addTask}
                 onRename={renameTask}
                 archive={column.category === 'done' ? { onArchived: reloadBoard } : undefined}
+                actions={
+                  canEdit ? (
+                    <ColumnActions
+                      column={column}
+                      name={name}
+                      layout={layout}
+                      nameOf={nameOf}
+                      total={count}
+                      onChanged={reloadBoard}
+                    />
+                  ) : undefined
+                }
               />
             );
           })}
+          {canEdit && <AddColumn onAdded={reloadBoard} />}
         </div>
         <DragOverlay dropAnimation={null}>
           {activeTask ? (

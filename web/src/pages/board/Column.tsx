@@ -3,6 +3,7 @@
 import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { useCallback, useRef } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Column as ColumnData, Task } from '../../api/types';
 import { Icon } from '../../components/Icon';
@@ -25,6 +26,7 @@ export function Column({
   onAdd,
   onRename,
   archive,
+  actions,
 }: {
   column: ColumnData;
   /** As shown (lib/board.ts columnName). */
@@ -40,6 +42,8 @@ export function Column({
   onRename: (taskId: string, title: string) => void;
   /** "Archive all" in the header (editors, the columns of the done category). */
   archive?: { onArchived: () => void };
+  /** The column's menu (editors). */
+  actions?: ReactNode;
 }) {
   const { t, i18n } = useTranslation();
   const { project, memberName } = useProject();
@@ -97,6 +101,7 @@ export function Column({
               </span>
             </span>
           )}
+          {actions}
         </span>
       </header>
       {over && limit != null && (
