@@ -342,11 +342,19 @@ async function runDataSet(db: DbKind, size: number, context: RunContext): Promis
     const wanted = all.filter(
       (s) => s.name !== 'warmup' && (!options.scenarios || options.scenarios.includes(s.name)),
     );
+    service.takeErrorLog();
     for (const scenario of wanted) {
       const result = await runScenario(service, scenario, set, options);
       scenarios.push(result);
       const errors = result.saturate.errors + (result.rate?.errors ?? 0);
-      if (errors > 0) context.failures.push(`${db} ${size} ${scenario.name}: ${errors} errors`);
+      const logged = service.takeErrorLog();
+      if (errors > 0)
+        context.failures.push(
+          `${db} ${size} ${scenario.name}: ${errors} errors ${JSON.stringify({
+            ...result.saturate.statusCodes,
+            ...result.rate?.statusCodes,
+          })}${logged.map((line) => `\n  service log: ${line}`).join('')}`,
+        );
       // The floor runs right after the service's list scenario, before any write changes the data.
       if (scenario.name === 'list')
         floor = await compareWithFloor(service, set, fixtures, scenario, result, context);

@@ -89,6 +89,11 @@ export interface Server {
   endRssWindow(): number | undefined;
   /** Last lines the process wrote to stderr (for failure messages). */
   stderrTail(): string;
+  /**
+   * The log lines of level error or worse the process wrote to stdout since the last call (at
+   * most the last 5): what a scenario's 500s were, for its failure message.
+   */
+  takeErrorLog(): string[];
   stop(): Promise<void>;
 }
 
@@ -106,11 +111,20 @@ export async function startServer(options: StartOptions): Promise<Server> {
   const started = performance.now();
   const child: ChildProcess = spawn(options.command, options.args, {
     env: options.env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  // The service logs JSON lines (pino): level 50 is error, 60 fatal.
+  let errorLog: string[] = [];
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop()!.slice(-20_000);
+    for (const line of lines)
+      if (/"level":(50|60)\b/.test(line)) errorLog = [...errorLog, line.slice(0, 2_000)].slice(-5);
   });
   const state: { exited: number | null } = { exited: null };
   const exit = new Promise<void>((resolve) => {
@@ -173,6 +187,11 @@ export async function startServer(options: StartOptions): Promise<Server> {
       return peak > 0 ? Math.round(peak / 102.4) / 10 : undefined;
     },
     stderrTail: () => stderr,
+    takeErrorLog() {
+      const taken = errorLog;
+      errorLog = [];
+      return taken;
+    },
     async stop() {
       clearInterval(sampler);
       if (state.exited !== null) return;
