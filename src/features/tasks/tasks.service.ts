@@ -376,7 +376,10 @@ export class TasksService {
     }
     const now = this.now();
     const applied = await repo.inPlacementTransaction(this.db, row.project_id, async (trx) => {
-      const column = await this.column(trx, row.project_id, input);
+      const column = await this.column(trx, row.project_id, {
+        ...input,
+        columnId: input.columnId ?? (await this.columnOfStatusMove(trx, row, input)),
+      });
       const position = await this.placement(
         trx,
         row.project_id,
@@ -409,6 +412,25 @@ export class TasksService {
     });
     if (!applied) this.stale(await this.reread(taskId));
     return this.reread(taskId);
+  }
+
+  /**
+   * The column a move by status alone means (a client from before columns): the column of the
+   * task it is placed before, if that has the status; else, within its own status, the column the
+   * task is in (a reorder keeps it there); else none (the first column of the status).
+   */
+  private async columnOfStatusMove(
+    trx: Db,
+    row: TaskListRow,
+    input: { status?: Status; beforeId?: string | null },
+  ): Promise<string | undefined> {
+    if (input.beforeId) {
+      const before = await repo.findTask(trx, input.beforeId);
+      if (before?.project_id === row.project_id && before.status === input.status)
+        return before.column_ref ?? undefined;
+      return undefined;
+    }
+    return input.status === row.status ? (row.column_ref ?? undefined) : undefined;
   }
 
   /**

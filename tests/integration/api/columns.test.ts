@@ -106,6 +106,17 @@ describe.each(testDatabases)('board columns on $name', (target) => {
     // Past the WIP limit is allowed (the board warns): three tasks in a column limited to two.
     expect(await titlesIn(viewer, projectId, review.id)).toEqual(['A', 'C', 'D']);
     expect(await titlesIn(viewer, projectId, doing!.id)).toEqual(['B']);
+    // A client from before columns moves by status: before a task, into that task's column; to
+    // the end of the status its task already has, within its own column.
+    const byOld = await editor.request('POST', `${API}/tasks/${d.id}/move`, {
+      status: 'in_progress',
+      beforeId: a.id,
+    });
+    expect(byOld.body).toMatchObject({ columnId: review.id });
+    const toEnd = await editor.request('POST', `${API}/tasks/${d.id}/move`, {
+      status: 'in_progress',
+    });
+    expect(toEnd.body).toMatchObject({ columnId: review.id });
     // The status filter still sees the whole status.
     const byStatus = await viewer.request(
       'GET',
