@@ -93,6 +93,13 @@ const csvFile = fc.array(csvRow, { minLength: 1, maxLength: 5 }).map((rows) => {
 const csvRows = (csv: string) => written.get(csv)!;
 
 const IMPORT_LABELS = ['one', 'Über', '😀 x'];
+/** Board columns of imported documents: every status, one of them twice. */
+const IMPORT_COLUMNS = [
+  { name: ' Ideas ', category: 'todo', color: null, wipLimit: null },
+  { name: 'Doing', category: 'in_progress', color: '#A1B2C3', wipLimit: 3 },
+  { name: 'Review 😀', category: 'in_progress', color: null, wipLimit: 999 },
+  { name: 'Done', category: 'done', color: null, wipLimit: null },
+];
 
 /** Runs of the label merge: each merges away a label made for it. */
 const MERGE_RUNS = 5;
@@ -112,6 +119,12 @@ describe.each(testDatabases)('round trip on $name', (target) => {
   /** A project of its own for "archive a column" (the others' tasks stay on their boards). */
   let archiveProjectId: string;
   let labelIds: string[];
+  /** The round-trip project's three starting columns, the archive project's, and their status. */
+  let columnIds: string[];
+  let archiveColumnIds: string[];
+  const categoryOf = new Map<string, string>();
+  /** A column of the round-trip project that the PATCH runs change. */
+  let patchedColumnId: string;
   const validators = new Map<string, ValidateFunction>();
 
   /** The reply's body is valid for the response schema its route documents for its status. */
@@ -154,6 +167,7 @@ describe.each(testDatabases)('round trip on $name', (target) => {
     if (body.title !== undefined) expect(task.title).toBe(trimmed(body.title));
     if (body.description !== undefined) expect(task.description).toBe(body.description);
     if (body.status !== undefined) expect(task.status).toBe(body.status);
+    if (body.columnId !== undefined) expect(task.columnId).toBe(body.columnId);
     if (body.priority !== undefined) expect(task.priority).toBe(body.priority);
     if (body.dueAt !== undefined) sameInstant(body.dueAt, task.dueAt);
     if (body.assigneeId !== undefined) expect(task.assigneeId).toBe(body.assigneeId);
@@ -200,6 +214,7 @@ describe.each(testDatabases)('round trip on $name', (target) => {
       overrides: () => ({
         assigneeId: fc.constantFrom(null, owner.user!.id, editor.user!.id),
         labels: fc.subarray(labelIds),
+        columnId: fc.constantFrom(...columnIds),
         // A task of the column it goes to: tasks-board.test.ts covers placing before one.
         beforeId: fc.constant(null),
       }),
@@ -210,17 +225,23 @@ describe.each(testDatabases)('round trip on $name', (target) => {
       overrides: () => ({
         assigneeId: fc.constantFrom(null, owner.user!.id, editor.user!.id),
         labels: fc.subarray(labelIds),
+        columnId: fc.constantFrom(...columnIds),
       }),
       check: (body) => checkTask(body, taskId),
     },
     'POST /api/v1/tasks/{taskId}/move': {
       url: () => `${API}/tasks/${taskId}`.concat('/move'),
-      overrides: () => ({ beforeId: fc.constant(null) }),
+      overrides: () => ({
+        beforeId: fc.constant(null),
+        columnId: fc.constantFrom(...columnIds),
+      }),
       async check(body) {
+        const where =
+          body.columnId === undefined ? `status=${body.status}` : `columnId=${body.columnId}`;
         const board = await read(
           owner,
           '/api/v1/projects/{projectId}/tasks',
-          `${API}/projects/${projectId}/tasks?status=${body.status}&limit=200`,
+          `${API}/projects/${projectId}/tasks?${where}&limit=200`,
         );
         // Moved to the end of its column.
         expect(board.items.at(-1).id).toBe(taskId);
@@ -228,7 +249,10 @@ describe.each(testDatabases)('round trip on $name', (target) => {
     },
     'POST /api/v1/projects/{projectId}/tasks/archive': {
       url: () => `${API}/projects/${archiveProjectId}/tasks/archive`,
-      async check(body, reply) {
+      overrides: () => ({ columnId: fc.constantFrom(...archiveColumnIds) }),
+      async check(sent, reply) {
+        // One column per status in this project: a column is its status.
+        const body = { status: sent.status ?? categoryOf.get(sent.columnId) };
         // A task in each column before the next run; this run's column is empty now and its
         // tasks are in the archive.
         const column = await read(
@@ -248,6 +272,48 @@ describe.each(testDatabases)('round trip on $name', (target) => {
             title: 'Next',
             status,
           });
+      },
+    },
+    'POST /api/v1/projects/{projectId}/columns': {
+      url: () => `${API}/projects/${projectId}/columns`,
+      overrides: () => ({ beforeId: fc.constantFrom(null, ...columnIds) }),
+      async check(body, reply) {
+        const list = await read(
+          owner,
+          '/api/v1/projects/{projectId}/columns',
+          `${API}/projects/${projectId}/columns`,
+        );
+        const index = list.items.findIndex((c: Body) => c.id === reply.body.id);
+        const got = list.items[index];
+        expect(got).toEqual(reply.body);
+        expect(got.name).toBe(trimmed(body.name));
+        expect(got.category).toBe(body.category);
+        expect(got.color).toBe(body.color == null ? null : body.color.toLowerCase());
+        expect(got.wipLimit).toBe(body.wipLimit ?? null);
+        if (body.beforeId == null) expect(index).toBe(list.items.length - 1);
+        else expect(list.items[index + 1].id).toBe(body.beforeId);
+        // Deleted again (it holds no task): the next runs stay under a board's 20 columns.
+        expect((await owner.request('DELETE', `${API}/columns/${got.id}`)).status).toBe(204);
+      },
+    },
+    'PATCH /api/v1/columns/{columnId}': {
+      url: () => `${API}/columns/${patchedColumnId}`,
+      overrides: () => ({ beforeId: fc.constantFrom(null, ...columnIds) }),
+      async check(body, reply) {
+        const list = await read(
+          owner,
+          '/api/v1/projects/{projectId}/columns',
+          `${API}/projects/${projectId}/columns`,
+        );
+        const index = list.items.findIndex((c: Body) => c.id === patchedColumnId);
+        const got = list.items[index];
+        expect(got).toEqual(reply.body);
+        if (body.name !== undefined) expect(got.name).toBe(trimmed(body.name));
+        if (body.color !== undefined)
+          expect(got.color).toBe(body.color === null ? null : body.color.toLowerCase());
+        if (body.wipLimit !== undefined) expect(got.wipLimit).toBe(body.wipLimit);
+        if (body.beforeId === null) expect(index).toBe(list.items.length - 1);
+        else if (body.beforeId !== undefined) expect(list.items[index + 1].id).toBe(body.beforeId);
       },
     },
     'POST /api/v1/projects/{projectId}/labels': {
@@ -364,6 +430,9 @@ describe.each(testDatabases)('round trip on $name', (target) => {
             {},
             { title: 'é 😀', n: [1, { x: null }] },
           ),
+          // Tasks without a column go to their status' first (transfer.test.ts names columns).
+          columns: fc.constantFrom(undefined, IMPORT_COLUMNS),
+          'tasks[].column': fc.constant(undefined),
         };
       },
       runs: 10,
@@ -383,6 +452,19 @@ describe.each(testDatabases)('round trip on $name', (target) => {
         expect(first.project.description).toBe(body.project.description);
         expect(first.labels.map((l: Body) => l.color).sort()).toEqual(
           body.labels.map((l: Body) => l.color.toLowerCase()).sort(),
+        );
+        expect(first.columns).toEqual(
+          (
+            body.columns ?? [
+              { name: 'To do', category: 'todo', color: null, wipLimit: null },
+              { name: 'In progress', category: 'in_progress', color: null, wipLimit: null },
+              { name: 'Done', category: 'done', color: null, wipLimit: null },
+            ]
+          ).map((c: Body) => ({
+            ...c,
+            name: trimmed(c.name),
+            color: c.color?.toLowerCase() ?? null,
+          })),
         );
         expect(first.tasks).toHaveLength(tasks.length);
         tasks.forEach((task, i) => {
@@ -791,6 +873,22 @@ describe.each(testDatabases)('round trip on $name', (target) => {
     projectId = (await owner.request('POST', `${API}/projects`, { name: 'Round trip' })).body.id;
     archiveProjectId = (await owner.request('POST', `${API}/projects`, { name: 'Archive' })).body
       .id;
+    const columnsOf = async (id: string) => {
+      const items = (await owner.request('GET', `${API}/projects/${id}/columns`)).body.items as {
+        id: string;
+        category: string;
+      }[];
+      for (const c of items) categoryOf.set(c.id, c.category);
+      return items.map((c) => c.id);
+    };
+    columnIds = await columnsOf(projectId);
+    archiveColumnIds = await columnsOf(archiveProjectId);
+    patchedColumnId = (
+      await owner.request('POST', `${API}/projects/${projectId}/columns`, {
+        name: 'Patched',
+        category: 'in_progress',
+      })
+    ).body.id;
     viewId = (
       await owner.request('POST', `${API}/projects/${projectId}/views`, {
         name: 'Patched',
@@ -890,6 +988,11 @@ describe.each(testDatabases)('round trip on $name', (target) => {
               await owner.request('POST', `${API}/admin/users/${resetting.user!.id}/password-reset`)
             ).body.token;
           }
+          // A status sent with a column must be the column's: the status follows the column.
+          if (body.columnId !== undefined && body.status !== undefined)
+            body.status = categoryOf.get(body.columnId);
+          if (name === 'POST /api/v1/tasks/{taskId}/move' && body.columnId === undefined)
+            body.status ??= 'todo';
           const reply = await client.request(method, spec.url(), body);
           // A label or membership that already exists is a documented conflict, not a failure.
           if (reply.status === 409 && /labels|members/.test(path)) return;
