@@ -81,7 +81,7 @@ export const deleteColumn = (db: Db, columnId: string) =>
  * status), before a change of the columns could make another column the first.
  */
 export async function pinTaskColumns(db: Db, projectId: string, columns: ProjectColumnRow[]) {
-  for (const category of ['todo', 'in_progress', 'done'] as const) {
+  for (const { category } of DEFAULT_COLUMNS) {
     const first = columns.find((c) => c.category === category);
     if (!first) continue;
     await db
@@ -145,18 +145,3 @@ export async function moveTasks(
     .executeTakeFirst();
   return active.length + Number(archived.numUpdatedRows);
 }
-
-/** The first column of a status in the project (the column of its tasks that name none). */
-export const firstColumn = (
-  db: Db,
-  projectId: string,
-  category: Category,
-): Promise<ProjectColumnRow | undefined> =>
-  db
-    .selectFrom('project_columns')
-    .selectAll()
-    .where('project_id', '=', projectId)
-    .where('category', '=', category)
-    .orderBy('position')
-    .limit(1)
-    .executeTakeFirst();

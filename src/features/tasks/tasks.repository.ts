@@ -155,6 +155,12 @@ const hasLabel = (labelId: string) => (eb: Eb) =>
       .where('tl.label_id', '=', labelId),
   );
 
+/** The task is in the column: it names it, or names none and the column is its status' first. */
+const inColumn = (column: { id: string; first: boolean }, ref: 't.column_id' | 'column_id') =>
+  column.first
+    ? sql<SqlBool>`(${sql.ref(ref)} = ${column.id} or ${sql.ref(ref)} is null)`
+    : sql<SqlBool>`${sql.ref(ref)} = ${column.id}`;
+
 /** Escapes LIKE wildcards so that a search for "50%" means the text "50%". */
 export const likePattern = (text: string) => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
@@ -187,12 +193,7 @@ export function listTasks(db: Db, filter: TaskFilter): Promise<TaskListRow[]> {
     )
     .where('t.archived_at', filter.archived ? 'is not' : 'is', null);
   if (filter.status) q = q.where('t.status', '=', filter.status);
-  const column = filter.column;
-  if (column) {
-    q = column.first
-      ? q.where((eb) => eb.or([eb('t.column_id', '=', column.id), eb('t.column_id', 'is', null)]))
-      : q.where('t.column_id', '=', column.id);
-  }
+  if (filter.column) q = q.where(inColumn(filter.column, 't.column_id'));
   if (filter.assigneeId !== undefined) {
     q =
       filter.assigneeId === null
@@ -331,11 +332,7 @@ export async function archiveColumn(
     .where('project_id', '=', projectId)
     .where('status', '=', status)
     .where('archived_at', 'is', null);
-  if (column) {
-    update = column.first
-      ? update.where((eb) => eb.or([eb('column_id', '=', column.id), eb('column_id', 'is', null)]))
-      : update.where('column_id', '=', column.id);
-  }
+  if (column) update = update.where(inColumn(column, 'column_id'));
   const result = await update.executeTakeFirst();
   const count = Number(result.numUpdatedRows);
   if (count === 0) return { count, ids: [] };

@@ -13,7 +13,7 @@ import { NotFound, PreconditionFailed, ValidationFailed } from '../../platform/e
 import { newId } from '../../platform/ids.js';
 import { decodeCursor, pageOf } from '../../platform/pagination.js';
 import { fromIso, toIso, toIsoOrNull } from '../../platform/schemas.js';
-import { findColumn, firstColumn } from '../columns/columns.repository.js';
+import { listColumns } from '../columns/columns.repository.js';
 import { toLabel } from '../labels/labels.service.js';
 import * as repo from './tasks.repository.js';
 import type { Task as TaskSchema } from './tasks.schemas.js';
@@ -111,11 +111,13 @@ export class TasksService {
     projectId: string,
     input: { status?: Status; columnId?: string },
   ): Promise<{ id: string; category: Status; first: boolean }> {
+    // One read of the project's columns (at most 20) answers both questions.
+    const columns = await listColumns(db, projectId);
     let category = input.status;
     let id: string | undefined;
     if (input.columnId !== undefined) {
-      const column = await findColumn(db, input.columnId);
-      if (!column || column.project_id !== projectId) {
+      const column = columns.find((c) => c.id === input.columnId);
+      if (!column) {
         throw ValidationFailed('columnId must be a column of the project', [
           { field: 'columnId', message: 'is not a column of this project' },
         ]);
@@ -128,7 +130,7 @@ export class TasksService {
       category = column.category;
       id = column.id;
     }
-    const first = await firstColumn(db, projectId, category ?? 'todo');
+    const first = columns.find((c) => c.category === (category ?? 'todo'));
     if (!first) throw new Error(`project ${projectId} has no ${category ?? 'todo'} column`);
     return {
       id: id ?? first.id,

@@ -18,7 +18,7 @@ import { newId } from '../../platform/ids.js';
 import { toIso, toIsoOrNull } from '../../platform/schemas.js';
 import { version } from '../../version.js';
 import { listColumns } from '../columns/columns.repository.js';
-import { PRIORITIES } from '../tasks/tasks.domain.js';
+import { PRIORITIES, STATUSES } from '../tasks/tasks.domain.js';
 import { FORMAT, FORMAT_VERSION } from './transfer.schemas.js';
 
 /** Tasks read per page (with their labels, checklists, comments and history). */
@@ -253,7 +253,7 @@ export async function* projectDocument(
   const columns = await listColumns(db, projectId);
   // A task names its column by its index in the document; one naming none, its status' first.
   const indexOf = new Map(columns.map((c, i) => [c.id, i]));
-  for (const category of ['todo', 'in_progress', 'done'] as const) {
+  for (const category of STATUSES) {
     const first = columns.findIndex((c) => c.category === category);
     if (first >= 0) indexOf.set(category, first);
   }

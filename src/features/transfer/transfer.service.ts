@@ -20,7 +20,7 @@ import { newId } from '../../platform/ids.js';
 import { parseTimestamp } from '../../platform/timestamps.js';
 import { normalizeEmail, normalizeName } from '../../platform/text.js';
 import type { ProjectsService } from '../projects/projects.service.js';
-import { PRIORITIES } from '../tasks/tasks.domain.js';
+import { PRIORITIES, STATUSES } from '../tasks/tasks.domain.js';
 import type { Status } from '../tasks/tasks.domain.js';
 import {
   inPlacementTransaction,
@@ -487,7 +487,7 @@ const columnsOf = (doc: Document): NonNullable<Document['columns']> =>
 function checkReferences(doc: Document): void {
   const issues: FieldIssue[] = [];
   const columns = columnsOf(doc);
-  for (const category of ['todo', 'in_progress', 'done'] as const) {
+  for (const category of STATUSES) {
     if (!columns.some((c) => c.category === category))
       issues.push({ field: 'columns', message: `has no column for ${category} tasks` });
   }
