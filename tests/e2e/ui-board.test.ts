@@ -2,6 +2,7 @@
 // service on SQLite, part 1 of issue 3's journey: signing up, the board, the list, the task page,
 // conflicts, a viewer and touch. axe-core on every main screen, and screenshots of each at desktop
 // and 360 px width, light and dark, in test-results/screenshots/. Part 2: ui-account.test.ts.
+import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
@@ -13,6 +14,7 @@ import {
   newContext,
   PHONE,
   screenshotDir,
+  setColorScheme,
   watchPage,
 } from './support/browser.js';
 import {
@@ -178,12 +180,20 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     await page.mouse.down();
     await page.mouse.move(from.x + 60, from.y + from.height / 2 + 10, { steps: 4 });
     await page.mouse.move(to.x + to.width / 2, to.y + 30, { steps: 25 });
-    // The held card is now in Done's list. To do got shorter, so the page may have scrolled under
-    // the pointer: let go over Done's list where it is now.
-    await card(column(page, 'done'), 'Write the launch plan').waitFor();
-    const over = await column(page, 'done').locator('.card-list').boundingBox();
-    if (!over) throw new Error('board not laid out');
-    await page.mouse.move(over.x + over.width / 2, over.y + over.height / 2, { steps: 5 });
+    // Held over Done, the card is said to be there; it stays in To do until it is let go (a line
+    // shows where it would go).
+    await expect
+      .poll(() => page.getByRole('status').allTextContents(), { timeout: 10_000 })
+      .toContainEqual(
+        expect.stringMatching(/^Task Write the launch plan is over Done, position \d+ of \d+\.$/),
+      );
+    expect(await column(page, 'todo').getByText('Write the launch plan').count()).toBe(1);
+    for (const scheme of ['light', 'dark'] as const) {
+      await setColorScheme(page, scheme);
+      await page.screenshot({ path: path.join(screenshotDir, `board-drop-line-${scheme}.png`) });
+    }
+    await setColorScheme(page, 'light');
+    await page.mouse.move(to.x + to.width / 2, to.y + 40, { steps: 2 });
     await page.mouse.up();
     expect((await saved).status()).toBe(200);
     await card(column(page, 'done'), 'Write the launch plan').waitFor();

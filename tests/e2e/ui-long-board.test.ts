@@ -106,7 +106,9 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: a long column', () => 
     await page.mouse.down();
     await page.mouse.move(from.x + 60, from.y + from.height / 2 + 10, { steps: 4 });
     await page.mouse.move(to.x + to.width / 2, to.y + to.height - 10, { steps: 20 });
-    await card(column(page, 'in_progress'), 'Long task 2').waitFor();
+    await expect
+      .poll(() => page.getByRole('status').allTextContents(), { timeout: 10_000 })
+      .toContainEqual(expect.stringMatching(/^Task Long task 2 is over In progress, position /));
     await page.mouse.up();
     expect((await saved).status()).toBe(200);
     await expect.poll(() => countOf('todo')).toBe(String(LONG - 1));

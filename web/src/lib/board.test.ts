@@ -6,12 +6,14 @@ import {
   columnName,
   columnStep,
   droppedColumn,
+  dropTargetOf,
   filterColumns,
   findColumn,
   overLimit,
   placeBefore,
   placementOf,
   samePlacement,
+  sameDropTarget,
   toColumns,
 } from './board';
 
@@ -81,6 +83,35 @@ describe('the board of a project with its own columns', () => {
     // An unknown column leaves the board as it is.
     expect(placeBefore(columns, 'a', 'gone', undefined)).toBe(columns);
     expect(filterColumns(moved, (id) => id !== 'b').cards['c-review']).toEqual(['a', 'c']);
+  });
+
+  it('says where a card held over another column would land, and nothing over its own', () => {
+    const columns = toColumns(layout, [
+      task('a', 'c-todo', 'todo'),
+      task('b', 'c-review', 'in_progress'),
+      task('c', 'c-review', 'in_progress'),
+    ]);
+    // On a card's upper half: before it; on its lower half: before the next, or at the end.
+    expect(dropTargetOf(columns, 'a', 'b', false)).toEqual({ columnId: 'c-review', beforeId: 'b' });
+    expect(dropTargetOf(columns, 'a', 'b', true)).toEqual({ columnId: 'c-review', beforeId: 'c' });
+    expect(dropTargetOf(columns, 'a', 'c', true)).toEqual({
+      columnId: 'c-review',
+      beforeId: undefined,
+    });
+    // Over a column's own space: its end.
+    expect(dropTargetOf(columns, 'a', columnDropId('c-done'), false)).toEqual({
+      columnId: 'c-done',
+      beforeId: undefined,
+    });
+    // Over its own column (its sortable list orders it), or nothing known: no target.
+    expect(dropTargetOf(columns, 'b', 'c', false)).toBeUndefined();
+    expect(dropTargetOf(columns, 'b', columnDropId('c-review'), false)).toBeUndefined();
+    expect(dropTargetOf(columns, 'a', 'gone', false)).toBeUndefined();
+    const target = { columnId: 'c-review', beforeId: 'b' };
+    expect(sameDropTarget(target, { ...target })).toBe(true);
+    expect(sameDropTarget(target, { ...target, beforeId: undefined })).toBe(false);
+    expect(sameDropTarget(undefined, undefined)).toBe(true);
+    expect(sameDropTarget(target, undefined)).toBe(false);
   });
 
   it('answers the beforeId that moves a column one place left or right', () => {

@@ -62,6 +62,34 @@ export function placeBefore(
   return { order: columns.order, cards };
 }
 
+/** Where a card held over another column would go: before `beforeId`, or at the end. */
+export interface DropTarget {
+  columnId: string;
+  beforeId: string | undefined;
+}
+
+/**
+ * Where card `id`, held by the pointer over `overId` (a card, or a column's drop id), would land
+ * in another column: before that card, or after it when the pointer is on its lower half (`below`).
+ * Undefined over the card's own column, which its sortable list orders as it is dragged.
+ */
+export function dropTargetOf(
+  columns: Columns,
+  id: string,
+  overId: string,
+  below: boolean,
+): DropTarget | undefined {
+  const from = findColumn(columns, id);
+  const to = findColumn(columns, overId);
+  if (!to || to === from) return undefined;
+  if (isColumnDrop(overId)) return { columnId: to, beforeId: undefined };
+  const list = columns.cards[to] ?? [];
+  return { columnId: to, beforeId: below ? list[list.indexOf(overId) + 1] : overId };
+}
+
+export const sameDropTarget = (a: DropTarget | undefined, b: DropTarget | undefined) =>
+  a === b || (!!a && !!b && a.columnId === b.columnId && a.beforeId === b.beforeId);
+
 /** Each column's cards that `keep` keeps (the filter's). */
 export function filterColumns(columns: Columns, keep: (id: string) => boolean): Columns {
   const cards: Record<string, string[]> = {};

@@ -15,6 +15,7 @@ import {
   type Announcements,
   type CollisionDetection,
   type DragEndEvent,
+  type DragMoveEvent,
   type DragOverEvent,
   type DragStartEvent,
   type UniqueIdentifier,
@@ -31,6 +32,7 @@ import {
   cardCount,
   columnName,
   droppedColumn,
+  dropTargetOf,
   filterColumns,
   findColumn,
   isColumnDrop,
@@ -38,8 +40,10 @@ import {
   placeBefore,
   placementOf,
   samePlacement,
+  sameDropTarget,
   toColumns,
   type Columns,
+  type DropTarget,
 } from '../../lib/board';
 import { loadBoard, type BoardData } from '../../lib/boardData';
 import { describeError } from '../../lib/errors';
@@ -170,6 +174,33 @@ export function Board({ initial }: { initial: BoardData }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [columns, tasks, filterKey]);
 
+  const visibleRef = useRef(visible);
+  useEffect(() => {
+    visibleRef.current = visible;
+  }, [visible]);
+
+  // A card held by the pointer (mouse, touch) over another column stays in its own until it is
+  // dropped; a line shows where it would go (`dropTarget`). Moving it into the other column while
+  // dragging re-rendered and re-measured both columns' cards: one frame of ~0.5 s on a 2,000-task
+  // board (bench/README.md). The keyboard moves it at each arrow key: one step, no frames to keep.
+  const [dropTarget, setDropTarget] = useState<DropTarget | undefined>(undefined);
+  const dropRef = useRef<DropTarget | undefined>(undefined);
+  const byKeyboard = useRef(false);
+  const aim = (target: DropTarget | undefined) => {
+    if (sameDropTarget(dropRef.current, target)) return;
+    dropRef.current = target;
+    setDropTarget(target);
+  };
+  /** Where a pointer drag over `over` would land in another column (its own: undefined). */
+  const pointerTarget = ({ active, over }: DragMoveEvent) => {
+    if (!over) return undefined;
+    const translated = active.rect.current.translated;
+    // The held card's middle past the middle of the card under it: after that card.
+    const below =
+      !!translated && translated.top + translated.height / 2 > over.rect.top + over.rect.height / 2;
+    return dropTargetOf(visibleRef.current, String(active.id), String(over.id), below);
+  };
+
   const keyboard = useKeyboardMoves(columnsRef);
   const sensors = useSensors(
     useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
@@ -209,12 +240,23 @@ export function Board({ initial }: { initial: BoardData }) {
     (id: UniqueIdentifier) => tasks.get(String(id))?.title ?? '',
     [tasks],
   );
-  // Where the card would land if dropped now. onDragOver has already moved it into the column it
-  // is over; over another card of that column it takes that card's place (onDragEnd), over itself
-  // or the column it stays where it is.
+  // Where the card would land if dropped now. Held by the pointer over another column: the place
+  // its line shows (onDragOver has just set it). From the keyboard, onDragOver has already moved
+  // it into the column it is over. In its column, over another card it takes that card's place
+  // (onDragEnd); over itself or the column it stays where it is.
   const describeSpot = useCallback(
     (overId: UniqueIdentifier, activeTaskId: UniqueIdentifier) => {
       const cols = columnsRef.current;
+      const target = dropRef.current;
+      if (target) {
+        const list = cols.cards[target.columnId] ?? [];
+        const index = target.beforeId ? list.indexOf(target.beforeId) : -1;
+        return {
+          column: nameOfId(target.columnId),
+          position: (index >= 0 ? index : list.length) + 1,
+          total: list.length + 1,
+        };
+      }
       const columnId = findColumn(cols, String(activeTaskId));
       if (!columnId) return undefined;
       const list = cols.cards[columnId] ?? [];
@@ -226,7 +268,6 @@ export function Board({ initial }: { initial: BoardData }) {
   );
   // The first "over" of a drag is the card's own place, which the pick-up already announced.
   const pickedUp = useRef(false);
-
   const announcements = useMemo<Announcements>(
     () => ({
       onDragStart: ({ active }) =>
@@ -257,27 +298,31 @@ export function Board({ initial }: { initial: BoardData }) {
   const onDragStart = (event: DragStartEvent) => {
     snapshot.current = columnsRef.current;
     pickedUp.current = true;
+    byKeyboard.current = event.activatorEvent instanceof KeyboardEvent;
+    aim(undefined);
     keyboard.begin(event);
     setActiveId(String(event.active.id));
   };
 
-  const onDragOver = ({ active, over }: DragOverEvent) => {
+  // The pointer: the line follows it (onDragMove too: from one half of a card to the other).
+  const onDragMove = (event: DragMoveEvent) => {
+    if (!byKeyboard.current) aim(pointerTarget(event));
+  };
+
+  const onDragOver = (event: DragOverEvent) => {
+    if (!byKeyboard.current) {
+      aim(pointerTarget(event));
+      return;
+    }
+    const { active, over } = event;
     if (!over) return;
     const id = String(active.id);
     const from = findColumn(columnsRef.current, id);
     const to = findColumn(columnsRef.current, String(over.id));
     if (!from || !to || from === to) return;
-    // Entering another column: place the card where the pointer is (above or below that card);
-    // from the keyboard, at the row it was on.
+    // Entering another column from the keyboard: at the row the card was on.
     const overColumn = droppedColumn(over.id);
-    let beforeId = overColumn !== undefined ? keyboard.beforeIdIn(overColumn) : undefined;
-    if (overColumn === undefined) {
-      const translated = active.rect.current.translated;
-      const below = translated && translated.top > over.rect.top + over.rect.height / 2;
-      const list = columnsRef.current.cards[to] ?? [];
-      const overIndex = list.indexOf(String(over.id));
-      beforeId = below ? list[overIndex + 1] : String(over.id);
-    }
+    const beforeId = overColumn !== undefined ? keyboard.beforeIdIn(overColumn) : undefined;
     const next = placeBefore(columnsRef.current, id, to, beforeId);
     columnsRef.current = next;
     setColumns(next);
@@ -323,11 +368,16 @@ export function Board({ initial }: { initial: BoardData }) {
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     const id = String(active.id);
     const before = snapshot.current ?? columnsRef.current;
+    const target = dropRef.current;
     snapshot.current = undefined;
     keyboard.end();
+    aim(undefined);
     setActiveId(undefined);
     let after = columnsRef.current;
-    if (over) {
+    if (over && target) {
+      // Let go over another column: the card goes where its line was.
+      after = placeBefore(after, id, target.columnId, target.beforeId);
+    } else if (over) {
       const container = findColumn(after, id);
       const overContainer = findColumn(after, String(over.id));
       if (container && container === overContainer && !isColumnDrop(over.id) && over.id !== id) {
@@ -347,6 +397,7 @@ export function Board({ initial }: { initial: BoardData }) {
 
   const onDragCancel = () => {
     keyboard.end();
+    aim(undefined);
     if (snapshot.current) {
       columnsRef.current = snapshot.current;
       setColumns(snapshot.current);
@@ -443,6 +494,7 @@ export function Board({ initial }: { initial: BoardData }) {
         sensors={sensors}
         collisionDetection={detectCollisions}
         onDragStart={onDragStart}
+        onDragMove={onDragMove}
         onDragOver={onDragOver}
         onDragEnd={onDragEnd}
         onDragCancel={onDragCancel}
@@ -467,6 +519,7 @@ export function Board({ initial }: { initial: BoardData }) {
                 name={name}
                 ids={visible.cards[column.id] ?? []}
                 total={count}
+                drop={dropTarget?.columnId === column.id ? dropTarget : undefined}
                 tasks={tasks}
                 canEdit={canEdit}
                 inputRef={column.id === quickAddColumn ? quickAddRef : undefined}

@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Column as ColumnData, Task } from '../../api/types';
 import { Icon } from '../../components/Icon';
-import { columnDropId, overLimit } from '../../lib/board';
+import { columnDropId, overLimit, type DropTarget } from '../../lib/board';
 import { useProject } from '../../lib/project';
 import type { QuickAdd as QuickAddInput } from '../../lib/quickAdd';
 import { ArchiveColumn } from './ArchiveColumn';
@@ -20,6 +20,7 @@ export function Column({
   name,
   ids,
   total,
+  drop,
   tasks,
   canEdit,
   inputRef,
@@ -35,6 +36,8 @@ export function Column({
   ids: string[];
   /** Every card of the column, whatever the filter shows: what its WIP limit counts. */
   total: number;
+  /** Where a card held over this column from another would go (Board's line). */
+  drop?: DropTarget;
   tasks: Map<string, Task>;
   canEdit: boolean;
   inputRef?: React.RefObject<HTMLInputElement | null>;
@@ -59,10 +62,17 @@ export function Column({
     [setNodeRef],
   );
   const cards = useCardWindow(ids, listRef);
+  // The line goes above the card it names, or below the last one (the end).
+  const lastId = ids.at(-1);
+  const dropAt = (id: string) => {
+    if (!drop) return undefined;
+    if (drop.beforeId === id) return 'before';
+    return drop.beforeId === undefined && id === lastId ? 'after' : undefined;
+  };
   const limit = column.wipLimit;
   const over = overLimit(total, limit);
   const classes = ['column', `column-${column.category}`];
-  if (isOver) classes.push('column-over');
+  if (isOver || drop) classes.push('column-over');
   if (over) classes.push('column-over-limit');
   return (
     <section
@@ -123,6 +133,7 @@ export function Column({
                 task={task}
                 canEdit={canEdit}
                 index={index}
+                drop={dropAt(id)}
                 measureRef={cards.measure}
                 onRename={onRename}
                 href={`${base}/tasks/${encodeURIComponent(id)}`}
@@ -132,7 +143,9 @@ export function Column({
               />
             ) : null;
           })}
-          {ids.length === 0 && <li className="column-empty">{t('board.emptyColumn')}</li>}
+          {ids.length === 0 && (
+            <li className={`column-empty${drop ? ' drop-here' : ''}`}>{t('board.emptyColumn')}</li>
+          )}
         </ol>
       </SortableContext>
     </section>

@@ -10,6 +10,7 @@ import { CardBody, type CardProps } from './CardBody';
 export const SortableCard = memo(function SortableCard({
   canEdit,
   index,
+  drop,
   measureRef,
   onRename,
   ...props
@@ -19,6 +20,8 @@ export const SortableCard = memo(function SortableCard({
   onRename: (taskId: string, title: string) => void;
   /** The card's place in its column. */
   index: number;
+  /** A card held over this column from another would go just before or after this one. */
+  drop?: 'before' | 'after';
   measureRef: ((node: Element | null) => void) | undefined;
 }) {
   const { task, t } = props;
@@ -57,7 +60,7 @@ export const SortableCard = memo(function SortableCard({
     <li
       ref={setRef}
       data-index={index}
-      className={`task-card priority-edge-${task.priority}${isDragging ? ' is-dragging' : ''}`}
+      className={`task-card priority-edge-${task.priority}${isDragging ? ' is-dragging' : ''}${drop ? ` drop-${drop}` : ''}`}
       style={{ transform: CSS.Translate.toString(transform), transition }}
       data-task-id={task.id}
       {...(canEdit ? pointerListeners : {})}
