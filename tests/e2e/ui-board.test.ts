@@ -285,7 +285,7 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium', () => {
     await page.getByRole('heading', { name: 'Design the poster', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toMatch(/^\/projects\/[^/]+\/tasks\/[^/]+$/);
     await page.getByLabel('Description').fill('A3, two colours.\n<b>not bold</b>');
-    await page.getByLabel('Status').selectOption('in_progress');
+    await page.getByLabel('Status').selectOption({ label: 'In progress' });
     await page.getByLabel('Priority').selectOption('high');
     await page.getByLabel('Assignee').selectOption({ label: OWNER.name });
     const yesterday = new Date(Date.now() - 86_400_000);

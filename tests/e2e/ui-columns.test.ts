@@ -146,6 +146,36 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: board columns', () => 
     await checkScreen(page, 'board-columns');
   });
 
+  it("offers the project's columns as a task's status on its page, and saves the one picked", async () => {
+    await page.getByRole('link', { name: 'Rent the stage' }).click();
+    await page.getByRole('heading', { name: 'Rent the stage', level: 1 }).waitFor();
+    const status = page.getByLabel('Status');
+    expect(await status.getByRole('option').allTextContents()).toEqual([
+      'To do',
+      'In progress',
+      'Waiting for review (In progress)',
+      'Done',
+    ]);
+    const saved = () =>
+      page.waitForResponse(
+        (r) => /\/tasks\/[^/]+$/.test(r.url()) && r.request().method() === 'PATCH',
+      );
+    let save = saved();
+    await status.selectOption({ label: 'Waiting for review (In progress)' });
+    expect((await save).status()).toBe(200);
+    await page.getByRole('link', { name: 'Back to the board' }).click();
+    await expect.poll(() => cardTitles('Waiting for review')).toContain('Rent the stage');
+    expect(await cardTitles('In progress')).toEqual([]);
+    // And back, from its page again.
+    await page.getByRole('link', { name: 'Rent the stage' }).click();
+    await page.getByRole('heading', { name: 'Rent the stage', level: 1 }).waitFor();
+    save = saved();
+    await page.getByLabel('Status').selectOption({ label: 'In progress' });
+    expect((await save).status()).toBe(200);
+    await page.getByRole('link', { name: 'Back to the board' }).click();
+    await expect.poll(() => cardTitles('In progress')).toEqual(['Rent the stage']);
+  });
+
   it('speaks Spanish: the starting columns in Spanish, the custom one as named', async () => {
     await page.getByLabel('Language').selectOption('es');
     await expect

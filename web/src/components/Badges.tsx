@@ -12,9 +12,10 @@ export function PriorityBadge({ priority }: { priority: Priority }) {
   );
 }
 
-export function StatusBadge({ status }: { status: Status }) {
+/** A status in its colours; `label` names it otherwise (a board column of that category). */
+export function StatusBadge({ status, label }: { status: Status; label?: string }) {
   const { t } = useTranslation();
-  return <span className={`badge status status-${status}`}>{t(`status.${status}`)}</span>;
+  return <span className={`badge status status-${status}`}>{label ?? t(`status.${status}`)}</span>;
 }
 
 export function RoleBadge({ role }: { role: Role }) {

@@ -3,6 +3,7 @@ import type { Column, Status, Task } from '../api/types';
 import {
   cardCount,
   columnDropId,
+  columnChoice,
   columnName,
   columnStep,
   droppedColumn,
@@ -29,6 +30,9 @@ const column = (id: string, category: Status, name = id): Column => ({
   updatedAt: '',
 });
 const task = (id: string, columnId: string, status: Status) => ({ id, columnId, status }) as Task;
+
+const spanish = (status: Status) =>
+  ({ todo: 'Por hacer', in_progress: 'En curso', done: 'Hecho' })[status];
 
 const layout = [
   column('c-todo', 'todo', 'To do'),
@@ -132,12 +136,16 @@ describe('the board of a project with its own columns', () => {
   });
 
   it('shows the starting columns in the language of the UI until renamed', () => {
-    const spanish = (status: Status) =>
-      ({ todo: 'Por hacer', in_progress: 'En curso', done: 'Hecho' })[status];
     expect(columnName(column('x', 'todo', 'To do'), spanish)).toBe('Por hacer');
     expect(columnName(column('x', 'done', 'Done'), spanish)).toBe('Hecho');
     expect(columnName(column('x', 'in_progress', 'Review'), spanish)).toBe('Review');
     // The name of another category's starting column is a name like any other.
     expect(columnName(column('x', 'in_progress', 'Done'), spanish)).toBe('Done');
+  });
+
+  it('offers a column as a choice with its category when its name does not say it', () => {
+    expect(columnChoice(column('x', 'todo', 'To do'), spanish)).toBe('Por hacer');
+    expect(columnChoice(column('x', 'in_progress', 'Review'), spanish)).toBe('Review (En curso)');
+    expect(columnChoice(column('x', 'done', 'Hecho'), spanish)).toBe('Hecho');
   });
 });

@@ -158,3 +158,16 @@ export function columnName(
     ? statusName(column.category)
     : column.name;
 }
+
+/**
+ * A column among the project's as a choice (the task page's Status): its name, and its category
+ * when the name does not say it ("Review (In progress)").
+ */
+export function columnChoice(
+  column: Pick<Column, 'name' | 'category'>,
+  statusName: (status: Status) => string,
+): string {
+  const name = columnName(column, statusName);
+  const category = statusName(column.category);
+  return name === category ? name : `${name} (${category})`;
+}

@@ -1,8 +1,9 @@
 // Shown after a 412: the fields the user changed, their value in the version saved meanwhile and
 // the user's own, with "reapply mine" and "keep theirs".
 import { useTranslation } from 'react-i18next';
-import type { Priority, Status } from '../../api/types';
+import type { Column, Priority } from '../../api/types';
 import { Icon } from '../../components/Icon';
+import { columnChoice } from '../../lib/board';
 import { formatDue, fromDueInput } from '../../lib/format';
 import { useProject } from '../../lib/project';
 import { draftOf, type Conflict, type Draft, type DraftField } from './draft';
@@ -10,12 +11,15 @@ import { draftOf, type Conflict, type Draft, type DraftField } from './draft';
 export function ConflictPanel({
   conflict,
   draft,
+  columns,
   saving,
   onReapply,
   onKeepTheirs,
 }: {
   conflict: Conflict;
   draft: Draft;
+  /** The project's columns: a column is shown by its name. */
+  columns: readonly Column[];
   saving: boolean;
   onReapply: () => void;
   onKeepTheirs: () => void;
@@ -28,7 +32,10 @@ export function ConflictPanel({
       const names = value.map((id) => labels.find((l) => l.id === id)?.name ?? id);
       return names.length ? names.join(', ') : '—';
     }
-    if (field === 'status') return t(`status.${value as Status}`);
+    if (field === 'columnId') {
+      const column = columns.find((c) => c.id === value);
+      return column ? columnChoice(column, (s) => t(`status.${s}`)) : '—';
+    }
     if (field === 'priority') return t(`priority.${value as Priority}`);
     if (field === 'assigneeId') return memberName(value) ?? t('task.unassigned');
     if (field === 'due') return value ? formatDue(fromDueInput(value), i18n.language) : '—';
@@ -37,7 +44,7 @@ export function ConflictPanel({
   const fieldLabel: Record<DraftField, string> = {
     title: t('task.title'),
     description: t('task.description'),
-    status: t('task.status'),
+    columnId: t('task.status'),
     priority: t('task.priority'),
     due: t('task.due'),
     assigneeId: t('task.assignee'),

@@ -4,7 +4,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { tasks as tasksApi, type TaskWithEtag } from '../../api/endpoints';
+import { columns as columnsApi, tasks as tasksApi, type TaskWithEtag } from '../../api/endpoints';
+import type { Column } from '../../api/types';
 import { ApiError } from '../../api/http';
 import { ConfirmDialog } from '../../components/Dialog';
 import { TextField } from '../../components/form/Field';
@@ -38,11 +39,19 @@ import { TaskSideForm } from './TaskSideForm';
 const TYPING_PAUSE_MS = 700;
 const TYPED: readonly DraftField[] = ['title', 'description'];
 
-export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
+export function TaskEditor({
+  initial,
+  columns: initialColumns,
+}: {
+  initial: TaskWithEtag;
+  /** The project's columns, in board order: the choices of Status. */
+  columns: Column[];
+}) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const { project, canEdit } = useProject();
   const [current, setCurrent] = useState(initial);
+  const [columns, setColumns] = useState(initialColumns);
   const [draft, setDraft] = useState<Draft>(() => draftOf(initial.task));
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(undefined);
@@ -149,6 +158,9 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
   // Someone else changed this task: shown at once, unless the user is editing (their save then
   // meets the 412 conflict flow above, nothing is overwritten).
   useLiveEvents((event) => {
+    // A column added, renamed, moved or deleted: Status offers the columns as they are now.
+    if (event.type.startsWith('column.') || event.type === 'reset')
+      columnsApi.list(project.id).then(setColumns, () => undefined);
     if (event.type === 'task.deleted' && 'taskId' in event && event.taskId === task.id) {
       toast.error(t('live.taskDeleted'));
       return;
@@ -258,6 +270,7 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
         <ConflictPanel
           conflict={conflict}
           draft={draft}
+          columns={columns}
           saving={saving}
           onReapply={() => void save(conflict.fields, current.etag)}
           onKeepTheirs={() => {
@@ -308,6 +321,10 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
           {canEdit ? (
             <TaskSideForm
               draft={draft}
+              status={
+                columns.find((column) => column.id === draft.columnId)?.category ?? task.status
+              }
+              columns={columns}
               set={set}
               state={
                 saveError !== undefined
@@ -331,7 +348,7 @@ export function TaskEditor({ initial }: { initial: TaskWithEtag }) {
               onDelete={() => setConfirmDelete(true)}
             />
           ) : (
-            <TaskProperties task={task} />
+            <TaskProperties task={task} columns={columns} />
           )}
           <ActivityFeed taskId={task.id} version={activityVersion} />
         </div>

@@ -2,14 +2,20 @@
 // (someone else saved first) shows their version next to the user's and lets them reapply theirs.
 // This file loads the task; TaskEditor and the sections beside it are in this folder.
 import { useTranslation } from 'react-i18next';
-import { tasks as tasksApi } from '../../api/endpoints';
+import { columns as columnsApi, tasks as tasksApi } from '../../api/endpoints';
 import { ErrorState, Loading } from '../../components/States';
+import { useProject } from '../../lib/project';
 import { useAsync } from '../../lib/useAsync';
 import { TaskEditor } from './TaskEditor';
 
 export default function TaskPage({ taskId }: { taskId: string }) {
   const { t } = useTranslation();
-  const state = useAsync(() => tasksApi.get(taskId), [taskId]);
+  const { project } = useProject();
+  // The task and its project's columns (Status offers them), read together.
+  const state = useAsync(
+    () => Promise.all([tasksApi.get(taskId), columnsApi.list(project.id)]),
+    [taskId, project.id],
+  );
   if (state.error !== undefined) {
     return (
       <>
@@ -19,5 +25,6 @@ export default function TaskPage({ taskId }: { taskId: string }) {
     );
   }
   if (!state.data) return <Loading />;
-  return <TaskEditor initial={state.data} />;
+  const [task, columns] = state.data;
+  return <TaskEditor initial={task} columns={columns} />;
 }

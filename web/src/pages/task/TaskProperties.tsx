@@ -1,13 +1,15 @@
 // The side panel for viewers, who may not edit: the task's properties as a read-only list.
 import { useTranslation } from 'react-i18next';
-import type { Task } from '../../api/types';
+import type { Column, Task } from '../../api/types';
 import { Assignee } from '../../components/Avatar';
 import { LabelChip, PriorityBadge, StatusBadge } from '../../components/Badges';
+import { columnName } from '../../lib/board';
 import { formatDue, isOverdue } from '../../lib/format';
 import { useProject } from '../../lib/project';
 
-export function TaskProperties({ task }: { task: Task }) {
+export function TaskProperties({ task, columns }: { task: Task; columns: readonly Column[] }) {
   const { t, i18n } = useTranslation();
+  const column = columns.find((c) => c.id === task.columnId);
   const { memberName } = useProject();
   const assigneeName = memberName(task.assigneeId);
   return (
@@ -15,7 +17,10 @@ export function TaskProperties({ task }: { task: Task }) {
       <dl className="properties">
         <dt>{t('task.status')}</dt>
         <dd>
-          <StatusBadge status={task.status} />
+          <StatusBadge
+            status={task.status}
+            label={column && columnName(column, (s) => t(`status.${s}`))}
+          />
         </dd>
         <dt>{t('task.priority')}</dt>
         <dd>

@@ -1,9 +1,9 @@
-// The side panel of an editor: status, priority, assignee, due date (and an optional time) and
+// The side panel of an editor: status (the project's columns), priority, assignee, due date (and an optional time) and
 // labels (all part of #task-form), what autosave is doing (with "Try again" after a failure and
 // "Undo" after a save) and the delete button.
 import { useTranslation } from 'react-i18next';
-import { PRIORITIES, STATUSES } from '../../api/types';
-import type { Priority, Status } from '../../api/types';
+import { PRIORITIES } from '../../api/types';
+import type { Column, Priority, Status } from '../../api/types';
 import { SelectField, TextField } from '../../components/form/Field';
 import { Icon } from '../../components/Icon';
 import { InlineError } from '../../components/States';
@@ -14,6 +14,7 @@ import {
   joinDueInput,
   splitDueInput,
 } from '../../lib/format';
+import { columnChoice } from '../../lib/board';
 import { useProject } from '../../lib/project';
 import type { Draft, DraftField } from './draft';
 import { LabelPicker } from './LabelPicker';
@@ -23,6 +24,8 @@ export type SaveState = 'saving' | 'saved' | 'failed' | 'needsTitle';
 
 export function TaskSideForm({
   draft,
+  status,
+  columns,
   set,
   state,
   saveError,
@@ -31,6 +34,10 @@ export function TaskSideForm({
   onDelete,
 }: {
   draft: Draft;
+  /** The status the draft's column gives the task. */
+  status: Status;
+  /** The project's columns, in board order. */
+  columns: readonly Column[];
   set: <K extends DraftField>(field: K, value: Draft[K]) => void;
   state: SaveState;
   saveError: unknown;
@@ -44,7 +51,7 @@ export function TaskSideForm({
   const lang = i18n.language;
   const dueAt = fromDueInput(draft.due);
   const due = splitDueInput(draft.due);
-  const overdue = isOverdue({ dueAt, status: draft.status });
+  const overdue = isOverdue({ dueAt, status });
   // Date inputs show the browser's own format whatever `lang` says, so the date is also spelled
   // out in the app's language under them.
   const dueNotes =
@@ -56,9 +63,12 @@ export function TaskSideForm({
         id="task-status"
         label={t('task.status')}
         form="task-form"
-        value={draft.status}
-        onChange={(event) => set('status', event.target.value as Status)}
-        options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+        value={draft.columnId}
+        onChange={(event) => set('columnId', event.target.value)}
+        options={columns.map((column) => ({
+          value: column.id,
+          label: columnChoice(column, (s) => t(`status.${s}`)),
+        }))}
       />
       <SelectField
         id="task-priority"

@@ -1,12 +1,13 @@
 // The editable copy of a task: what the form holds, what changed against the saved version, and
 // the PATCH that sends just those changes.
-import type { Priority, Status, Task, TaskInput } from '../../api/types';
+import type { Priority, Task, TaskInput } from '../../api/types';
 import { fromDueInput, toDueInput } from '../../lib/format';
 
 export interface Draft {
   title: string;
   description: string;
-  status: Status;
+  /** The board column (its category is the task's status). */
+  columnId: string;
   priority: Priority;
   /** `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM` with a time (toDueInput); '' for none. */
   due: string;
@@ -18,7 +19,7 @@ export type DraftField = keyof Draft;
 const FIELDS: DraftField[] = [
   'title',
   'description',
-  'status',
+  'columnId',
   'priority',
   'due',
   'assigneeId',
@@ -35,7 +36,7 @@ export function draftOf(task: Task): Draft {
   return {
     title: task.title,
     description: task.description ?? '',
-    status: task.status,
+    columnId: task.columnId,
     priority: task.priority,
     due: toDueInput(task.dueAt),
     assigneeId: task.assigneeId ?? '',
@@ -64,8 +65,8 @@ export function toPatch(draft: Draft, fields: DraftField[]): Partial<TaskInput> 
       case 'description':
         patch.description = draft.description;
         break;
-      case 'status':
-        patch.status = draft.status;
+      case 'columnId':
+        patch.columnId = draft.columnId;
         break;
       case 'priority':
         patch.priority = draft.priority;
