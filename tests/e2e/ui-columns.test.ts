@@ -217,6 +217,18 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: board columns', () => 
     await dialog.getByRole('button', { name: 'Delete column' }).click();
     await toast('Column “Waiting for review” deleted.').waitFor();
     await expect.poll(columnNames).toEqual(['To do', 'In progress', 'Done']);
+    // The keyboard focus is on the menu of the column the cards went to, not lost to the page.
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          (
+            globalThis as unknown as {
+              document: { activeElement: { getAttribute: (n: string) => string | null } | null };
+            }
+          ).document.activeElement?.getAttribute('aria-label'),
+        ),
+      )
+      .toBe('Column actions: In progress');
     // At the end of the column they went to, in their order.
     const moved = ['Rent the stage', 'Hire the boats', 'Print the flyers', 'Book the band'];
     await expect.poll(() => cardTitles('In progress')).toEqual(moved);

@@ -182,16 +182,35 @@ export function ColumnActions({
             nameOf={nameOf}
             total={total}
             onClose={() => setOpen(undefined)}
-            onDeleted={() => {
+            onDeleted={(movedTo) => {
               setOpen(undefined);
               toast.success(t('columns.deleted', { column: name }));
               onChanged();
+              focusAfterDelete(column.id, movedTo);
             }}
           />
         )}
       </Dialog>
     </>
   );
+}
+
+/**
+ * Once the board has dropped the deleted column (it re-reads the board), the keyboard focus goes
+ * to the menu of the column its tasks went to (else the first column's), not back to the page.
+ */
+function focusAfterDelete(deletedId: string, movedTo: string) {
+  const started = performance.now();
+  const columnOf = (id: string) => document.querySelector(`[data-column-id="${CSS.escape(id)}"]`);
+  const step = () => {
+    if (columnOf(deletedId)) {
+      if (performance.now() - started < 10_000) requestAnimationFrame(step);
+      return;
+    }
+    const target = columnOf(movedTo) ?? document.querySelector('[data-column-id]');
+    target?.querySelector<HTMLElement>('.column-menu-button')?.focus();
+  };
+  requestAnimationFrame(step);
 }
 
 function DeleteColumn({
@@ -209,7 +228,8 @@ function DeleteColumn({
   nameOf: (column: Column) => string;
   total: number;
   onClose: () => void;
-  onDeleted: () => void;
+  /** With the column its tasks went to. */
+  onDeleted: (movedTo: string) => void;
 }) {
   const { t } = useTranslation();
   const others = layout.filter((c) => c.id !== column.id);
@@ -229,7 +249,7 @@ function DeleteColumn({
       // Sent even for a column that looks empty: its archived tasks move too (to a column of the
       // same category unless the user picked another).
       await columnsApi.remove(column.id, moveTo || undefined);
-      onDeleted();
+      onDeleted(moveTo);
     } catch (err) {
       setError(err);
       setBusy(false);
