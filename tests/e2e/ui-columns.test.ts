@@ -163,6 +163,8 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: board columns', () => 
     let save = saved();
     await status.selectOption({ label: 'Waiting for review (In progress)' });
     expect((await save).status()).toBe(200);
+    // The history names the two columns (one status: before, it read "reordered").
+    await page.getByText('moved the task from In progress to Waiting for review').waitFor();
     await page.getByRole('link', { name: 'Back to the board' }).click();
     await expect.poll(() => cardTitles('Waiting for review')).toContain('Rent the stage');
     expect(await cardTitles('In progress')).toEqual([]);

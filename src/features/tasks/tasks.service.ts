@@ -342,6 +342,8 @@ export class TasksService {
           ...(changes.status && changes.status !== row.status
             ? { from: row.status, to: changes.status }
             : {}),
+          // Another column (of the same status or not), as a move says it.
+          ...(changes.column_id ? { fromColumn: row.column_ref, toColumn: changes.column_id } : {}),
           // The new assignee is told (activity-log/notifications.ts).
           ...(changes.assignee_id && changes.assignee_id !== row.assignee_id
             ? { assignedTo: changes.assignee_id }

@@ -103,6 +103,26 @@ describe.each(testDatabases)('board columns on $name', (target) => {
     const d = await createTask(editor, projectId, { title: 'D' });
     const updated = await editor.request('PATCH', `${API}/tasks/${d.id}`, { columnId: review.id });
     expect(updated.body).toMatchObject({ status: 'in_progress', columnId: review.id });
+    // The task's history names both columns, for a move and for an edit of the column.
+    const historyOf = async (taskId: string) =>
+      (await viewer.request('GET', `${API}/tasks/${taskId}/activity`)).body.items as {
+        action: string;
+        details: Record<string, unknown>;
+      }[];
+    expect((await historyOf(a.id))[0]).toMatchObject({
+      action: 'task.moved',
+      // In progress → Review: one status, two columns.
+      details: {
+        from: 'in_progress',
+        to: 'in_progress',
+        fromColumn: doing!.id,
+        toColumn: review.id,
+      },
+    });
+    expect((await historyOf(d.id))[0]).toMatchObject({
+      action: 'task.updated',
+      details: { fields: ['columnId'], fromColumn: todo!.id, toColumn: review.id },
+    });
     // Past the WIP limit is allowed (the board warns): three tasks in a column limited to two.
     expect(await titlesIn(viewer, projectId, review.id)).toEqual(['A', 'C', 'D']);
     expect(await titlesIn(viewer, projectId, doing!.id)).toEqual(['B']);

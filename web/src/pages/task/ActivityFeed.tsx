@@ -1,14 +1,29 @@
 // The task's history, newest first; reloaded after each save (`version`).
 import { useTranslation } from 'react-i18next';
 import { activity as activityApi } from '../../api/endpoints';
+import type { Column } from '../../api/types';
 import { CardSection } from '../../components/CardSection';
 import { EmptyState, ErrorState, Loading } from '../../components/States';
+import { columnName } from '../../lib/board';
 import { formatDateTime, relativeTime } from '../../lib/format';
 import { useAsync } from '../../lib/useAsync';
 import { describeActivity } from './describeActivity';
 
-export function ActivityFeed({ taskId, version }: { taskId: string; version: number }) {
+export function ActivityFeed({
+  taskId,
+  version,
+  columns,
+}: {
+  taskId: string;
+  version: number;
+  /** The project's columns: a move between them is told by their names. */
+  columns: readonly Column[];
+}) {
   const { t, i18n } = useTranslation();
+  const nameOf = (id: string) => {
+    const column = columns.find((c) => c.id === id);
+    return column && columnName(column, (s) => t(`status.${s}`));
+  };
   const feed = useAsync(async () => (await activityApi.forTask(taskId)).items, [taskId, version]);
   return (
     <CardSection name="activity" title={t('activity.title')} icon="clock" className="activity">
@@ -21,7 +36,7 @@ export function ActivityFeed({ taskId, version }: { taskId: string; version: num
             <li key={item.id}>
               <span className="activity-dot" aria-hidden="true" />
               <span>
-                <strong>{item.actor.name}</strong> {describeActivity(item, t)}
+                <strong>{item.actor.name}</strong> {describeActivity(item, t, nameOf)}
               </span>
               <time
                 className="muted"

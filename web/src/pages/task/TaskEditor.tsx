@@ -350,7 +350,7 @@ export function TaskEditor({
           ) : (
             <TaskProperties task={task} columns={columns} />
           )}
-          <ActivityFeed taskId={task.id} version={activityVersion} />
+          <ActivityFeed taskId={task.id} version={activityVersion} columns={columns} />
         </div>
       </div>
 
