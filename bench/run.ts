@@ -98,6 +98,7 @@ async function startService(set: DataSet, context: RunContext, profileDir?: stri
       METRICS_PORT: String(metricsPort),
       MIGRATE_ON_START: 'true',
       WEB_CONCURRENCY: String(context.options.workers),
+      NODE_OPTIONS: context.options.imageNodeOptions,
     },
     port,
     readyPath: '/readyz',
@@ -107,7 +108,12 @@ async function startService(set: DataSet, context: RunContext, profileDir?: stri
 }
 
 /** The floor (floor/server.ts): `two` queries a list, or `four` as the service before issue 12. */
-async function startFloor(set: DataSet, profileDir: string | undefined, queries: 'two' | 'four') {
+async function startFloor(
+  set: DataSet,
+  profileDir: string | undefined,
+  queries: 'two' | 'four',
+  nodeOptions: string,
+) {
   const port = await freePort();
   const name = queries === 'two' ? 'floor' : 'floor4';
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, name)] : [];
@@ -121,6 +127,8 @@ async function startFloor(set: DataSet, profileDir: string | undefined, queries:
       PORT: String(port),
       DATABASE_URL: set.databaseUrl,
       FLOOR_QUERIES: queries,
+      // The service's V8 settings (the image's NODE_OPTIONS): the ratio compares code, not flags.
+      NODE_OPTIONS: nodeOptions,
     },
     port,
     readyPath: '/readyz',
@@ -200,8 +208,9 @@ async function compareWithFloor(
   // The floors' SQL is frozen (floor/queries.ts); identical JSON is what keeps them honest.
   const differences: string[] = [];
   const sameSql = true;
-  const floor = await startFloor(set, context.profileDir, 'two');
-  const floor4 = await startFloor(set, context.profileDir, 'four');
+  const nodeOptions = context.options.imageNodeOptions;
+  const floor = await startFloor(set, context.profileDir, 'two', nodeOptions);
+  const floor4 = await startFloor(set, context.profileDir, 'four', nodeOptions);
   try {
     let sameJson = true;
     for (const query of ['limit=50', `limit=50&cursor=${fixtures.deepCursors[0]}`]) {

@@ -1,5 +1,8 @@
 // Command-line options of `npm run bench`. The defaults are the full run of the issue; --quick is
 // the CI smoke run (every scenario, smallest size, both databases, well under two minutes).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 export type DbKind = 'sqlite' | 'mysql';
@@ -27,6 +30,11 @@ export interface Options {
   cpuProf: boolean;
   /** Extra node flags for the service (experiments, e.g. --max-semi-space-size=4). */
   nodeOptions: string[];
+  /**
+   * NODE_OPTIONS of the service and the floors: the image's (its Dockerfile's ENV), so that the
+   * service is measured as it runs in production; '' with --without-image-node-options.
+   */
+  imageNodeOptions: string;
   /** WEB_CONCURRENCY of the service: worker processes behind its port. */
   workers: number;
   out: string | undefined;
@@ -49,6 +57,9 @@ const HELP = `Usage: npm run bench -- [options]
   --cpu-prof              write a V8 CPU profile of the service per data set
   --node-flags=F,...      extra node flags for the service (comma-separated), e.g.
                           --node-flags=--max-semi-space-size=4
+  --without-image-node-options
+                          run the service and the floors without the image's NODE_OPTIONS
+                          (by default they get the Dockerfile's, as the container runs them)
   --workers N             WEB_CONCURRENCY of the service (default: $WEB_CONCURRENCY, else 1);
                           CPU is then summed over its workers, RSS is the largest worker's
   --out FILE              results file (default bench/results/<date>-<label>.json)
@@ -86,6 +97,7 @@ export function parseOptions(argv: string[]): Options | undefined {
       'reuse-data': { type: 'boolean' },
       'cpu-prof': { type: 'boolean' },
       'node-flags': { type: 'string' },
+      'without-image-node-options': { type: 'boolean' },
       workers: { type: 'string' },
       out: { type: 'string' },
       label: { type: 'string' },
@@ -121,8 +133,17 @@ export function parseOptions(argv: string[]): Options | undefined {
     reuseData: values['reuse-data'] ?? false,
     cpuProf: values['cpu-prof'] ?? false,
     nodeOptions: list(values['node-flags']) ?? [],
+    imageNodeOptions: values['without-image-node-options'] ? '' : dockerfileNodeOptions(),
     workers: positive('workers', values.workers ?? process.env.WEB_CONCURRENCY, 1, 1),
     out: values.out,
     label: values.label ?? (quick ? 'quick' : 'full'),
   };
+}
+
+/** The NODE_OPTIONS the image sets (`ENV ... NODE_OPTIONS=...` in the Dockerfile), or ''. */
+export function dockerfileNodeOptions(
+  dockerfile = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'Dockerfile'),
+): string {
+  const match = /^\s*(?:ENV\s+)?NODE_OPTIONS=("[^"]*"|\S+)/m.exec(readFileSync(dockerfile, 'utf8'));
+  return match?.[1]?.replace(/^"|"$/g, '') ?? '';
 }
