@@ -168,6 +168,12 @@ describe.skipIf(chromium.skipReason)('web UI in Chromium: board columns', () => 
     await page.getByRole('link', { name: 'Back to the board' }).click();
     await expect.poll(() => cardTitles('Waiting for review')).toContain('Rent the stage');
     expect(await cardTitles('In progress')).toEqual([]);
+    // The list names the column too.
+    await page.getByRole('link', { name: 'List', exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('row').filter({ hasText: 'Rent the stage' }).textContent())
+      .toContain('Waiting for review');
+    await page.getByRole('link', { name: 'Board', exact: true }).click();
     // And back, from its page again.
     await page.getByRole('link', { name: 'Rent the stage' }).click();
     await page.getByRole('heading', { name: 'Rent the stage', level: 1 }).waitFor();

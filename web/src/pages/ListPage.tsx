@@ -1,15 +1,17 @@
 // The list: a sortable table with filters and search that live in the URL, and "load more"
 // through the service's cursor. The same table, with `archived`, is the project's archive: the
-// archived tasks, newest first, each with a Restore button for editors.
+// archived tasks, newest first, each with a Restore button for editors. Each row's status is
+// shown as the board column the task is in (in its category's colours).
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { tasks as tasksApi } from '../api/endpoints';
+import { columns as columnsApi, tasks as tasksApi } from '../api/endpoints';
 import type { Priority, Status, Task, TaskQuery, TaskSort } from '../api/types';
 import { PRIORITIES, STATUSES } from '../api/types';
 import { Assignee } from '../components/Avatar';
 import { ChecklistBadge, LabelChip, PriorityBadge, StatusBadge } from '../components/Badges';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { TaskFilters } from '../components/TaskFilters';
+import { columnName } from '../lib/board';
 import { describeError } from '../lib/errors';
 import { formatDate, formatDue, isOverdue, startOfDateInput } from '../lib/format';
 import { flashTasks, isTaskEvent, useLiveEvents } from '../lib/live';
@@ -112,6 +114,16 @@ export default function ListPage({ archived = false }: { archived?: boolean }) {
     liveChanged.current = new Set();
     requestAnimationFrame(() => flashTasks(listRef.current, changed));
   }, [first.loading]);
+
+  // The project's columns, to name each row's; until they are read (or if that fails), statuses.
+  const columns = useAsync(() => columnsApi.list(project.id), [project.id]);
+  useLiveEvents((event) => {
+    if (event.type.startsWith('column.')) columns.reload();
+  });
+  const columnOf = (task: Task) => {
+    const column = columns.data?.find((c) => c.id === task.columnId);
+    return column && columnName(column, (s) => t(`status.${s}`));
+  };
 
   const items = [...(first.data?.items ?? []), ...(extra?.items ?? [])];
   const nextCursor = extra ? extra.nextCursor : (first.data?.nextCursor ?? null);
@@ -255,7 +267,7 @@ export default function ListPage({ archived = false }: { archived?: boolean }) {
                         <ChecklistBadge progress={task.checklist} />
                       </td>
                       <td>
-                        <StatusBadge status={task.status} />
+                        <StatusBadge status={task.status} label={columnOf(task)} />
                       </td>
                       <td>
                         <PriorityBadge priority={task.priority} />
