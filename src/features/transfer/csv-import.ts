@@ -141,7 +141,7 @@ export interface CsvContext {
   labels: Map<string, string>;
   members: Map<string, string>;
   /** The project's columns by name (compared as headers are: case, spaces, _ and - aside). */
-  columns: Map<string, { id: string; category: Status }>;
+  columns: Map<string, { id: string; name: string; category: Status }>;
 }
 
 /** A cell as typed: our export's guard against spreadsheet formulas ('=…) taken off again. */

@@ -279,6 +279,12 @@ export const CsvPreview = Type.Object({
       row: Type.Integer(),
       title: Type.String(),
       status: Status,
+      column: Nullable(
+        Type.String({
+          description:
+            "The project's column the status cell names (the task goes into it); null: the first column of the status",
+        }),
+      ),
       priority: Priority,
       dueAt: Nullable(Type.String({ format: 'date-time' })),
       labels: Type.Array(Type.String()),

@@ -115,6 +115,7 @@ export class TransferService {
       input,
     );
     const labelNames = new Map([...context.labels].map(([name, id]) => [id, name]));
+    const columnNames = new Map([...context.columns.values()].map((c) => [c.id, c.name]));
     const emails = new Map([...context.members].map(([email, id]) => [id, email]));
     return {
       headers: table.headers,
@@ -126,6 +127,7 @@ export class TransferService {
         row: task.row,
         title: task.title,
         status: task.status,
+        column: task.columnId === null ? null : columnNames.get(task.columnId)!,
         priority: task.priority,
         dueAt: task.dueAt === null ? null : toIso(task.dueAt),
         labels: task.labelIds.map((id) => labelNames.get(id)!),
@@ -444,9 +446,9 @@ async function csvContext(db: Db, projectId: string): Promise<CsvContext> {
     .where('pm.project_id', '=', projectId)
     .execute();
   // The first of equal names, in board order.
-  const columns = new Map<string, { id: string; category: Status }>();
+  const columns = new Map<string, { id: string; name: string; category: Status }>();
   for (const c of (await listColumns(db, projectId)).reverse())
-    columns.set(nameKey(c.name), { id: c.id, category: c.category });
+    columns.set(nameKey(c.name), { id: c.id, name: c.name, category: c.category });
   return {
     labels: new Map(labels.map((l) => [l.name, l.id])),
     members: new Map(members.map((m) => [normalizeEmail(m.email), m.id])),

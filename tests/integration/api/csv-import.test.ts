@@ -71,6 +71,8 @@ describe.each(testDatabases)('CSV import on $name', (target) => {
           row: 2,
           title: 'Book the hall',
           status: 'in_progress',
+          // The starting column of that name (a status' name names its first column too).
+          column: 'In progress',
           priority: 'high',
           dueAt: '2030-06-01T23:59:59.000Z',
           labels: ['Ops'],
@@ -80,6 +82,8 @@ describe.each(testDatabases)('CSV import on $name', (target) => {
           row: 3,
           title: 'Print flyers',
           status: 'todo',
+          // The starting column of that name (a status' name names its first column too).
+          column: 'To do',
           priority: 'medium',
           dueAt: null,
           labels: ['Ops', 'Design'],
@@ -89,6 +93,8 @@ describe.each(testDatabases)('CSV import on $name', (target) => {
           row: 8,
           title: '=Formula guarded',
           status: 'done',
+          // The starting column of that name (a status' name names its first column too).
+          column: 'Done',
           priority: 'urgent',
           dueAt: '2030-06-02T07:30:00.000Z',
           labels: [],
@@ -188,6 +194,18 @@ describe.each(testDatabases)('CSV import on $name', (target) => {
       });
       expect(review.status).toBe(201);
       const csv = 'title,column\nA,Code review\nB,code_review\nC,Doing\nD,\n';
+      const preview = await editor.request(
+        'POST',
+        `${API}/projects/${projectId}/import/csv/preview`,
+        { csv },
+      );
+      expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+      // The preview says which column each row goes to (none named: its status' first).
+      expect(
+        (preview.body.sample as { title: string; column: string | null }[]).map(
+          (x) => `${x.title}:${x.column}`,
+        ),
+      ).toEqual(['A:Code review', 'B:Code review', 'C:null', 'D:null']);
       const imported = await editor.request('POST', `${API}/projects/${projectId}/import/csv`, {
         csv,
       });

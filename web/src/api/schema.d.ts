@@ -8116,6 +8116,8 @@ export interface paths {
                 title: string;
                 /** @enum {string} */
                 status: 'todo' | 'in_progress' | 'done';
+                /** @description The project's column the status cell names (the task goes into it); null: the first column of the status */
+                column: string | null;
                 /** @enum {string} */
                 priority: 'low' | 'medium' | 'high' | 'urgent';
                 /** Format: date-time */

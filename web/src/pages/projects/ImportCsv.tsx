@@ -8,6 +8,7 @@ import type { CsvImportBody } from '../../api/endpoints';
 import { Dialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
 import { InlineError } from '../../components/States';
+import { columnName } from '../../lib/board';
 import { formatDate } from '../../lib/format';
 import { useToast } from '../../lib/toast';
 
@@ -169,7 +170,13 @@ export function ImportCsv({
                         <tr key={row.row}>
                           <td>{row.row}</td>
                           <td>{row.title}</td>
-                          <td>{t(`status.${row.status}`)}</td>
+                          <td>
+                            {row.column === null
+                              ? t(`status.${row.status}`)
+                              : columnName({ name: row.column, category: row.status }, (s) =>
+                                  t(`status.${s}`),
+                                )}
+                          </td>
                           <td>{t(`priority.${row.priority}`)}</td>
                           <td>{row.dueAt ? formatDate(row.dueAt, i18n.language) : '—'}</td>
                           <td>{row.labels.join(', ')}</td>
