@@ -5,6 +5,7 @@ import {
   columnDropId,
   columnChoice,
   columnName,
+  nameOfColumn,
   columnStep,
   droppedColumn,
   dropTargetOf,
@@ -147,5 +148,12 @@ describe('the board of a project with its own columns', () => {
     expect(columnChoice(column('x', 'todo', 'To do'), spanish)).toBe('Por hacer');
     expect(columnChoice(column('x', 'in_progress', 'Review'), spanish)).toBe('Review (En curso)');
     expect(columnChoice(column('x', 'done', 'Hecho'), spanish)).toBe('Hecho');
+  });
+
+  it("names a column by its id among the project's, and nothing for an unknown one", () => {
+    expect(nameOfColumn(layout, 'c-todo', spanish)).toBe('Por hacer');
+    expect(nameOfColumn(layout, 'c-review', spanish)).toBe('Review');
+    expect(nameOfColumn(layout, 'gone', spanish)).toBeUndefined();
+    expect(nameOfColumn(undefined, 'c-todo', spanish)).toBeUndefined();
   });
 });

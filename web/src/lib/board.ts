@@ -159,6 +159,16 @@ export function columnName(
     : column.name;
 }
 
+/** The name column `id` is shown by, if it is one of `columns` (else undefined). */
+export function nameOfColumn(
+  columns: readonly Column[] | undefined,
+  id: string,
+  statusName: (status: Status) => string,
+): string | undefined {
+  const column = columns?.find((c) => c.id === id);
+  return column && columnName(column, statusName);
+}
+
 /**
  * A column among the project's as a choice (the task page's Status): its name, and its category
  * when the name does not say it ("Review (In progress)").

@@ -11,7 +11,7 @@ import { Assignee } from '../components/Avatar';
 import { ChecklistBadge, LabelChip, PriorityBadge, StatusBadge } from '../components/Badges';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { TaskFilters } from '../components/TaskFilters';
-import { columnName } from '../lib/board';
+import { nameOfColumn } from '../lib/board';
 import { describeError } from '../lib/errors';
 import { formatDate, formatDue, isOverdue, startOfDateInput } from '../lib/format';
 import { flashTasks, isTaskEvent, useLiveEvents } from '../lib/live';
@@ -120,10 +120,6 @@ export default function ListPage({ archived = false }: { archived?: boolean }) {
   useLiveEvents((event) => {
     if (event.type.startsWith('column.')) columns.reload();
   });
-  const columnOf = (task: Task) => {
-    const column = columns.data?.find((c) => c.id === task.columnId);
-    return column && columnName(column, (s) => t(`status.${s}`));
-  };
 
   const items = [...(first.data?.items ?? []), ...(extra?.items ?? [])];
   const nextCursor = extra ? extra.nextCursor : (first.data?.nextCursor ?? null);
@@ -267,7 +263,10 @@ export default function ListPage({ archived = false }: { archived?: boolean }) {
                         <ChecklistBadge progress={task.checklist} />
                       </td>
                       <td>
-                        <StatusBadge status={task.status} label={columnOf(task)} />
+                        <StatusBadge
+                          status={task.status}
+                          label={nameOfColumn(columns.data, task.columnId, (s) => t(`status.${s}`))}
+                        />
                       </td>
                       <td>
                         <PriorityBadge priority={task.priority} />

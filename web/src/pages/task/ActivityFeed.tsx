@@ -4,7 +4,7 @@ import { activity as activityApi } from '../../api/endpoints';
 import type { Column } from '../../api/types';
 import { CardSection } from '../../components/CardSection';
 import { EmptyState, ErrorState, Loading } from '../../components/States';
-import { columnName } from '../../lib/board';
+import { nameOfColumn } from '../../lib/board';
 import { formatDateTime, relativeTime } from '../../lib/format';
 import { useAsync } from '../../lib/useAsync';
 import { describeActivity } from './describeActivity';
@@ -20,10 +20,7 @@ export function ActivityFeed({
   columns: readonly Column[];
 }) {
   const { t, i18n } = useTranslation();
-  const nameOf = (id: string) => {
-    const column = columns.find((c) => c.id === id);
-    return column && columnName(column, (s) => t(`status.${s}`));
-  };
+  const nameOf = (id: string) => nameOfColumn(columns, id, (s) => t(`status.${s}`));
   const feed = useAsync(async () => (await activityApi.forTask(taskId)).items, [taskId, version]);
   return (
     <CardSection name="activity" title={t('activity.title')} icon="clock" className="activity">

@@ -3,13 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { Column, Task } from '../../api/types';
 import { Assignee } from '../../components/Avatar';
 import { LabelChip, PriorityBadge, StatusBadge } from '../../components/Badges';
-import { columnName } from '../../lib/board';
+import { nameOfColumn } from '../../lib/board';
 import { formatDue, isOverdue } from '../../lib/format';
 import { useProject } from '../../lib/project';
 
 export function TaskProperties({ task, columns }: { task: Task; columns: readonly Column[] }) {
   const { t, i18n } = useTranslation();
-  const column = columns.find((c) => c.id === task.columnId);
   const { memberName } = useProject();
   const assigneeName = memberName(task.assigneeId);
   return (
@@ -19,7 +18,7 @@ export function TaskProperties({ task, columns }: { task: Task; columns: readonl
         <dd>
           <StatusBadge
             status={task.status}
-            label={column && columnName(column, (s) => t(`status.${s}`))}
+            label={nameOfColumn(columns, task.columnId, (s) => t(`status.${s}`))}
           />
         </dd>
         <dt>{t('task.priority')}</dt>
