@@ -5,8 +5,6 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
@@ -83,8 +81,9 @@ import { businessMetrics } from './platform/metrics/business.js';
 import { registerMetrics } from './platform/metrics/http.js';
 import { ErrorResponse } from './platform/schemas.js';
 import { registerSecurityHeaders } from './platform/security-headers.js';
+import { CompileOnDemand } from './platform/compile-on-demand.js';
 import { cachedSerializers } from './platform/serializers.js';
-import { dateTimeFormat } from './platform/timestamps.js';
+import { validatorCompiler } from './platform/validators.js';
 import { ObjectStore } from './platform/s3.js';
 import { registerWebUi } from './platform/web.js';
 import { version } from './version.js';
@@ -132,25 +131,11 @@ export type App = FastifyInstance & {
   dueReminders: DueReminders;
   /** Deletes orphaned objects of ATTACHMENTS_STORAGE=s3://…; none with database storage. */
   attachmentSweeper: AttachmentSweeper | undefined;
+  /** Request validators and response serializers not compiled yet (the server finishes them). */
+  compilers: CompileOnDemand;
 };
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const HOUR_MS = 3_600_000;
-
-// Two validators: bodies are validated strictly (a number where a string belongs is an error,
-// unknown fields are refused); query strings and path parameters arrive as text and are coerced.
-function validators() {
-  const base = {
-    allErrors: false,
-    useDefaults: true,
-    removeAdditional: false,
-    strict: false,
-  } as const;
-  const body = addFormats(new Ajv({ ...base, coerceTypes: false }));
-  const text = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
-  for (const ajv of [body, text]) ajv.addFormat('date-time', dateTimeFormat);
-  return { body, text };
-}
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -179,6 +164,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, database } = deps;
   const db = database.db;
   const lifecycle = deps.lifecycle ?? new Lifecycle();
+  // Validators and serializers compile on first use; the server compiles the rest once ready.
+  const compilers = new CompileOnDemand();
 
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config.logLevel),
@@ -190,13 +177,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: frameworkErrorHandler,
-    schemaController: { compilersFactory: { buildSerializer: cachedSerializers() } },
+    schemaController: { compilersFactory: { buildSerializer: cachedSerializers(compilers) } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-
-  const ajv = validators();
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? ajv.body : ajv.text).compile(schema),
-  );
+  app.setValidatorCompiler(validatorCompiler(compilers));
 
   for (const schema of [ErrorResponse, User, Project, Label, Task, Comment, ChecklistItem, Column])
     app.addSchema(schema);
@@ -388,5 +371,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     notificationMailer,
     dueReminders,
     attachmentSweeper,
+    compilers,
   });
 }

@@ -4,6 +4,7 @@
 // distinct schemas took about 0.6 s, a third of start-to-ready (bench/README.md, issue 12).
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
+import type { CompileOnDemand } from './compile-on-demand.js';
 
 type SerializerFactory = NonNullable<
   NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']
@@ -12,9 +13,10 @@ type SerializerFactory = NonNullable<
 /**
  * Fastify's own serializer factory behind a cache. A compiled serializer depends on its schema,
  * the shared schemas and the serializer options only (the route's method, URL and status are not
- * read), so those three are the key; nothing else can make two compiles differ.
+ * read), so those three are the key; nothing else can make two compiles differ. With `compilers`
+ * each distinct serializer is compiled on its first use (compile-on-demand.ts).
  */
-export function cachedSerializers(): NonNullable<SerializerFactory> {
+export function cachedSerializers(compilers?: CompileOnDemand): NonNullable<SerializerFactory> {
   const compileWith = SerializerSelector();
   // Shared schemas and options (serialized once per factory call) → schema → serializer.
   const compiled = new Map<string, Map<string, (data: unknown) => string>>();
@@ -27,7 +29,7 @@ export function cachedSerializers(): NonNullable<SerializerFactory> {
       const key = JSON.stringify(route.schema ?? null);
       let serializer = serializers.get(key);
       if (!serializer) {
-        serializer = compile(route);
+        serializer = compilers ? compilers.defer(() => compile(route)) : compile(route);
         serializers.set(key, serializer);
       }
       return serializer;

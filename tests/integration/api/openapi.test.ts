@@ -66,6 +66,16 @@ describe.each(testDatabases)('OpenAPI document on $name', (target) => {
     return resolve(doc, found!);
   };
 
+  it_('compiles every request validator and response serializer of the app', async () => {
+    // They compile on first use (src/platform/compile-on-demand.ts); the server compiles the
+    // rest once ready. Every one must compile: a broken schema would otherwise surface as a 500
+    // on the first request of its route.
+    const { compilers } = app().app;
+    expect(compilers.pending).toBeGreaterThan(100);
+    expect(await compilers.compileRest()).toBeGreaterThan(100);
+    expect(compilers.pending).toBe(0);
+  });
+
   it_('is OpenAPI 3.1 with a title, a version and both ways to authenticate', async () => {
     const doc = await fetchDoc();
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
