@@ -1,24 +1,42 @@
-// WEB_CONCURRENCY workers behind one port (node:cluster). The primary migrates once before it
-// forks (workers never migrate), holds the listening socket and hands connections to the workers
+// WEB_CONCURRENCY workers behind one port (node:cluster). The primary forks the workers at once
+// and migrates while they load (workers never migrate; each becomes ready only when the primary
+// says the schema is current), holds the listening socket and hands connections to the workers
 // in turn, replaces a worker that dies (backing off while they keep dying), serves the workers'
 // metrics summed on METRICS_PORT, and on SIGTERM/SIGINT lets every worker drain before it exits.
 // Each worker is the whole service of server.ts with its own pool, caches and change-feed poller,
 // exactly as a separate replica would be: nothing that must hold across them lives in memory.
+// Only node:cluster is loaded before the workers are forked: the primary's own modules (logger,
+// database, migrations, metrics) load while the workers start.
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
-import { pino } from 'pino';
-import type { LoggerOptions } from 'pino';
+import type { Logger, LoggerOptions } from 'pino';
 import type { Config } from './config.js';
-import { openDatabase, waitForDatabase } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
-import { loggerOptions } from './platform/logging.js';
-import { startClusterMetrics } from './platform/metrics/cluster.js';
 
 /** Unexpected exits this close together count towards the back-off. */
 const CRASH_WINDOW_MS = 60_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 /** Past the workers' own grace period, the primary kills what still runs. */
 const KILL_MARGIN_MS = 5_000;
+
+/** A worker's question, and the primary's answer once the schema is current. */
+const SCHEMA_QUESTION = 'taskmanager:schema-current?';
+const SCHEMA_ANSWER = 'taskmanager:schema-current';
+
+/**
+ * In a worker: resolves when its primary has migrated the database (at once if it had already).
+ * The worker asks rather than listens, so that an answer cannot come before its listener.
+ */
+export function primaryMigrated(): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      if (message !== SCHEMA_ANSWER) return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+    process.send?.(SCHEMA_QUESTION);
+  });
+}
 
 /**
  * Runs the service until SIGTERM/SIGINT: in this process, or with WEB_CONCURRENCY > 1 as the
@@ -40,7 +58,11 @@ export function restartDelayMs(exits: readonly number[], now: number): number {
   return recent <= 1 ? 0 : Math.min(1000 * 2 ** (recent - 2), MAX_RESTART_DELAY_MS);
 }
 
-async function migrateOnce(config: Readonly<Config>, log: pino.Logger): Promise<void> {
+async function migrateOnce(config: Readonly<Config>, log: Logger): Promise<void> {
+  const [{ openDatabase, waitForDatabase }, { migrateToLatest }] = await Promise.all([
+    import('./db/database.js'),
+    import('./db/migrate.js'),
+  ]);
   const database = openDatabase(config.database);
   try {
     await waitForDatabase(database.db, {
@@ -58,24 +80,39 @@ async function migrateOnce(config: Readonly<Config>, log: pino.Logger): Promise<
   }
 }
 
+type ExitArgs = [worker: Worker, code: number | null, signal: string | null];
+
 async function runPrimary(config: Readonly<Config>): Promise<number> {
-  const log = pino(loggerOptions(config.logLevel) as LoggerOptions);
-  if (config.migrateOnStart) {
-    try {
-      await migrateOnce(config, log);
-    } catch (error) {
-      log.fatal({ err: (error as Error).message }, 'giving up on the database');
-      return 1;
-    }
-  }
-  const metrics = await startClusterMetrics(config);
   const live = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+  // Workers load the app (most of a start) while the primary loads its modules and migrates;
+  // they wait for the answer to SCHEMA_QUESTION before they report ready.
+  let schemaCurrent = !config.migrateOnStart;
+  const asking = new Set<Worker>();
+  cluster.on('message', (worker, message) => {
+    if (message !== SCHEMA_QUESTION) return;
+    if (schemaCurrent) worker.send(SCHEMA_ANSWER);
+    else asking.add(worker);
+  });
+  // A worker that dies before the primary is set up is replaced once it is.
+  const early: ExitArgs[] = [];
+  const exitedEarly = (...args: ExitArgs) => early.push(args);
+  cluster.on('exit', exitedEarly);
+  for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
+
+  const [{ pino }, { loggerOptions }, { startClusterMetrics }] = await Promise.all([
+    import('pino'),
+    import('./platform/logging.js'),
+    import('./platform/metrics/cluster.js'),
+  ]);
+  const log = pino(loggerOptions(config.logLevel) as LoggerOptions);
+  log.info({ workers: config.webConcurrency }, 'started the workers');
+  const metrics = await startClusterMetrics(config);
   const crashes: number[] = [];
   const pending = new Set<NodeJS.Timeout>();
   let stopping = false;
 
-  cluster.on('online', () => metrics.workers.set(live().length));
-  cluster.on('exit', (worker, code, signal) => {
+  const onExit = (...[worker, code, signal]: ExitArgs) => {
+    asking.delete(worker);
     metrics.workers.set(live().length);
     if (stopping) return;
     const now = Date.now();
@@ -92,11 +129,14 @@ async function runPrimary(config: Readonly<Config>): Promise<number> {
       if (!stopping) cluster.fork();
     }, delay);
     pending.add(timer);
-  });
-  for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
-  log.info({ workers: config.webConcurrency }, 'started the workers');
+  };
+  cluster.off('exit', exitedEarly);
+  cluster.on('exit', onExit);
+  for (const args of early) onExit(...args);
+  cluster.on('online', () => metrics.workers.set(live().length));
+  metrics.workers.set(live().length);
 
-  return new Promise<number>((resolve) => {
+  const stopped = new Promise<number>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
@@ -136,4 +176,39 @@ async function runPrimary(config: Readonly<Config>): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+
+  if (!schemaCurrent) {
+    const migrated = await Promise.race([
+      migrateOnce(config, log).then(
+        () => true,
+        (error: unknown) => {
+          log.fatal({ err: (error as Error).message }, 'giving up on the database');
+          return false;
+        },
+      ),
+      // A signal during the migration: the workers are stopping already.
+      stopped.then(() => true),
+    ]);
+    if (!migrated) {
+      stopping = true;
+      for (const timer of pending) clearTimeout(timer);
+      // None of them reported ready: there is nothing to drain.
+      await Promise.all(
+        live().map(
+          (worker) =>
+            new Promise<void>((done) => {
+              if (worker.isDead()) return done();
+              worker.once('exit', () => done());
+              worker.process.kill('SIGKILL');
+            }),
+        ),
+      );
+      await metrics.server.close();
+      return 1;
+    }
+    schemaCurrent = true;
+    for (const worker of asking) if (worker.isConnected()) worker.send(SCHEMA_ANSWER);
+    asking.clear();
+  }
+  return stopped;
 }

@@ -4,6 +4,7 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
+import { primaryMigrated } from './cluster.js';
 import type { App } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, waitForDatabase } from './db/database.js';
@@ -31,7 +32,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Readonly<Config>): Promise<RunningServer> {
-  // A worker of WEB_CONCURRENCY: its primary migrated, and serves the metrics of all (cluster.ts).
+  // A worker of WEB_CONCURRENCY: its primary migrates, and serves the metrics of all (cluster.ts).
   const inWorker = cluster.isWorker;
   if (inWorker) answerPrimaryForMetrics();
   const lifecycle = new Lifecycle();
@@ -71,7 +72,8 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
           'database not reachable yet, retrying',
         ),
     });
-    if (config.migrateOnStart && !inWorker) {
+    if (inWorker) await primaryMigrated();
+    else if (config.migrateOnStart) {
       const applied = await migrateToLatest(database.db);
       if (applied.length > 0) app.log.info({ applied }, 'migrations applied');
     }
@@ -83,6 +85,12 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     app.attachmentSweeper?.start();
     reads.start();
     lifecycle.databaseReady = true;
+    // What no request compiled yet, between requests (platform/compile-on-demand.ts).
+    app.compilers.compileRest().then(
+      (compiled) => app.log.debug({ compiled }, 'request and response schemas compiled'),
+      (error: unknown) =>
+        app.log.error({ err: error }, 'a request or response schema failed to compile'),
+    );
   })();
 
   let stopping: Promise<void> | undefined;

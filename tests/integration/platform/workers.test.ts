@@ -3,7 +3,7 @@
 // exactly once (SQLite's single writer included), a killed worker is replaced while the port keeps
 // answering, and SIGTERM drains every worker with nothing lost. Which worker answered a request
 // is read from its log line (pino's `pid`, found by the request id the test sent).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import SqliteDatabase from 'better-sqlite3';
 import { createConnection } from 'mysql2/promise';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../../src/config.js';
 import { testDatabases } from '../../support/databases.js';
 import type { TestDatabase } from '../../support/databases.js';
-import { eventually } from '../../support/process.js';
+import { eventually, freePort } from '../../support/process.js';
 import { startService } from '../../support/service.js';
 import type { Service } from '../../support/service.js';
 
@@ -169,6 +169,25 @@ describe.each(testDatabases)('WEB_CONCURRENCY=2 on $name', (target: TestDatabase
   });
 
   it.skipIf(target.skipReason)(
+    'forks the workers before it migrates, and each is ready only after the migration',
+    () => {
+      // The database was empty: the primary applied every migration while the workers loaded.
+      const lines = logLines(service!);
+      const primary = service!.child.pid!;
+      const at = (found: (l: LogLine) => boolean) => lines.findIndex(found);
+      const forked = at((l) => l.pid === primary && l.msg === 'started the workers');
+      const migrated = at((l) => l.pid === primary && l.msg === 'migrations applied');
+      expect(forked).toBeGreaterThanOrEqual(0);
+      expect(migrated).toBeGreaterThan(forked);
+      const ready = lines.flatMap((l, i) =>
+        l.msg.startsWith('CloudEdu TaskManager is ready') ? [i] : [],
+      );
+      expect(ready).toHaveLength(WORKERS);
+      for (const index of ready) expect(index).toBeGreaterThan(migrated);
+    },
+  );
+
+  it.skipIf(target.skipReason)(
     'answers on one port from every worker, and /metrics sums the workers',
     async () => {
       const before = await scrape(service!);
@@ -304,6 +323,28 @@ describe.each(testDatabases)('WEB_CONCURRENCY=2 on $name', (target: TestDatabase
     },
     60_000,
   );
+});
+
+describe('WEB_CONCURRENCY=2 without a database', () => {
+  it('gives up when the primary cannot migrate: exits 1 and leaves no worker behind', async () => {
+    // Nothing listens on a port just freed: the primary's wait for the database runs out.
+    const url = `mysql://taskmanager:unused@127.0.0.1:${await freePort()}/none`;
+    const service = await startService({
+      env: {
+        DATABASE_URL: url,
+        MIGRATE_ON_START: 'true',
+        WEB_CONCURRENCY: String(WORKERS),
+        DB_CONNECT_TIMEOUT_SECONDS: '2',
+      },
+      waitUntilReady: false,
+    });
+    // The workers were forked before the migration began.
+    await eventually(async () => expect(workerPids(service)).toHaveLength(WORKERS), 30_000, 50);
+    const workers = workerPids(service);
+    expect(await service.exited).toBe(1);
+    expect(service.stdout()).toContain('giving up on the database');
+    for (const pid of workers) expect(existsSync(`/proc/${pid}`)).toBe(false);
+  }, 60_000);
 });
 
 async function storedTasks(target: TestDatabase, url: string, projectId: string) {
