@@ -44,22 +44,45 @@ export class DueReminders extends Poller {
       ['overdue', now - OVERDUE_WINDOW_MS, now],
       ['dueSoon', now, now + this.config.leadMs],
     ] as const) {
+      // Each batch starts after the last one's last task: claimed tasks are not read again, so
+      // a pass over many due tasks (the first start after an outage, a bulk import) costs one
+      // index range, not one re-scan of everything claimed so far per batch.
+      let after: DueTask | undefined;
       for (;;) {
-        const due = await this.unclaimed(kind, from, to);
+        const due = await this.unclaimed(kind, from, to, after);
         for (const task of due) if (await this.remind(task, kind, now)) sent++;
         if (due.length < BATCH) break;
+        after = due[due.length - 1];
+        // SQLite answers synchronously: let waiting requests in between batches.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
     return sent;
   }
 
-  /** Open tasks due in (from, to] without this kind of reminder for their current due date. */
-  private unclaimed(kind: ReminderKind, from: number, to: number): Promise<DueTask[]> {
-    return this.db
+  /**
+   * Open tasks due in (from, to] without this kind of reminder for their current due date, in
+   * (due date, id) order after `after`.
+   */
+  private unclaimed(
+    kind: ReminderKind,
+    from: number,
+    to: number,
+    after?: DueTask,
+  ): Promise<DueTask[]> {
+    let query = this.db
       .selectFrom('tasks as t')
       .select(['t.id', 't.project_id', 't.due_at', 't.assignee_id'])
       .where('t.due_at', '>', from)
-      .where('t.due_at', '<=', to)
+      .where('t.due_at', '<=', to);
+    // As the task lists' cursor: `>=` on the index's first column, so both databases seek.
+    if (after?.due_at != null) {
+      const { due_at: dueAt, id } = after;
+      query = query
+        .where('t.due_at', '>=', dueAt)
+        .where((eb) => eb.or([eb('t.due_at', '>', dueAt), eb('t.id', '>', id)]));
+    }
+    return query
       .where('t.status', '!=', 'done')
       .where('t.archived_at', 'is', null)
       .where((eb) =>
