@@ -5,38 +5,19 @@
 // metrics summed on METRICS_PORT, and on SIGTERM/SIGINT lets every worker drain before it exits.
 // Each worker is the whole service of server.ts with its own pool, caches and change-feed poller,
 // exactly as a separate replica would be: nothing that must hold across them lives in memory.
-// Only node:cluster is loaded before the workers are forked: the primary's own modules (logger,
-// database, migrations, metrics) load while the workers start.
+// Only node:cluster and the schema handshake load before the workers are forked: the primary's
+// own modules (logger, database, migrations, metrics) load while the workers start.
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import type { Logger, LoggerOptions } from 'pino';
 import type { Config } from './config.js';
+import { SCHEMA_ANSWER, SCHEMA_QUESTION } from './platform/schema-handshake.js';
 
 /** Unexpected exits this close together count towards the back-off. */
 const CRASH_WINDOW_MS = 60_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 /** Past the workers' own grace period, the primary kills what still runs. */
 const KILL_MARGIN_MS = 5_000;
-
-/** A worker's question, and the primary's answer once the schema is current. */
-const SCHEMA_QUESTION = 'taskmanager:schema-current?';
-const SCHEMA_ANSWER = 'taskmanager:schema-current';
-
-/**
- * In a worker: resolves when its primary has migrated the database (at once if it had already).
- * The worker asks rather than listens, so that an answer cannot come before its listener.
- */
-export function primaryMigrated(): Promise<void> {
-  return new Promise((resolve) => {
-    const onMessage = (message: unknown) => {
-      if (message !== SCHEMA_ANSWER) return;
-      process.off('message', onMessage);
-      resolve();
-    };
-    process.on('message', onMessage);
-    process.send?.(SCHEMA_QUESTION);
-  });
-}
 
 /**
  * Runs the service until SIGTERM/SIGINT: in this process, or with WEB_CONCURRENCY > 1 as the

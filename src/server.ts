@@ -4,7 +4,6 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
-import { primaryMigrated } from './cluster.js';
 import type { App } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, waitForDatabase } from './db/database.js';
@@ -13,6 +12,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { ReadRouting } from './db/read-routing.js';
 import { Lifecycle } from './platform/health.js';
 import { answerPrimaryForMetrics } from './platform/metrics/cluster.js';
+import { primaryMigrated } from './platform/schema-handshake.js';
 import {
   queryObserverFor,
   recordMigrationState,
