@@ -4,9 +4,7 @@
 // ~100 ms of ~1.1 s; bench/README.md, issue 12), paid again by every worker of WEB_CONCURRENCY
 // while they start side by side. `compileRest` finishes the job without holding the event loop
 // for longer than one compile at a time, and reports a schema that does not compile.
-
-/** A compiled function behind a wrapper that compiles it on its first call. */
-export type Deferred<F> = F & { compiled(): F };
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export class CompileOnDemand {
   private readonly waiting = new Set<() => unknown>();
@@ -19,7 +17,7 @@ export class CompileOnDemand {
   defer<F extends (...args: never[]) => unknown>(
     compile: () => F,
     copy: (from: F, to: F) => void = () => {},
-  ): Deferred<F> {
+  ): F {
     let fn: F | undefined;
     const compiled = (): F => {
       if (!fn) {
@@ -33,8 +31,7 @@ export class CompileOnDemand {
       const result = target(...args);
       copy(target, wrapper);
       return result;
-    }) as Deferred<F>;
-    wrapper.compiled = compiled;
+    }) as F;
     this.waiting.add(compiled);
     return wrapper;
   }
@@ -53,7 +50,7 @@ export class CompileOnDemand {
     let count = 0;
     let failure: Error | undefined;
     for (const compile of [...this.waiting]) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       if (!this.waiting.has(compile)) continue;
       try {
         compile();

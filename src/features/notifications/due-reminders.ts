@@ -4,6 +4,7 @@
 // that writes its notifications, so exactly one replica tells anyone, a restart finds what was
 // told, and moving the due date makes a new reminder. Emails follow through the mailer, as for
 // every notification.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { queueNotifications } from '../../activity-log/notifications.js';
 import type { NotificationKind } from '../../activity-log/notifications.js';
@@ -54,7 +55,7 @@ export class DueReminders extends Poller {
         if (due.length < BATCH) break;
         after = due[due.length - 1];
         // SQLite answers synchronously: let waiting requests in between batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
     }
     return sent;
