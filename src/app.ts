@@ -354,7 +354,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => webhookWorker.stop());
   const notificationMailer = config.smtp && new NotificationMailer(db, config.smtp, app.log);
   app.addHook('onClose', async () => notificationMailer?.stop());
-  const dueReminders = new DueReminders(db, config.reminders, app.log);
+  const dueReminders = new DueReminders(db, config.reminders, { log: app.log, changes });
   app.addHook('onClose', async () => dueReminders.stop());
   const attachmentSweeper =
     objectStore && new AttachmentSweeper(db, objectStore, files.bucket, files.prefix, app.log);
