@@ -16,12 +16,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { parseDatabaseUrl } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { DueReminders } from '../src/features/notifications/due-reminders.js';
 import { prepareDataSet } from './lib/data.js';
+import { benchMysqlUrl } from './lib/options.js';
 import type { DbKind } from './lib/options.js';
+import { median } from './lib/report.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,9 +36,7 @@ const { values } = parseArgs({
 });
 const PASSES = Number(values.passes);
 const root = path.resolve(import.meta.dirname, '..');
-const mysqlUrl =
-  process.env.BENCH_MYSQL_URL ??
-  'mysql://taskmanager:taskmanager-test@127.0.0.1:3306/taskmanager_test_bench';
+const mysqlUrl = benchMysqlUrl();
 const config = { leadMs: 24 * 3_600_000, pollIntervalMs: 60_000 };
 const log = (line: string) => console.log(`[reminders] ${line}`);
 
@@ -45,19 +46,18 @@ interface Pass {
   sent: number;
 }
 
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
 const round = (n: number) => Math.round(n * 10) / 10;
 
 async function timed(pass: () => Promise<number>): Promise<Pass> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   // Its timer samples from its first firing: a block before that would go unseen.
-  await new Promise((resolve) => setTimeout(resolve, 5));
+  await sleep(5);
   const started = performance.now();
   const sent = await pass();
   const ms = performance.now() - started;
   // One more turn, so that a block at the very end is sampled.
-  await new Promise((resolve) => setTimeout(resolve, 2));
+  await sleep(2);
   delay.disable();
   return { ms, blockMs: delay.max / 1e6, sent };
 }

@@ -5,6 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+/** The MariaDB server and database name prefix of the run's data sets (bench/lib/data.ts). */
+export const benchMysqlUrl = () =>
+  process.env.BENCH_MYSQL_URL ??
+  'mysql://taskmanager:taskmanager-test@127.0.0.1:3306/taskmanager_test_bench';
+
 export type DbKind = 'sqlite' | 'mysql';
 
 export interface Options {
@@ -126,9 +131,7 @@ export function parseOptions(argv: string[]): Options | undefined {
     warmup: positive('warmup', values.warmup, quick ? 1 : 8),
     connections: positive('connections', values.connections, 10, 1),
     sqliteMaxSize: positive('sqlite-max-size', values['sqlite-max-size'], 1_000_000, 1),
-    mysqlUrl:
-      process.env.BENCH_MYSQL_URL ??
-      'mysql://taskmanager:taskmanager-test@127.0.0.1:3306/taskmanager_test_bench',
+    mysqlUrl: benchMysqlUrl(),
     dist: values.dist,
     reuseData: values['reuse-data'] ?? false,
     cpuProf: values['cpu-prof'] ?? false,

@@ -89,14 +89,14 @@ export class DueReminders extends Poller {
     let sent = 0;
     try {
       // Overdue first: a task both due soon and overdue when first seen is told the latter only.
-      for (const [kind, from, to, since] of [
-        ['overdue', now - OVERDUE_WINDOW_MS, now, last],
-        ['dueSoon', now, now + this.config.leadMs, last && last + this.config.leadMs],
+      for (const [kind, from, to, lead] of [
+        ['overdue', now - OVERDUE_WINDOW_MS, now, 0],
+        ['dueSoon', now, now + this.config.leadMs, this.config.leadMs],
       ] as const) {
         if (full) sent += await this.scan(kind, from, to, now);
         else {
           // What entered the window since the last pass: due dates in (last, now] (+ the lead).
-          sent += await this.scan(kind, Math.max(from, since!), to, now);
+          sent += await this.scan(kind, Math.max(from, last + lead), to, now);
           sent += await this.check(kind, from, to, changed, now);
         }
       }
